@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The test command: set-up, type check, lint, format check, then every test under test/.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+QMRI_SETUP_EXTRA="chromium ${QMRI_SETUP_EXTRA:-}" bash scripts/setup.sh
+source scripts/env.sh
+echo "[test] typecheck" >&2
+npx --no-install tsc --noEmit -p tsconfig.json
+echo "[test] lint" >&2
+npx --no-install eslint . --max-warnings=0
+echo "[test] format" >&2
+npx --no-install prettier --check . >/dev/null || { npx --no-install prettier --list-different .; exit 1; }
+echo "[test] tests" >&2
+node scripts/run-tests.mjs "$@"
