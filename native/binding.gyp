@@ -1,0 +1,29 @@
+{
+  "targets": [
+    {
+      "target_name": "qmri_native",
+      "sources": ["qmri_native.cc"],
+      "include_dirs": [
+        "<!@(node -p \"require('node-addon-api').include\")",
+        "/usr/include/torch/csrc/api/include"
+      ],
+      "defines": [
+        "NAPI_VERSION=8",
+        "NODE_ADDON_API_CPP_EXCEPTIONS",
+        "NODE_ADDON_API_CPP_EXCEPTIONS_ALL",
+        "_GLIBCXX_USE_CXX11_ABI=1"
+      ],
+      "cflags!": ["-fno-exceptions", "-fno-rtti"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=gnu++14"],
+      "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-O2", "-Wno-unused-parameter", "-Wno-deprecated-declarations"],
+      "libraries": [
+        "-Wl,--no-as-needed",
+        "-L/usr/lib/x86_64-linux-gnu",
+        "-ltorch",
+        "-ltorch_cpu",
+        "-lc10",
+        "-Wl,-rpath,/usr/lib/x86_64-linux-gnu"
+      ]
+    }
+  ]
+}

@@ -1,0 +1,27 @@
+/**
+ * src/engine — the tensor engine: libtorch (Debian's libtorch-dev) behind a thin N-API addon
+ * (native/qmri_native.cc). All CNN math, autograd and optimizers run in libtorch; this folder gives
+ * TypeScript a small, explicit API over it:
+ *
+ *   Tensor            float32/int64 tensors: Tensor.from(Float32Array, shape), toFloat32Array(),
+ *                     elementwise/reduction/shape methods, autograd (setRequiresGrad, backward(grad?),
+ *                     grad, setGrad, retainGrad, detach), dispose().
+ *   ops               conv2d, batchNorm, linear, maxPool2d, avgPool2d, adaptiveAvgPool2d, cat,
+ *                     dropout, interpolateBilinear, crossEntropy (class weights, label smoothing), ...
+ *   tidy / keep       deterministic release: tensors created inside tidy(fn) are freed when it
+ *                     returns, except the ones returned or kept (finalizers are only a safety net).
+ *   noGrad            run without recording autograd (per thread).
+ *   SGD/Adam/AdamW    torch::optim optimizers with setLr() and byte-exact state export for resume.
+ *   safetensors       read/write .safetensors (F32, I64), atomic writes.
+ *   runtime           setNumThreads, manualSeed, get/setRngState, memory(), resolveDevice('cpu'|'cuda').
+ *
+ * Memory: keep training steps inside tidy(); run the CLI through bin/qmri, which preloads jemalloc and
+ * sets OMP_WAIT_POLICY=PASSIVE (see scripts/env.sh). Errors from libtorch arrive as JavaScript Errors
+ * with libtorch's message; the process never aborts on bad input.
+ */
+export { Tensor, type DType, type Shape, type CreateOptions } from './tensor.js';
+export * from './ops.js';
+export { tidy, keep } from './scope.js';
+export * from './optim.js';
+export * from './runtime.js';
+export * from './safetensors.js';
