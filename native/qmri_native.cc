@@ -370,6 +370,12 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
     if (op == "pow") return W(info, torch::pow(a, b));
     if (op == "eq") return W(info, a.eq(b).to(torch::kFloat32));
     if (op == "matmul") return W(info, torch::matmul(a, b));
+    if (op == "copy_") {
+      at::NoGradGuard ng;
+      if (a.sizes() != b.sizes()) throw Napi::Error::New(info.Env(), "copy: shape mismatch");
+      a.copy_(b);
+      return W(info, a);
+    }
     throw Napi::Error::New(info.Env(), "unknown binary op " + op);
   });
 }

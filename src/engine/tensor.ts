@@ -243,6 +243,11 @@ export class Tensor {
   eq(o: Tensor | number): Tensor {
     return this.binary('eq', o);
   }
+  /** Copy `src`'s values into this tensor in place (no autograd); shapes must match. */
+  copy_(src: Tensor): this {
+    native.binary('copy_', this.handle, src.handle).dispose();
+    return this;
+  }
   matmul(o: Tensor): Tensor {
     return this.binary('matmul', o);
   }

@@ -1,0 +1,96 @@
+/** Basic layers with PyTorch's parameter names and default initialisation. */
+import { Tensor, batchNorm, conv2d, linear, noGrad } from '../engine/index.js';
+import { Module } from './module.js';
+
+/** uniform(-b, b) from libtorch's seeded generator. */
+export function uniformTensor(shape: number[], bound: number): Tensor {
+  return noGrad(() => {
+    const r = Tensor.rand(shape);
+    const t = r.mul(2 * bound).sub(bound);
+    r.dispose();
+    return t;
+  });
+}
+
+export function normalTensor(shape: number[], std: number): Tensor {
+  return noGrad(() => {
+    const r = Tensor.randn(shape);
+    const t = r.mul(std);
+    r.dispose();
+    return t;
+  });
+}
+
+export class Linear extends Module {
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    opts: { bias?: boolean; zeroBias?: boolean } = {},
+  ) {
+    super();
+    if (!(inFeatures > 0 && outFeatures > 0))
+      throw new RangeError(`Linear(${inFeatures}, ${outFeatures}): sizes must be > 0`);
+    // PyTorch default: kaiming_uniform(a=√5) ⇒ U(−1/√fan_in, 1/√fan_in) for weight and bias
+    const bound = 1 / Math.sqrt(inFeatures);
+    this.weight = this.registerParameter('weight', uniformTensor([outFeatures, inFeatures], bound));
+    this.bias =
+      opts.bias === false
+        ? null
+        : this.registerParameter(
+            'bias',
+            opts.zeroBias ? Tensor.zeros([outFeatures]) : uniformTensor([outFeatures], bound),
+          );
+  }
+  forward(x: Tensor): Tensor {
+    return linear(x, this.weight, this.bias);
+  }
+}
+
+export class Conv2d extends Module {
+  readonly weight: Tensor;
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    readonly kernel: number,
+    readonly stride = 1,
+    readonly padding = 0,
+  ) {
+    super();
+    // torchvision DenseNet: kaiming_normal_ (fan_in, gain √2)
+    const fanIn = inChannels * kernel * kernel;
+    this.weight = this.registerParameter(
+      'weight',
+      normalTensor([outChannels, inChannels, kernel, kernel], Math.sqrt(2 / fanIn)),
+    );
+  }
+  forward(x: Tensor): Tensor {
+    return conv2d(x, this.weight, null, { stride: this.stride, padding: this.padding });
+  }
+}
+
+export class BatchNorm2d extends Module {
+  readonly weight: Tensor;
+  readonly bias: Tensor;
+  readonly runningMean: Tensor;
+  readonly runningVar: Tensor;
+  constructor(
+    readonly features: number,
+    readonly momentum = 0.1,
+    readonly eps = 1e-5,
+  ) {
+    super();
+    this.weight = this.registerParameter('weight', Tensor.ones([features]));
+    this.bias = this.registerParameter('bias', Tensor.zeros([features]));
+    this.runningMean = this.registerBuffer('running_mean', Tensor.zeros([features]));
+    this.runningVar = this.registerBuffer('running_var', Tensor.ones([features]));
+  }
+  forward(x: Tensor): Tensor {
+    return batchNorm(x, this.runningMean, this.runningVar, this.weight, this.bias, {
+      training: this.training,
+      momentum: this.momentum,
+      eps: this.eps,
+    });
+  }
+}
