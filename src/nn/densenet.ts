@@ -6,7 +6,15 @@
  * weights load from a .safetensors file. The head is pluggable; the default is torchvision's
  * `classifier` Linear(num_features, num_classes).
  */
-import { Tensor, adaptiveAvgPool2d, avgPool2d, cat, maxPool2d, readSafetensors } from '../engine/index.js';
+import {
+  Tensor,
+  adaptiveAvgPool2d,
+  avgPool2d,
+  cat,
+  maxPool2d,
+  readSafetensors,
+  type StEntry,
+} from '../engine/index.js';
 import { BatchNorm2d, Conv2d, Linear } from './layers.js';
 import { Module } from './module.js';
 
@@ -241,4 +249,34 @@ export class DenseNet extends Module {
 
 export function densenet121(numClasses = 4, head?: Head): DenseNet {
   return new DenseNet({ numClasses }, head);
+}
+
+/**
+ * Reads a DenseNet-BC configuration off torchvision-style state-dict keys (layers per block, growth
+ * rate, bn_size, initial features), so a file of any DenseNet variant loads into the right model.
+ */
+export function inferDenseNetConfig(
+  tensors: Map<string, StEntry>,
+  source = 'weights',
+): Omit<DenseNetConfig, 'numClasses'> {
+  const conv0 = tensors.get('features.conv0.weight');
+  if (!conv0) throw new Error(`${source}: not DenseNet weights (no 'features.conv0.weight')`);
+  const blocks: number[] = [];
+  for (let b = 1; ; b++) {
+    let n = 0;
+    while (tensors.has(`features.denseblock${b}.denselayer${n + 1}.conv1.weight`)) n++;
+    if (n === 0) break;
+    blocks.push(n);
+  }
+  const conv1 = tensors.get('features.denseblock1.denselayer1.conv1.weight');
+  const conv2 = tensors.get('features.denseblock1.denselayer1.conv2.weight');
+  if (!blocks.length || !conv1 || !conv2)
+    throw new Error(`${source}: not DenseNet weights (no dense blocks found)`);
+  const growthRate = conv2.shape[0];
+  return {
+    growthRate,
+    blockConfig: blocks,
+    numInitFeatures: conv0.shape[0],
+    bnSize: conv1.shape[0] / growthRate,
+  };
 }

@@ -1,0 +1,37 @@
+/** The `qmri` command line: one program, a subcommand per job. */
+import { Command } from 'commander';
+import { reportError } from './errors.js';
+import { registerEmbed } from './commands/embed.js';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('qmri')
+    .description(
+      'Hybrid quantum-classical brain-tumor MRI classification with Grad-CAM/SHAP and NISQ noise evaluation',
+    )
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerEmbed(program);
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help')
+      return 0;
+    if (typeof code === 'string' && code.startsWith('commander.'))
+      return (err as { exitCode?: number }).exitCode || 2;
+    return reportError(err);
+  }
+}
+
+main(process.argv).then((c) => {
+  process.exitCode = c;
+});
