@@ -33,8 +33,8 @@ export const GATE_PARAM_COUNT: Record<GateName, number> = {
 
 /** Where a gate parameter's value comes from. */
 export type ParamRef =
-  | { kind: 'input'; index: number } // per sample: inputs[b][index]
-  | { kind: 'weight'; index: number } // shared: weights[index] (flat, row-major over the template's shape)
+  | { kind: 'input'; index: number; offset?: number } // per sample: inputs[b][index] + offset
+  | { kind: 'weight'; index: number; offset?: number } // shared: weights[index] + offset (flat, row-major)
   | { kind: 'const'; value: number };
 
 export interface Op {
