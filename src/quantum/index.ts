@@ -1,0 +1,24 @@
+/**
+ * src/quantum — qmri's own quantum simulator, in TypeScript, batched over samples, float64 typed
+ * arrays, no dependencies. No JavaScript quantum library fits: the available ones are general-purpose
+ * (one state at a time, object-per-gate, complex-number objects) and orders of magnitude too slow to
+ * sit inside a training loop, and none offers batched adjoint VJPs.
+ *
+ *   circuit.ts      circuit IR (ops with input / weight / const parameters); wire 0 = most significant bit
+ *   gates.ts        gate matrices (PennyLane conventions)
+ *   statevector.ts  batched statevector: run(circuit, inputs B×nIn, weights) → State; expvalZ,
+ *                   expvalPauli('XZIY'), probabilities, sampleBasis
+ *   templates.ts    AngleEmbedding, BasicEntanglerLayers, StronglyEntanglingLayers, headCircuit({qubits,
+ *                   layers, template, embedding, reupload})
+ *   adjoint.ts      adjointVjp(circuit, inputs, weights, cotangent) → {expval, gradInputs, gradWeights}
+ *   param-shift.ts  paramShiftVjp(circuit, inputs, weights, cotangent, evaluator?) — evaluator is any
+ *                   (circuit, inputs, weights, B) → ⟨Z⟩ function, so noisy / finite-shot executors plug in
+ *   dressed-head.ts the dressed head (linear → tanh·π/2 → circuit → ⟨Z⟩ → linear) as plain arrays
+ */
+export * from './circuit.js';
+export * from './gates.js';
+export * from './statevector.js';
+export * from './templates.js';
+export * from './adjoint.js';
+export * from './param-shift.js';
+export * from './dressed-head.js';
