@@ -329,6 +329,7 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
     std::string op = Str(info, 0);
     at::Tensor& x = T(info, 1);
     if (op == "relu") return W(info, torch::relu(x));
+    if (op == "relu_") return W(info, torch::relu_(x));
     if (op == "tanh") return W(info, torch::tanh(x));
     if (op == "sigmoid") return W(info, torch::sigmoid(x));
     if (op == "exp") return W(info, torch::exp(x));

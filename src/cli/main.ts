@@ -1,6 +1,7 @@
 /** The `qmri` command line: one program, a subcommand per job. */
 import { Command } from 'commander';
 import { reportError } from './errors.js';
+import { registerDemo } from './commands/demo.js';
 import { registerEmbed } from './commands/embed.js';
 
 export function buildProgram(): Command {
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  registerDemo(program);
   registerEmbed(program);
   return program;
 }

@@ -198,6 +198,10 @@ export class Tensor {
   relu(): Tensor {
     return this.unary('relu');
   }
+  /** In-place ReLU (as torchvision's ReLU(inplace=True)); returns a new handle on the same storage. */
+  relu_(): Tensor {
+    return this.unary('relu_');
+  }
   tanh(): Tensor {
     return this.unary('tanh');
   }

@@ -53,8 +53,8 @@ class DenseLayer extends Module {
   }
   forward(inputs: Tensor[]): Tensor {
     const x = inputs.length === 1 ? inputs[0] : cat(inputs, 1);
-    const b = this.conv1.forward(this.norm1.forward(x).relu());
-    return this.conv2.forward(this.norm2.forward(b).relu());
+    const b = this.conv1.forward(this.norm1.forward(x).relu_());
+    return this.conv2.forward(this.norm2.forward(b).relu_());
   }
 }
 
@@ -83,7 +83,7 @@ class Transition extends Module {
     this.conv = this.registerModule('conv', new Conv2d(inFeatures, outFeatures, 1));
   }
   forward(x: Tensor): Tensor {
-    return avgPool2d(this.conv.forward(this.norm.forward(x).relu()), 2, 2);
+    return avgPool2d(this.conv.forward(this.norm.forward(x).relu_()), 2, 2);
   }
 }
 
@@ -193,13 +193,14 @@ export class DenseNet extends Module {
     for (const [name, stage] of this.features.stages) {
       h = stage.forward(h);
       if (name === 'norm0') {
-        h = h.relu();
+        h = h.relu_();
         grab('features.norm0', h);
         h = maxPool2d(h, 3, 2, 1);
         grab('features.pool0', h);
       } else grab(`features.${name}`, h);
     }
-    const featureMap = h.relu();
+    // in place like torchvision, unless the norm5 output itself was captured
+    const featureMap = captured.has('features.norm5') ? h.relu() : h.relu_();
     grab('features', featureMap);
     const pooled = adaptiveAvgPool2d(featureMap, 1).flatten(1);
     const logits = this.classifier.forward(pooled);

@@ -1,0 +1,146 @@
+/**
+ * A generic supervised training loop over in-memory arrays: seeded shuffled mini-batches, AdamW with
+ * linear warm-up and cosine decay, class-weighted cross entropy with optional label smoothing, and
+ * early stopping on validation macro-F1 (the best epoch's weights are restored). Works for any model
+ * with forward(x) → logits, including heads whose gradient is partly computed outside libtorch.
+ */
+import { AdamW, Tensor, crossEntropy, noGrad, tidy } from '../engine/index.js';
+import { argmaxRows, classificationMetrics } from '../eval/index.js';
+import type { Module } from '../nn/index.js';
+import { Rng } from '../util/rng.js';
+import { classWeights, cosineWithWarmup } from './schedule.js';
+
+export interface TrainableModel extends Module {
+  forward(x: Tensor): Tensor;
+  afterBackward?(): void;
+  beforeForward?(): void;
+}
+
+export interface ArraySet {
+  /** N × (per-sample shape), flattened */
+  x: Float32Array;
+  y: Int32Array;
+  shape: number[]; // per-sample shape, e.g. [1024] or [3, 64, 64]
+}
+
+export interface FitOptions {
+  classes: number;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  weightDecay?: number;
+  warmupFraction?: number;
+  labelSmoothing?: number;
+  patience?: number;
+  seed: number;
+  onEpoch?: (e: EpochLog) => void;
+}
+
+export interface EpochLog {
+  epoch: number;
+  loss: number;
+  valAccuracy: number;
+  valMacroF1: number;
+  lr: number;
+  seconds: number;
+}
+
+const per = (s: ArraySet) => s.shape.reduce((a, b) => a * b, 1);
+
+/** Class scores (softmax probabilities) for a whole set, in batches, no grad. */
+export function predict(model: TrainableModel, set: ArraySet, classes: number, batchSize = 64): Float32Array {
+  const n = set.y.length;
+  const out = new Float32Array(n * classes);
+  const d = per(set);
+  const wasTraining = model.training;
+  model.eval();
+  for (let s = 0; s < n; s += batchSize) {
+    const m = Math.min(batchSize, n - s);
+    tidy(() =>
+      noGrad(() => {
+        const x = Tensor.from(set.x.subarray(s * d, (s + m) * d), [m, ...set.shape]);
+        out.set(model.forward(x).softmax(1).toFloat32Array(), s * classes);
+      }),
+    );
+  }
+  model.train(wasTraining);
+  return out;
+}
+
+export function fit(model: TrainableModel, train: ArraySet, val: ArraySet, o: FitOptions): EpochLog[] {
+  const n = train.y.length;
+  if (n === 0) throw new Error('training set is empty');
+  const present = new Set(train.y);
+  if (present.size < 2) throw new Error(`training set has ${present.size} class(es); at least 2 are needed`);
+  const d = per(train);
+  const stepsPerEpoch = Math.ceil(n / o.batchSize);
+  const total = stepsPerEpoch * o.epochs;
+  const warm = Math.floor(total * (o.warmupFraction ?? 0.05));
+  const opt = new AdamW(model.parameters(), { lr: o.lr, weightDecay: o.weightDecay ?? 1e-4 });
+  const weight = Tensor.from(classWeights(train.y, o.classes), [o.classes]);
+  const rng = new Rng(o.seed);
+  const logs: EpochLog[] = [];
+  let best = -1;
+  let bestState: Map<string, Float32Array> | null = null;
+  let since = 0;
+  let step = 0;
+  const xb = new Float32Array(o.batchSize * d);
+  for (let epoch = 0; epoch < o.epochs; epoch++) {
+    const t0 = performance.now();
+    const order = rng.fork(`epoch-${epoch}`).permutation(n);
+    let lossSum = 0;
+    model.train();
+    for (let s = 0; s < n; s += o.batchSize) {
+      const m = Math.min(o.batchSize, n - s);
+      const yb = new Array<number>(m);
+      for (let i = 0; i < m; i++) {
+        const k = order[s + i];
+        xb.set(train.x.subarray(k * d, (k + 1) * d), i * d);
+        yb[i] = train.y[k];
+      }
+      opt.setLr(cosineWithWarmup(step++, total, warm, o.lr));
+      tidy(() => {
+        model.beforeForward?.();
+        opt.zeroGrad();
+        const x = Tensor.from(xb.subarray(0, m * d), [m, ...train.shape]);
+        const loss = crossEntropy(model.forward(x), Tensor.int64(yb, [m]), {
+          weight,
+          labelSmoothing: o.labelSmoothing ?? 0,
+        });
+        lossSum += loss.item() * m;
+        loss.backward();
+        model.afterBackward?.();
+        opt.step();
+      });
+    }
+    const probs = predict(model, val, o.classes);
+    const vm = classificationMetrics(val.y, argmaxRows(probs, o.classes), o.classes);
+    const log = {
+      epoch,
+      loss: lossSum / n,
+      valAccuracy: vm.accuracy,
+      valMacroF1: vm.macroF1,
+      lr: opt.lr,
+      seconds: (performance.now() - t0) / 1000,
+    };
+    logs.push(log);
+    o.onEpoch?.(log);
+    if (vm.macroF1 > best) {
+      best = vm.macroF1;
+      bestState = new Map(
+        [...model.stateDict()]
+          .filter(([, t]) => t.dtype === 'float32')
+          .map(([k, t]) => [k, t.toFloat32Array()]),
+      );
+      since = 0;
+    } else if (++since >= (o.patience ?? Infinity)) break;
+  }
+  if (bestState) {
+    const own = model.stateDict();
+    noGrad(() => {
+      for (const [k, v] of bestState!) tidy(() => own.get(k)!.copy_(Tensor.from(v, own.get(k)!.shape)));
+    });
+  }
+  weight.dispose();
+  return logs;
+}
