@@ -3,13 +3,13 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-QMRI_SETUP_EXTRA="chromium ${QMRI_SETUP_EXTRA:-}" bash scripts/setup.sh
+bash scripts/setup.sh
 source scripts/env.sh
 echo "[test] typecheck" >&2
-npx --no-install tsc --noEmit -p tsconfig.json
+node_modules/.bin/tsc --noEmit -p tsconfig.json
 echo "[test] lint" >&2
-npx --no-install eslint . --max-warnings=0
+node_modules/.bin/eslint . --max-warnings=0
 echo "[test] format" >&2
-npx --no-install prettier --check . >/dev/null || { npx --no-install prettier --list-different .; exit 1; }
+node_modules/.bin/prettier --check . >/dev/null || { node_modules/.bin/prettier --list-different .; exit 1; }
 echo "[test] tests" >&2
 node scripts/run-tests.mjs "$@"
