@@ -14,6 +14,11 @@
  *   param-shift.ts  paramShiftVjp(circuit, inputs, weights, cotangent, evaluator?) — evaluator is any
  *                   (circuit, inputs, weights, B) → ⟨Z⟩ function, so noisy / finite-shot executors plug in
  *   dressed-head.ts the dressed head (linear → tanh·π/2 → circuit → ⟨Z⟩ → linear) as plain arrays
+ *   channels.ts     Kraus channels: depolarizing, amplitude / phase damping, bit / phase flip, thermal relaxation
+ *   noise-model.ts  rules attaching channels after gates + readout error; parseNoiseModel(json, field)
+ *   density.ts      batched density-matrix simulator (1–8 qubits), readout error, seeded shots;
+ *                   evaluateNoisy(circuit, inputs, weights, {noise, shots, seed}) (an Evaluator for parameter shift)
+ *   profiles.ts     device profiles (ideal, heron, eagle, user JSON) → noise models
  */
 export * from './circuit.js';
 export * from './gates.js';
@@ -22,3 +27,7 @@ export * from './templates.js';
 export * from './adjoint.js';
 export * from './param-shift.js';
 export * from './dressed-head.js';
+export * from './channels.js';
+export * from './noise-model.js';
+export * from './density.js';
+export * from './profiles.js';

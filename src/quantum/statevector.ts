@@ -12,6 +12,7 @@ import {
   MAX_QUBITS_STATEVECTOR,
   type Circuit,
   type GateName,
+  type Op,
   type ParamRef,
 } from './circuit.js';
 
@@ -126,7 +127,7 @@ export function paramValues(
 // ----- kernels -----
 
 /** Applies a per-sample (or shared, when arrays have length 1) 2×2 complex matrix on `wire`, only where `ctrl` (if ≥ 0) is 1. */
-function apply2x2(
+export function apply2x2(
   s: State,
   wire: number,
   ctrl: number,
@@ -157,19 +158,21 @@ function apply2x2(
       dr = m.dr[j],
       di = m.di[j];
     const base = b * size;
-    for (let k = 0; k < size; k++) {
-      if (k & tmask || (cmask && !(k & cmask))) continue;
-      const i0 = base + k;
-      const i1 = i0 + tmask;
-      const x0r = re[i0],
-        x0i = im[i0],
-        x1r = re[i1],
-        x1i = im[i1];
-      re[i0] = ar * x0r - ai * x0i + br * x1r - bi * x1i;
-      im[i0] = ar * x0i + ai * x0r + br * x1i + bi * x1r;
-      re[i1] = cr * x0r - ci * x0i + dr * x1r - di * x1i;
-      im[i1] = cr * x0i + ci * x0r + dr * x1i + di * x1r;
-    }
+    // enumerate only the indices whose target bit is 0
+    for (let hi = 0; hi < size; hi += 2 * tmask)
+      for (let k = hi; k < hi + tmask; k++) {
+        if (cmask && !(k & cmask)) continue;
+        const i0 = base + k;
+        const i1 = i0 + tmask;
+        const x0r = re[i0],
+          x0i = im[i0],
+          x1r = re[i1],
+          x1i = im[i1];
+        re[i0] = ar * x0r - ai * x0i + br * x1r - bi * x1i;
+        im[i0] = ar * x0i + ai * x0r + br * x1i + bi * x1r;
+        re[i1] = cr * x0r - ci * x0i + dr * x1r - di * x1i;
+        im[i1] = cr * x0i + ci * x0r + dr * x1i + di * x1r;
+      }
   }
 }
 
@@ -318,6 +321,43 @@ function rotation(
   }
 }
 
+/**
+ * Applies Rot(φ, θ, ω) = RZ(ω)·RY(θ)·RZ(φ) as one fused 2×2 per sample (forward-only paths):
+ * [[e^{−i(φ+ω)/2}·c, −e^{i(φ−ω)/2}·s], [e^{−i(φ−ω)/2}·s, e^{i(φ+ω)/2}·c]], c = cos θ/2, s = sin θ/2.
+ */
+export function applyRotFused(
+  s: State,
+  op: Op,
+  inputs: Float64Array | Float32Array,
+  weights: Float64Array | Float32Array,
+  nInputs: number,
+  scratch: Scratch,
+  conj = false,
+  wireOffset = 0,
+): void {
+  const B = s.batch;
+  const phi = Float64Array.from(paramValues(op.params[0], inputs, weights, nInputs, B, scratch.theta));
+  const th = Float64Array.from(paramValues(op.params[1], inputs, weights, nInputs, B, scratch.theta));
+  const om = paramValues(op.params[2], inputs, weights, nInputs, B, scratch.theta);
+  const m = scratch.m;
+  const sg = conj ? -1 : 1;
+  for (let b = 0; b < B; b++) {
+    const c = Math.cos(th[b] / 2);
+    const sn = Math.sin(th[b] / 2);
+    const sum = (phi[b] + om[b]) / 2;
+    const dif = (phi[b] - om[b]) / 2;
+    m.ar[b] = Math.cos(sum) * c;
+    m.ai[b] = -sg * Math.sin(sum) * c;
+    m.br[b] = -Math.cos(dif) * sn;
+    m.bi[b] = -sg * Math.sin(dif) * sn;
+    m.cr[b] = Math.cos(dif) * sn;
+    m.ci[b] = -sg * Math.sin(dif) * sn;
+    m.dr[b] = Math.cos(sum) * c;
+    m.di[b] = sg * Math.sin(sum) * c;
+  }
+  apply2x2(s, op.wires[0] + wireOffset, -1, m);
+}
+
 /** Apply one primitive op (or its inverse) to the state. */
 export function applyPrim(
   s: State,
@@ -327,6 +367,8 @@ export function applyPrim(
   nInputs: number,
   scratch: Scratch,
   dagger = false,
+  /** apply the complex conjugate U* instead (density matrices: ρ ↦ (U ⊗ U*) vec ρ) */
+  conj = false,
 ): void {
   const g = op.gate;
   const w = op.wires;
@@ -344,15 +386,16 @@ export function applyPrim(
     case 'S':
     case 'T': {
       const f = (dagger ? FIXED_DAG : FIXED)[g];
+      const sg = conj ? -1 : 1;
       return apply2x2(s, w[0], -1, {
         ar: one(f[0]),
-        ai: one(f[1]),
+        ai: one(sg * f[1]),
         br: one(f[2]),
-        bi: one(f[3]),
+        bi: one(sg * f[3]),
         cr: one(f[4]),
-        ci: one(f[5]),
+        ci: one(sg * f[5]),
         dr: one(f[6]),
-        di: one(f[7]),
+        di: one(sg * f[7]),
       });
     }
     default: {
@@ -360,6 +403,9 @@ export function applyPrim(
       const theta = paramValues(op.param!, inputs, weights, nInputs, B, scratch.theta);
       const kind = (g.startsWith('C') ? g.slice(1) : g) as 'RX' | 'RY' | 'RZ' | 'PhaseShift';
       rotation(kind, theta, B, dagger, scratch.m);
+      if (conj)
+        for (const a of [scratch.m.ai, scratch.m.bi, scratch.m.ci, scratch.m.di])
+          for (let b = 0; b < B; b++) a[b] = -a[b];
       if (g.startsWith('C')) apply2x2(s, w[1], w[0], scratch.m);
       else apply2x2(s, w[0], -1, scratch.m);
     }
