@@ -1,8 +1,11 @@
 /** The `qmri` command line: one program, a subcommand per job. */
 import { Command } from 'commander';
 import { reportError } from './errors.js';
+import { registerCircuit } from './commands/circuit.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEmbed } from './commands/embed.js';
+
+export const VERSION = '0.1.0';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -11,9 +14,11 @@ export function buildProgram(): Command {
     .description(
       'Hybrid quantum-classical brain-tumor MRI classification with Grad-CAM/SHAP and NISQ noise evaluation',
     )
-    .version('0.1.0')
+    .enablePositionalOptions()
+    .option('-V, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  registerCircuit(program);
   registerDemo(program);
   registerEmbed(program);
   return program;
@@ -21,6 +26,11 @@ export function buildProgram(): Command {
 
 async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  const first = argv[2];
+  if (first === '--version' || first === '-V') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
   try {
     await program.parseAsync(argv);
     return 0;

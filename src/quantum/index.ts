@@ -19,6 +19,8 @@
  *   density.ts      batched density-matrix simulator (1–8 qubits), readout error, seeded shots;
  *                   evaluateNoisy(circuit, inputs, weights, {noise, shots, seed}) (an Evaluator for parameter shift)
  *   profiles.ts     device profiles (ideal, heron, eagle, user JSON) → noise models
+ *   spec.ts         JSON circuit specs: parseCircuitSpec, evalCircuitSpec (expval + VJP)
+ *   export.ts       text and SVG diagrams, OpenQASM 2 / 3 export
  */
 export * from './circuit.js';
 export * from './gates.js';
@@ -31,3 +33,5 @@ export * from './channels.js';
 export * from './noise-model.js';
 export * from './density.js';
 export * from './profiles.js';
+export * from './spec.js';
+export * from './export.js';

@@ -8,7 +8,16 @@ import {
   matchedHiddenSize,
   quantumHeadParamCount,
 } from '../../src/nn/index.js';
-import { dressedHeadForward } from '../../src/quantum/index.js';
+import {
+  dressedHeadForward,
+  evaluateNoisy,
+  loadProfile,
+  profileToNoiseModel,
+  type Evaluator,
+} from '../../src/quantum/index.js';
+
+const noise = profileToNoiseModel(loadProfile('eagle'));
+const noisyEvaluator: Evaluator = (c, x, w, B) => evaluateNoisy(c, x, w, { noise }, B);
 
 const D = 16;
 const C = 4;
@@ -33,10 +42,14 @@ test('quantum head: libtorch forward equals the pure-TypeScript dressed head', (
   ts.probs.forEach((p) => assert.ok(p > 0 && p < 1));
 });
 
-for (const gradient of ['adjoint', 'parameter-shift'] as const)
-  test(`quantum head (${gradient}): gradients through the circuit match finite differences`, () => {
+for (const [gradient, evaluator] of [
+  ['adjoint', undefined],
+  ['parameter-shift', undefined],
+  ['parameter-shift', noisyEvaluator],
+] as const)
+  test(`quantum head (${gradient}${evaluator ? ', Eagle-class noise' : ''}): gradients through the circuit match finite differences`, () => {
     manualSeed(3);
-    const head = new QuantumHead(D, C, { qubits: 3, layers: 2, gradient });
+    const head = new QuantumHead(D, C, { qubits: 3, layers: 2, gradient, evaluator });
     const { x, y } = data(4, 6);
     const loss = () => crossEntropy(head.forward(x), y);
     head.zeroGrad();
