@@ -52,9 +52,23 @@ class DenseLayer extends Module {
     this.conv2 = this.registerModule('conv2', new Conv2d(bnSize * growth, growth, 3, 1, 1));
   }
   forward(inputs: Tensor[]): Tensor {
+    // Intermediates are released as soon as they are consumed (as Python's refcounting does):
+    // autograd keeps its own references to what backward needs, so this is safe in training too,
+    // and it keeps eval-mode peak memory at torchvision's level.
     const x = inputs.length === 1 ? inputs[0] : cat(inputs, 1);
-    const b = this.conv1.forward(this.norm1.forward(x).relu_());
-    return this.conv2.forward(this.norm2.forward(b).relu_());
+    const n1 = this.norm1.forward(x);
+    if (x !== inputs[0]) x.dispose();
+    const r1 = n1.relu_();
+    n1.dispose();
+    const b = this.conv1.forward(r1);
+    r1.dispose();
+    const n2 = this.norm2.forward(b);
+    b.dispose();
+    const r2 = n2.relu_();
+    n2.dispose();
+    const out = this.conv2.forward(r2);
+    r2.dispose();
+    return out;
   }
 }
 
@@ -70,7 +84,9 @@ class DenseBlock extends Module {
   forward(x: Tensor): Tensor {
     const features = [x];
     for (const l of this.layers) features.push(l.forward(features));
-    return cat(features, 1);
+    const out = cat(features, 1);
+    for (const f of features.slice(1)) f.dispose();
+    return out;
   }
 }
 
@@ -83,7 +99,14 @@ class Transition extends Module {
     this.conv = this.registerModule('conv', new Conv2d(inFeatures, outFeatures, 1));
   }
   forward(x: Tensor): Tensor {
-    return avgPool2d(this.conv.forward(this.norm.forward(x).relu_()), 2, 2);
+    const n = this.norm.forward(x);
+    const r = n.relu_();
+    n.dispose();
+    const c = this.conv.forward(r);
+    r.dispose();
+    const out = avgPool2d(c, 2, 2);
+    c.dispose();
+    return out;
   }
 }
 
@@ -189,18 +212,29 @@ export class DenseNet extends Module {
         captured.set(name, t);
       }
     };
+    // each stage output is released once the next stage has consumed it, unless it was captured
+    const release = (t: Tensor) => {
+      if (t !== x && ![...captured.values()].includes(t)) t.dispose();
+    };
     let h = x;
     for (const [name, stage] of this.features.stages) {
-      h = stage.forward(h);
+      const next = stage.forward(h);
+      release(h);
+      h = next;
       if (name === 'norm0') {
-        h = h.relu_();
+        const r = h.relu_();
+        release(h);
+        h = r;
         grab('features.norm0', h);
-        h = maxPool2d(h, 3, 2, 1);
+        const p = maxPool2d(h, 3, 2, 1);
+        release(h);
+        h = p;
         grab('features.pool0', h);
       } else grab(`features.${name}`, h);
     }
     // in place like torchvision, unless the norm5 output itself was captured
     const featureMap = captured.has('features.norm5') ? h.relu() : h.relu_();
+    if (featureMap !== h) release(h);
     grab('features', featureMap);
     const pooled = adaptiveAvgPool2d(featureMap, 1).flatten(1);
     const logits = this.classifier.forward(pooled);
