@@ -201,6 +201,7 @@ export class DenseNet extends Module {
       throw new Error(`DenseNet input must be N×3×H×W, got [${shape.join(', ')}]`);
     if (shape[2] < 32 || shape[3] < 32)
       throw new Error(`DenseNet input must be at least 32×32, got ${shape[2]}×${shape[3]}`);
+    if (!x.isFinite()) throw new Error('DenseNet input contains NaN or infinite values');
     const capture = new Set(opts.capture ?? []);
     const valid = new Set(this.layerNames());
     for (const c of capture)

@@ -2,7 +2,7 @@
  * A small module system over the engine: named parameters, buffers and child modules, train/eval
  * mode, and state dicts whose keys follow PyTorch's dotted naming (so torchvision weights load).
  */
-import { Tensor, noGrad, type StEntry } from '../engine/index.js';
+import { Tensor, noGrad, readSafetensors, writeSafetensors, type StEntry } from '../engine/index.js';
 
 export type StateDict = Map<string, Tensor>;
 
@@ -119,6 +119,16 @@ export abstract class Module {
       if (e.dtype === 'F32' && !t.isFinite()) throw new Error(`${src}'${k}' contains NaN or infinite values`);
     }
     return { missing, unexpected };
+  }
+
+  /** Writes parameters and buffers to a .safetensors file (atomically). */
+  save(path: string, metadata: Record<string, string> = {}): void {
+    writeSafetensors(path, this.stateEntries(), metadata);
+  }
+
+  /** Loads parameters and buffers from a .safetensors file written by save() (strict by default). */
+  load(path: string, opts: { strict?: boolean } = {}): void {
+    this.loadStateDict(readSafetensors(path).tensors, { strict: opts.strict ?? true, source: path });
   }
 
   train(on = true): this {

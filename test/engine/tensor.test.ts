@@ -5,6 +5,7 @@ import {
   SGD,
   Tensor,
   crossEntropy,
+  interpolateBilinear,
   linear,
   memory,
   noGrad,
@@ -143,4 +144,36 @@ test('RNG state restores the same random stream', () => {
   const a = Tensor.randn([5]).toFloat32Array();
   setRngState(s);
   assert.deepEqual(Tensor.randn([5]).toFloat32Array(), a);
+});
+
+test('bilinear interpolation (align_corners = false) matches the half-pixel formula', () => {
+  const x = Tensor.from([0, 1, 2, 3], [1, 1, 2, 2]);
+  const y = interpolateBilinear(x, [4, 4]).toFloat32Array();
+  // output pixel i samples input coordinate (i + 0.5)/2 − 0.5, clamped to [0, 1]
+  const src = (i: number) => Math.min(1, Math.max(0, (i + 0.5) / 2 - 0.5));
+  for (let r = 0; r < 4; r++)
+    for (let c = 0; c < 4; c++) {
+      const v = 2 * src(r) + src(c); // f(r, c) = 2r + c is bilinear, so interpolation is exact
+      assert.ok(Math.abs(y[r * 4 + c] - v) < 1e-6, `(${r}, ${c})`);
+    }
+});
+
+test('SGD with momentum and Nesterov follows the PyTorch update rule', () => {
+  for (const nesterov of [false, true]) {
+    const p = Tensor.from([1], [1], { requiresGrad: true });
+    const opt = new SGD([p], { lr: 0.1, momentum: 0.9, nesterov });
+    let v = 0;
+    let ref = 1;
+    for (let i = 0; i < 3; i++) {
+      tidy(() => {
+        opt.zeroGrad();
+        p.mul(p).sum().backward(); // g = 2p
+        opt.step();
+      });
+      const g = 2 * ref;
+      v = i === 0 ? g : 0.9 * v + g;
+      ref -= 0.1 * (nesterov ? g + 0.9 * v : v);
+      assert.ok(Math.abs(p.item() - ref) < 1e-6, `step ${i} nesterov=${nesterov}`);
+    }
+  }
 });

@@ -64,4 +64,13 @@ test('a backbone-only file loads and keeps the head; bad input shapes are named'
   assert.deepEqual(net.loadWeights(p), { hasClassifier: false });
   assert.throws(() => net.forward(Tensor.zeros([1, 1, 32, 32])), /N×3×H×W, got \[1, 1, 32, 32\]/);
   assert.throws(() => net.forward(Tensor.zeros([1, 3, 8, 8])), /at least 32×32/);
+  const nan = new Float32Array(3 * 32 * 32);
+  nan[5] = NaN;
+  assert.throws(() => net.forward(Tensor.from(nan, [1, 3, 32, 32])), /NaN or infinite/);
+  // save() and load() round-trip the state exactly
+  const p2 = join(tmp, 'roundtrip.safetensors');
+  net.save(p2);
+  const other = new DenseNet(cfg);
+  other.load(p2);
+  for (const [k, t] of other.stateDict()) assert.deepEqual(t.toFloat32Array(), net.stateDict().get(k)!.toFloat32Array(), k);
 });
