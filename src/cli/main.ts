@@ -2,8 +2,17 @@
 import { Command } from 'commander';
 import { reportError } from './errors.js';
 import { registerCircuit } from './commands/circuit.js';
+import { registerCompare } from './commands/compare.js';
+import { registerData } from './commands/data.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEmbed } from './commands/embed.js';
+import { registerExplain } from './commands/explain.js';
+import { registerNoise } from './commands/noise.js';
+import { registerPredict } from './commands/predict.js';
+import { registerReport } from './commands/report.js';
+import { registerRun } from './commands/run.js';
+import { registerServe } from './commands/serve.js';
+import { registerTrain } from './commands/train.js';
 
 export const VERSION = '0.1.0';
 
@@ -19,8 +28,17 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerCircuit(program);
+  registerCompare(program);
+  registerData(program);
   registerDemo(program);
   registerEmbed(program);
+  registerExplain(program);
+  registerNoise(program);
+  registerPredict(program);
+  registerReport(program);
+  registerRun(program);
+  registerServe(program);
+  registerTrain(program);
   return program;
 }
 

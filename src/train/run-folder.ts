@@ -19,7 +19,7 @@
  * Heads are stored as plain arrays (HeadExport) so they run without libtorch (headProbs), which is
  * what SHAP, the noise study and the web viewer need, and rebuild into libtorch modules (importHead).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tensor, noGrad, readSafetensors, writeSafetensors, type StEntry } from '../engine/index.js';
 import {
@@ -374,4 +374,36 @@ export function loadBackbone(run: string): { net: DenseNet; arch: BackboneArch }
   }
   net.eval();
   return { net, arch };
+}
+
+// ---------------------------------------------------------------- a whole trained run
+
+export interface OpenRun {
+  dir: string;
+  arch: BackboneArch;
+  /** backbone with its own linear classifier, eval mode (dispose() when done) */
+  net: DenseNet;
+  /** one exported head per kind present in RUN/heads (the lowest seed), keyed by kind */
+  heads: Map<HeadKind, { seed: number; head: HeadExport }>;
+}
+
+/** Every head file in RUN/heads, as {kind, seed, path}, sorted by kind then seed. */
+export function listHeads(run: string): { kind: HeadKind; seed: number; path: string }[] {
+  const dir = runPaths(run).headsDir;
+  if (!existsSync(dir)) return [];
+  const out: { kind: HeadKind; seed: number; path: string }[] = [];
+  for (const f of readdirSync(dir)) {
+    const m = /^(linear|bottleneck|quantum)-seed(\d+)\.json$/.exec(f);
+    if (m) out.push({ kind: m[1] as HeadKind, seed: Number(m[2]), path: join(dir, f) });
+  }
+  return out.sort((a, b) => a.kind.localeCompare(b.kind) || a.seed - b.seed);
+}
+
+/** Loads the backbone and the lowest-seed head of each kind (the ones explain / predict / serve use). */
+export function openRun(run: string): OpenRun {
+  const { net, arch } = loadBackbone(run);
+  const heads = new Map<HeadKind, { seed: number; head: HeadExport }>();
+  for (const h of listHeads(run))
+    if (!heads.has(h.kind)) heads.set(h.kind, { seed: h.seed, head: loadHead(h.path) });
+  return { dir: run, arch, net, heads };
 }
