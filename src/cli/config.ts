@@ -1,0 +1,308 @@
+/**
+ * The experiment config (`qmri run --config experiment.yaml`): a YAML or JSON file validated with ajv
+ * against one JSON schema. Defaults are filled in, every object is closed (`additionalProperties:
+ * false`) so an unknown or mistyped key is rejected by name with a "did you mean" when it is close,
+ * and types and ranges are checked before any long work starts. Field names follow the stage option
+ * types (src/data DataConfig, src/train BackboneConfig / CompareConfig, src/explain, src/noise).
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { Ajv, type ErrorObject } from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import { UsageError } from './errors.js';
+
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+const int = (minimum: number, def?: number, maximum?: number) => ({
+  type: 'integer',
+  minimum,
+  ...(maximum !== undefined ? { maximum } : {}),
+  ...(def !== undefined ? { default: def } : {}),
+});
+const num = (minimum: number, def?: number, maximum?: number, exclusiveMinimum = false) => ({
+  type: 'number',
+  ...(exclusiveMinimum ? { exclusiveMinimum: minimum } : { minimum }),
+  ...(maximum !== undefined ? { maximum } : {}),
+  ...(def !== undefined ? { default: def } : {}),
+});
+const closed = (properties: Record<string, unknown>, required: string[] = []) => ({
+  type: 'object',
+  additionalProperties: false,
+  properties,
+  required,
+  default: {},
+});
+
+const root = (properties: Record<string, unknown>) => ({
+  type: 'object',
+  additionalProperties: false,
+  properties,
+});
+
+/** The JSON schema of an experiment config. */
+export const EXPERIMENT_SCHEMA = root({
+  out: { type: 'string', minLength: 1, default: 'runs/experiment' },
+  seed: int(0, 7),
+  threads: int(1, 2, 256),
+  data: closed({
+    dir: { type: 'string', minLength: 1 },
+    layout: {
+      type: 'string',
+      enum: ['auto', 'folders', 'kaggle', 'figshare', 'nifti', 'dicom'],
+      default: 'auto',
+    },
+    synthetic: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'write phantoms (src/data writePhantomDataset) into RUN/data/phantoms and use them as dir',
+      properties: { n: int(8, 320, 100000), size: int(16, 64, 1024), seed: int(0, 7) },
+      required: [],
+    },
+    maxImages: int(1),
+    split: closed({
+      train: num(0, 0.7, 1, true),
+      val: num(0, 0.15, 1),
+      test: num(0, 0.15, 1, true),
+      seed: int(0, 7),
+      blockSize: int(1, 20),
+    }),
+    preprocess: closed({
+      size: int(16, 224, 1024),
+      brainCrop: { type: 'boolean', default: false },
+      normalize: { type: 'string', enum: ['zscore', 'imagenet'], default: 'zscore' },
+    }),
+  }),
+  backbone: closed({
+    epochs: int(1, 10, 10000),
+    batchSize: int(1, 16, 4096),
+    lr: num(0, 1e-3, 10, true),
+    weightDecay: num(0, 1e-4, 1),
+    warmupFraction: num(0, 0.05, 1),
+    labelSmoothing: num(0, 0, 0.999),
+    patience: int(0, 5),
+    augment: { type: 'boolean', default: true },
+    densenet: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        growthRate: int(1, undefined, 256),
+        blockConfig: { type: 'array', items: int(1, undefined, 256), minItems: 1, maxItems: 8 },
+        numInitFeatures: int(1, undefined, 1024),
+        bnSize: int(1, undefined, 16),
+      },
+    },
+    weights: { type: 'string', minLength: 1 },
+    timeLimitMinutes: num(0, undefined, undefined, true),
+  }),
+  compare: closed({
+    heads: {
+      type: 'array',
+      items: { type: 'string', enum: ['linear', 'bottleneck', 'quantum'] },
+      minItems: 1,
+      uniqueItems: true,
+      default: ['linear', 'bottleneck', 'quantum'],
+    },
+    seeds: int(1, 5, 1000),
+    qubits: int(2, 4, 12),
+    layers: int(1, 2, 50),
+    template: { type: 'string', enum: ['strong', 'basic'], default: 'strong' },
+    embedding: { type: 'string', enum: ['X', 'Y', 'Z'], default: 'Y' },
+    reupload: { type: 'boolean', default: false },
+    epochs: int(1, 30, 10000),
+    lr: num(0, 1e-2, 10, true),
+    batchSize: int(1, 32, 4096),
+    lowData: { type: 'array', items: num(0, undefined, 1, true), default: [] },
+  }),
+  explain: closed({
+    enabled: { type: 'boolean', default: true },
+    cases: int(1, 16, 10000),
+    methods: {
+      type: 'array',
+      items: { type: 'string', enum: ['gradcam', 'shap'] },
+      minItems: 1,
+      uniqueItems: true,
+      default: ['gradcam', 'shap'],
+    },
+    layer: { type: 'string', minLength: 1 },
+    shapSamples: int(8, 256, 100000),
+  }),
+  noise: closed({
+    enabled: { type: 'boolean', default: true },
+    profiles: {
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      minItems: 1,
+      default: ['ideal', 'heron', 'eagle'],
+    },
+    scales: { type: 'array', items: num(0), minItems: 1, default: [0, 0.5, 1, 2, 4] },
+    shots: { type: 'array', items: int(0), minItems: 1, default: [0, 1000] },
+    samples: int(1, 200, 100000),
+    seed: int(0),
+  }),
+  report: closed({
+    enabled: { type: 'boolean', default: true },
+    title: { type: 'string', default: 'qmri report' },
+    gallery: int(0, 12, 1000),
+  }),
+});
+
+export interface ExperimentConfig {
+  out: string;
+  seed: number;
+  threads: number;
+  data: {
+    dir?: string;
+    layout: string;
+    synthetic?: { n: number; size: number; seed: number };
+    maxImages?: number;
+    split: { train: number; val: number; test: number; seed: number; blockSize: number };
+    preprocess: { size: number; brainCrop: boolean; normalize: 'zscore' | 'imagenet' };
+  };
+  backbone: {
+    epochs: number;
+    batchSize: number;
+    lr: number;
+    weightDecay: number;
+    warmupFraction: number;
+    labelSmoothing: number;
+    patience: number;
+    augment: boolean;
+    densenet?: { growthRate?: number; blockConfig?: number[]; numInitFeatures?: number; bnSize?: number };
+    weights?: string;
+    timeLimitMinutes?: number;
+  };
+  compare: {
+    heads: ('linear' | 'bottleneck' | 'quantum')[];
+    seeds: number;
+    qubits: number;
+    layers: number;
+    template: 'strong' | 'basic';
+    embedding: 'X' | 'Y' | 'Z';
+    reupload: boolean;
+    epochs: number;
+    lr: number;
+    batchSize: number;
+    lowData: number[];
+  };
+  explain: {
+    enabled: boolean;
+    cases: number;
+    methods: ('gradcam' | 'shap')[];
+    layer?: string;
+    shapSamples: number;
+  };
+  noise: {
+    enabled: boolean;
+    profiles: string[];
+    scales: number[];
+    shots: number[];
+    samples: number;
+    seed?: number;
+  };
+  report: { enabled: boolean; title: string; gallery: number };
+}
+
+const ajv = new Ajv({ useDefaults: true, allErrors: true, strict: true });
+const validate = ajv.compile(EXPERIMENT_SCHEMA);
+
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0];
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const t = d[j];
+      d[j] = Math.min(
+        d[j] + 1,
+        d[j - 1] + 1,
+        prev + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1),
+      );
+      prev = t;
+    }
+  }
+  return d[b.length];
+}
+
+/** The closest of `options` to `word`, when it is close enough to be a likely typo. */
+export function didYouMean(word: string, options: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const o of options) {
+    const dist = editDistance(word, o);
+    if (dist < bestD) [best, bestD] = [o, dist];
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function schemaAt(schemaPath: string): { properties?: Record<string, unknown> } | undefined {
+  // '#/properties/data/properties/split/additionalProperties' → walk the schema object
+  let node: unknown = EXPERIMENT_SCHEMA;
+  for (const part of schemaPath.replace(/^#\//, '').split('/').slice(0, -1)) {
+    if (!node || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node as { properties?: Record<string, unknown> } | undefined;
+}
+
+const fieldName = (instancePath: string) =>
+  instancePath.replace(/^\//, '').replace(/\//g, '.') || '(top level)';
+
+function describe(e: ErrorObject): string {
+  const at = fieldName(e.instancePath);
+  if (e.keyword === 'additionalProperties') {
+    const key = (e.params as { additionalProperty: string }).additionalProperty;
+    const full = e.instancePath ? `${at}.${key}` : key;
+    const allowed = Object.keys(schemaAt(e.schemaPath)?.properties ?? {});
+    const guess = didYouMean(key, allowed);
+    return `unknown key '${full}'${guess ? ` (did you mean '${guess}'?)` : ''}; allowed here: ${allowed.join(', ')}`;
+  }
+  if (e.keyword === 'enum')
+    return `${at}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (e.keyword === 'required')
+    return `${at}: missing required key '${(e.params as { missingProperty: string }).missingProperty}'`;
+  return `${at}: ${e.message}`;
+}
+
+/** Validates a parsed config object, fills in defaults (on a copy) and checks cross-field rules. */
+export function resolveConfig(raw: unknown, source = 'config'): ExperimentConfig {
+  if (raw === null || raw === undefined) raw = {};
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw new UsageError(`${source}: the config must be a mapping of sections (data, backbone, compare, …)`);
+  const cfg = structuredClone(raw) as Record<string, unknown>;
+  if (!validate(cfg)) {
+    const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'if');
+    const first = errors.find((e) => e.keyword === 'additionalProperties') ?? errors[0];
+    const more =
+      errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
+    throw new UsageError(`${source}: ${first ? describe(first) : 'invalid'}${more}`);
+  }
+  const c = cfg as unknown as ExperimentConfig;
+  const s = c.data.split;
+  if (Math.abs(s.train + s.val + s.test - 1) > 1e-6)
+    throw new UsageError(
+      `${source}: data.split: train + val + test must be 1, got ${s.train + s.val + s.test}`,
+    );
+  if (!c.data.dir && !c.data.synthetic)
+    throw new UsageError(`${source}: data: give 'dir' (a data set folder) or 'synthetic' (phantoms)`);
+  if (c.data.dir && c.data.synthetic)
+    throw new UsageError(`${source}: data: give either 'dir' or 'synthetic', not both`);
+  return c;
+}
+
+/** Reads a YAML or JSON config file (by content: JSON is YAML), validates it and fills in defaults. */
+export function loadConfig(path: string): ExperimentConfig {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    throw new UsageError(`${path}: config file not found`);
+  }
+  if (size > MAX_CONFIG_BYTES)
+    throw new UsageError(`${path}: config file is ${size} bytes, over the ${MAX_CONFIG_BYTES}-byte limit`);
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(path, 'utf8'), { uniqueKeys: true });
+  } catch (e) {
+    throw new UsageError(`${path}: not valid YAML/JSON: ${(e as Error).message.split('\n')[0]}`);
+  }
+  return resolveConfig(raw, path);
+}
