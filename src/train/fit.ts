@@ -4,7 +4,7 @@
  * early stopping on validation macro-F1 (the best epoch's weights are restored). Works for any model
  * with forward(x) → logits, including heads whose gradient is partly computed outside libtorch.
  */
-import { AdamW, Tensor, crossEntropy, noGrad, tidy } from '../engine/index.js';
+import { AdamW, Tensor, crossEntropy, noGrad, tidy, type Optimizer } from '../engine/index.js';
 import { argmaxRows, classificationMetrics } from '../eval/index.js';
 import type { Module } from '../nn/index.js';
 import { Rng } from '../util/rng.js';
@@ -67,12 +67,68 @@ export function predict(model: TrainableModel, set: ArraySet, classes: number, b
   return out;
 }
 
+export interface EpochOptions {
+  batchSize: number;
+  /** class weights of the cross entropy (classes) */
+  weight: Tensor;
+  labelSmoothing: number;
+  /** learning rate of global step k */
+  lrAt: (k: number) => number;
+  /** global step number of the epoch's first batch */
+  firstStep: number;
+  /** in-place augmentation of the m samples in xb (training only) */
+  augment?: (xb: Float32Array, m: number) => void;
+  /** after each batch: samples done in this epoch and the running mean loss */
+  onBatch?: (done: number, meanLoss: number) => void;
+}
+
+/** One pass over `train` in the given sample order; returns the mean loss and the steps taken. */
+export function trainOneEpoch(
+  model: TrainableModel,
+  opt: Optimizer,
+  train: ArraySet,
+  order: Int32Array,
+  o: EpochOptions,
+): { loss: number; steps: number } {
+  const n = order.length;
+  const d = per(train);
+  const xb = new Float32Array(o.batchSize * d);
+  let lossSum = 0;
+  let steps = 0;
+  model.train();
+  for (let s = 0; s < n; s += o.batchSize) {
+    const m = Math.min(o.batchSize, n - s);
+    const yb = new Array<number>(m);
+    for (let i = 0; i < m; i++) {
+      const k = order[s + i];
+      xb.set(train.x.subarray(k * d, (k + 1) * d), i * d);
+      yb[i] = train.y[k];
+    }
+    o.augment?.(xb, m);
+    opt.setLr(o.lrAt(o.firstStep + steps++));
+    tidy(() => {
+      model.beforeForward?.();
+      opt.zeroGrad();
+      const x = Tensor.from(xb.subarray(0, m * d), [m, ...train.shape]);
+      const loss = crossEntropy(model.forward(x), Tensor.int64(yb, [m]), {
+        weight: o.weight,
+        labelSmoothing: o.labelSmoothing,
+      });
+      lossSum += loss.item() * m;
+      loss.backward();
+      model.afterBackward?.();
+      opt.step();
+    });
+    o.onBatch?.(s + m, lossSum / (s + m));
+  }
+  return { loss: lossSum / Math.max(1, n), steps };
+}
+
 export function fit(model: TrainableModel, train: ArraySet, val: ArraySet, o: FitOptions): EpochLog[] {
   const n = train.y.length;
   if (n === 0) throw new Error('training set is empty');
   const present = new Set(train.y);
   if (present.size < 2) throw new Error(`training set has ${present.size} class(es); at least 2 are needed`);
-  const d = per(train);
   const stepsPerEpoch = Math.ceil(n / o.batchSize);
   const total = stepsPerEpoch * o.epochs;
   const warm = Math.floor(total * (o.warmupFraction ?? 0.05));
@@ -84,40 +140,22 @@ export function fit(model: TrainableModel, train: ArraySet, val: ArraySet, o: Fi
   let bestState: Map<string, Float32Array> | null = null;
   let since = 0;
   let step = 0;
-  const xb = new Float32Array(o.batchSize * d);
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     const t0 = performance.now();
     const order = rng.fork(`epoch-${epoch}`).permutation(n);
-    let lossSum = 0;
-    model.train();
-    for (let s = 0; s < n; s += o.batchSize) {
-      const m = Math.min(o.batchSize, n - s);
-      const yb = new Array<number>(m);
-      for (let i = 0; i < m; i++) {
-        const k = order[s + i];
-        xb.set(train.x.subarray(k * d, (k + 1) * d), i * d);
-        yb[i] = train.y[k];
-      }
-      opt.setLr(cosineWithWarmup(step++, total, warm, o.lr));
-      tidy(() => {
-        model.beforeForward?.();
-        opt.zeroGrad();
-        const x = Tensor.from(xb.subarray(0, m * d), [m, ...train.shape]);
-        const loss = crossEntropy(model.forward(x), Tensor.int64(yb, [m]), {
-          weight,
-          labelSmoothing: o.labelSmoothing ?? 0,
-        });
-        lossSum += loss.item() * m;
-        loss.backward();
-        model.afterBackward?.();
-        opt.step();
-      });
-    }
+    const r = trainOneEpoch(model, opt, train, order, {
+      batchSize: o.batchSize,
+      weight,
+      labelSmoothing: o.labelSmoothing ?? 0,
+      lrAt: (k) => cosineWithWarmup(k, total, warm, o.lr),
+      firstStep: step,
+    });
+    step += r.steps;
     const probs = predict(model, val, o.classes);
     const vm = classificationMetrics(val.y, argmaxRows(probs, o.classes), o.classes);
     const log = {
       epoch,
-      loss: lossSum / n,
+      loss: r.loss,
       valAccuracy: vm.accuracy,
       valMacroF1: vm.macroF1,
       lr: opt.lr,

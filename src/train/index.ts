@@ -6,4 +6,7 @@
 export * from './schedule.js';
 export * from './fit.js';
 export * from './run-folder.js';
+export * from './backbone-config.js';
+export * from './checkpoint.js';
+export * from './backbone.js';
 export * from './demo.js';

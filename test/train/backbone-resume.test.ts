@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readSafetensors } from '../../src/engine/index.js';
+import { loadCheckpoint, runPaths } from '../../src/train/index.js';
+
+const helper = fileURLToPath(new URL('./helpers/tiny-backbone.ts', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const tsx = join(root, 'node_modules/tsx/dist/esm/index.mjs');
+const EPOCHS = 4;
+
+function runChild(
+  run: string,
+  killAfterFirstCheckpoint: boolean,
+): Promise<{ code: number | null; signal: string | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', `file://${tsx}`, helper, run, String(EPOCHS)], {
+      cwd: root,
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      // a checkpoint is written before the epoch line is printed
+      if (killAfterFirstCheckpoint && /epoch 1\/4/.test(out)) child.kill('SIGKILL');
+    });
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, out }));
+  });
+}
+
+const weights = (run: string) => {
+  const st = readSafetensors(runPaths(run).model);
+  return new Map(
+    [...st.tensors].map(([k, e]) => [k, Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength)]),
+  );
+};
+
+test('training killed with SIGKILL after the first checkpoint resumes to the same weights as an uninterrupted run', async () => {
+  const a = mkdtempSync(join(tmpdir(), 'qmri-resume-a-'));
+  const b = mkdtempSync(join(tmpdir(), 'qmri-resume-b-'));
+  const full = await runChild(a, false);
+  assert.equal(full.code, 0, full.out);
+
+  const killed = await runChild(b, true);
+  assert.equal(killed.signal, 'SIGKILL', `child was not killed: ${killed.out}`);
+  const ck = loadCheckpoint(runPaths(b).checkpoint);
+  assert.ok(ck, 'a checkpoint survives the kill');
+  assert.equal(ck.state.epoch, 1, 'the checkpoint holds the first epoch');
+  const resumed = await runChild(b, false);
+  assert.equal(resumed.code, 0, resumed.out);
+  assert.match(resumed.out, /resuming from .*checkpoint\.safetensors: epoch 2\/4/);
+
+  const wa = weights(a);
+  const wb = weights(b);
+  assert.deepEqual([...wa.keys()].sort(), [...wb.keys()].sort());
+  for (const [k, v] of wa) assert.ok(v.equals(wb.get(k)!), `weights '${k}' differ after resume`);
+  // the logs agree epoch by epoch (loss and validation metrics)
+  const logs = (run: string) =>
+    readFileSync(runPaths(run).trainLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { epoch: number; loss: number; valMacroF1: number });
+  assert.deepEqual(
+    logs(a).map((l) => [l.epoch, l.loss, l.valMacroF1]),
+    logs(b).map((l) => [l.epoch, l.loss, l.valMacroF1]),
+  );
+  assert.equal(logs(a).length, EPOCHS);
+  assert.ok(existsSync(runPaths(b).backboneMetrics));
+});
