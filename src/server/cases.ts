@@ -1,0 +1,55 @@
+/**
+ * The in-memory case store: uploaded slices live only here (never on disk), bounded by count with
+ * least-recently-used eviction, keyed by a random id. DICOM uploads keep only their pixel slice
+ * (no header, no tags, not even the file name); NIfTI uploads keep their bytes so another slice can
+ * be picked without uploading again.
+ */
+import { randomUUID } from 'node:crypto';
+import type { UploadKind } from './sniff.js';
+import type { ModelImage } from './prepare.js';
+
+export interface Case {
+  id: string;
+  label: string;
+  kind: UploadKind;
+  slices: number;
+  slice: number;
+  image: ModelImage;
+  /** pooled backbone features (1×D) */
+  pooled: Float32Array;
+  /** class probabilities of the backbone's own classifier */
+  backbone: number[];
+  /** volume bytes for slice changes (NIfTI only) */
+  volume?: Uint8Array;
+  /** trusted server-side source (gallery cases) */
+  galleryIndex?: number;
+}
+
+export class CaseStore {
+  private readonly map = new Map<string, Case>();
+  constructor(private readonly max = 32) {}
+
+  add(c: Omit<Case, 'id'>): Case {
+    const full = { ...c, id: randomUUID() };
+    this.map.set(full.id, full);
+    while (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
+    return full;
+  }
+
+  get(id: string): Case | undefined {
+    const c = this.map.get(id);
+    if (c) {
+      this.map.delete(id);
+      this.map.set(id, c);
+    }
+    return c;
+  }
+
+  replace(c: Case): void {
+    this.map.set(c.id, c);
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * src/server — `qmri serve`: a local web viewer for one run. Upload an MRI slice (JPEG, PNG, DICOM,
+ * NIfTI with a slice picker) and see every head's class probabilities, a Grad-CAM overlay (opacity,
+ * layer), the quantum head under a device noise profile and shot count, the circuit diagram, and a
+ * gallery of the run's test cases (misclassified, flagged by the audit).
+ *
+ *   app.ts           node:http server: routes, body limit, deadlines, Host check, access log
+ *   viewer.ts        the opened run, case store and model queue; predictions, Grad-CAM, noisy head
+ *   decode.ts        upload decoding with pixel / volume limits (sharp, dicom-parser, nifti-reader-js)
+ *   sniff.ts         file type from content (JPEG, PNG, DICOM, NIfTI, gzip NIfTI)
+ *   prepare.ts       slice → model input (resize, normalise) and display image
+ *   gradcam.ts       Grad-CAM on the backbone's classifier at any captured layer
+ *   png.ts           grayscale and heat-map PNGs
+ *   queue.ts         one serial queue for libtorch work (synchronous, per-thread grad mode)
+ *   cases.ts         bounded in-memory case store (uploads are never written to disk)
+ *   gallery.ts       the run's test cases with per-head predictions and audit flags
+ *   static-files.ts  the front end (public/: plain HTML, CSS, JS), served from a fixed list
+ */
+export * from './app.js';
+export * from './cases.js';
+export * from './decode.js';
+export * from './errors.js';
+export * from './gallery.js';
+export * from './gradcam.js';
+export * from './prepare.js';
+export * from './queue.js';
+export * from './sniff.js';
+export * from './viewer.js';
+
+import type { Server } from 'node:http';
+import { DEFAULT_LIMITS, createViewerServer, listen, type ServerOptions } from './app.js';
+import { Viewer } from './viewer.js';
+
+export interface ServeOptions extends ServerOptions {
+  maxPixels?: number;
+  maxVolumeBytes?: number;
+  maxCases?: number;
+}
+
+/** Opens the run and starts the viewer; resolves once it listens. */
+export async function serveRun(
+  run: string,
+  o: ServeOptions = {},
+): Promise<{ url: string; server: Server; viewer: Viewer; close: () => Promise<void> }> {
+  const viewer = Viewer.fromRun(
+    run,
+    {
+      maxPixels: o.maxPixels ?? DEFAULT_LIMITS.maxPixels,
+      maxVolumeBytes: o.maxVolumeBytes ?? DEFAULT_LIMITS.maxVolumeBytes,
+    },
+    o.maxCases,
+  );
+  const server = createViewerServer(viewer, o);
+  let url: string;
+  try {
+    url = await listen(server, o);
+  } catch (err) {
+    viewer.dispose();
+    throw err;
+  }
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => {
+        viewer.dispose();
+        resolve();
+      });
+    });
+  return { url, server, viewer, close };
+}
