@@ -1,0 +1,113 @@
+/**
+ * Noise-aware training: the quantum head (pre layer, circuit weights, post layer), starting from the
+ * noiselessly trained head, is fine-tuned with the circuit run on the density-matrix simulator under
+ * a noise model and finite shots, with parameter-shift gradients (QuantumLayer 'parameter-shift' with
+ * a noisy evaluator) inside the generic training loop (src/train fit: AdamW, cosine schedule, best
+ * validation macro-F1 kept). Cost is bounded: a seeded subset of the training features and a few
+ * epochs; each step costs 2 circuit runs per circuit parameter occurrence.
+ */
+import { Tensor, noGrad, tidy } from '../engine/index.js';
+import { QuantumHead } from '../nn/index.js';
+import { evaluateNoisy, type Evaluator, type NoiseModel } from '../quantum/index.js';
+import {
+  exportHead,
+  fit,
+  importHead,
+  type ArraySet,
+  type EpochLog,
+  type FeatureSet,
+  type HeadExport,
+} from '../train/index.js';
+import { Rng } from '../util/rng.js';
+import type { AwareConfig } from './config.js';
+
+/** A noisy evaluator whose shot sampler is reseeded deterministically on every call. */
+export function noisyEvaluator(noise: NoiseModel, shots: number | null, seed: number): Evaluator {
+  let calls = 0;
+  const base = new Rng(seed);
+  return (c, x, w, B) =>
+    evaluateNoisy(c, x, w, { noise, shots: shots ?? undefined, seed: base.fork(calls++).seed }, B);
+}
+
+/** A seeded subset of rows (at most `max`), in their original order. */
+export function subsetRows(set: FeatureSet, max: number, seed: number): ArraySet {
+  const n = set.y.length;
+  const keep =
+    n <= max
+      ? Int32Array.from({ length: n }, (_, i) => i)
+      : new Rng(seed).permutation(n).subarray(0, max).sort();
+  const x = new Float32Array(keep.length * set.dim);
+  const y = new Int32Array(keep.length);
+  keep.forEach((r, i) => {
+    x.set(set.x.subarray(r * set.dim, (r + 1) * set.dim), i * set.dim);
+    y[i] = set.y[r];
+  });
+  return { x, y, shape: [set.dim] };
+}
+
+export interface AwareTrainingResult {
+  head: HeadExport;
+  epochs: EpochLog[];
+  trainSamples: number;
+  valSamples: number;
+}
+
+/**
+ * Fine-tunes the quantum head under `noise`. `val` (the validation features) picks the best epoch;
+ * without it the last fifth of the training subset is held out for that.
+ */
+export function trainNoiseAware(
+  start: HeadExport,
+  train: FeatureSet,
+  val: FeatureSet | null,
+  noise: NoiseModel,
+  cfg: AwareConfig,
+  seed: number,
+  onEpoch?: (e: EpochLog) => void,
+): AwareTrainingResult {
+  if (start.kind !== 'quantum')
+    throw new Error(`noise-aware training needs the quantum head, got '${start.kind}'`);
+  if (train.dim !== start.inDim)
+    throw new Error(`training features have ${train.dim} dims, the quantum head takes ${start.inDim}`);
+  let tr = subsetRows(train, cfg.subset, seed);
+  let va: ArraySet;
+  if (val) va = subsetRows(val, cfg.subset, seed + 1);
+  else {
+    const nv = Math.max(1, Math.floor(tr.y.length / 5));
+    const nt = tr.y.length - nv;
+    va = { x: tr.x.slice(nt * train.dim), y: tr.y.slice(nt), shape: tr.shape };
+    tr = { x: tr.x.slice(0, nt * train.dim), y: tr.y.slice(0, nt), shape: tr.shape };
+  }
+  const d = start.dressed;
+  const head = new QuantumHead(start.inDim, start.classes, {
+    qubits: d.nQubits,
+    layers: d.circuit.layers,
+    template: d.circuit.template,
+    embedding: d.circuit.embedding,
+    reupload: d.circuit.reupload,
+    gradient: 'parameter-shift',
+    evaluator: noisyEvaluator(noise, cfg.shots, seed),
+  });
+  const init = importHead(start);
+  try {
+    const from = init.stateDict();
+    noGrad(() => {
+      for (const [k, t] of head.stateDict()) tidy(() => t.copy_(from.get(k) as Tensor));
+    });
+  } finally {
+    init.dispose();
+  }
+  try {
+    const epochs = fit(head, tr, va, {
+      classes: start.classes,
+      epochs: cfg.epochs,
+      batchSize: cfg.batchSize,
+      lr: cfg.lr,
+      seed,
+      onEpoch,
+    });
+    return { head: exportHead(head), epochs, trainSamples: tr.y.length, valSamples: va.y.length };
+  } finally {
+    head.dispose();
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * The noise study's plots, as Vega-Lite specs rendered by the report's chart helper
+ * (src/report/charts.ts: server-side SVG by vega, PNG by sharp):
+ *   accuracy-vs-level   accuracy against noise level (log), one panel per channel, 95% CI bands,
+ *                       mitigated curves, the linear head's accuracy (line + CI band) and the
+ *                       noiseless hybrid (dashed);
+ *   accuracy-vs-shots   accuracy against shots (log) per device profile, CI bands, exact as dashed;
+ *   profiles            accuracy per device profile and mitigation (exact expectation, or the most
+ *                       shots configured), CI error bars, the linear head's accuracy as a rule.
+ */
+import { renderChart, type ChartSpec } from '../report/charts.js';
+import type { NoiseResults } from './study.js';
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
+const MIT_ORDER = ['none', 'readout', 'zne-linear', 'zne-richardson', 'readout+zne-richardson'];
+const MIT_LABEL: Record<string, string> = {
+  none: 'unmitigated',
+  readout: 'readout mitigation',
+  'zne-linear': 'ZNE linear',
+  'zne-richardson': 'ZNE Richardson',
+  'readout+zne-richardson': 'readout + ZNE Richardson',
+};
+
+export function levelChart(r: NoiseResults): ChartSpec {
+  const ref = r.references[0];
+  const rows: Record<string, unknown>[] = [];
+  for (const s of r.sweeps) {
+    for (const p of s.points)
+      rows.push({
+        kind: 'curve',
+        channel: s.label,
+        level: p.level,
+        accuracy: p.accuracy,
+        lo: p.accuracyLo,
+        hi: p.accuracyHi,
+        series: MIT_LABEL[p.mitigation],
+      });
+    rows.push({
+      kind: 'ref',
+      channel: s.label,
+      ref: ref.accuracy,
+      refLo: ref.accuracyLo,
+      refHi: ref.accuracyHi,
+      noiseless: r.noiseless.accuracy,
+    });
+  }
+  const x = { field: 'level', type: 'quantitative', scale: { type: 'log' }, title: 'noise level p' };
+  const color = {
+    field: 'series',
+    type: 'nominal',
+    title: 'hybrid',
+    sort: MIT_ORDER.map((m) => MIT_LABEL[m]),
+  };
+  const curve = { filter: "datum.kind === 'curve'" };
+  const refF = { filter: "datum.kind === 'ref'" };
+  return {
+    $schema: SCHEMA,
+    title: `Quantum head accuracy under noise (grey: ${ref.setting} head, 95% CI; dashed: noiseless hybrid)`,
+    data: { values: rows },
+    facet: { field: 'channel', type: 'nominal', title: null, sort: r.sweeps.map((s) => s.label) },
+    columns: 3,
+    spec: {
+      width: 240,
+      height: 170,
+      layer: [
+        {
+          transform: [refF],
+          mark: { type: 'rect', color: '#999', opacity: 0.2 },
+          encoding: { y: { field: 'refLo', type: 'quantitative' }, y2: { field: 'refHi' } },
+        },
+        {
+          transform: [refF],
+          mark: { type: 'rule', color: '#555' },
+          encoding: { y: { field: 'ref', type: 'quantitative' } },
+        },
+        {
+          transform: [refF],
+          mark: { type: 'rule', color: '#555', strokeDash: [4, 3] },
+          encoding: { y: { field: 'noiseless', type: 'quantitative' } },
+        },
+        {
+          transform: [curve],
+          mark: { type: 'area', opacity: 0.18 },
+          encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color },
+        },
+        {
+          transform: [curve],
+          mark: { type: 'line', point: true },
+          encoding: {
+            x,
+            y: { field: 'accuracy', type: 'quantitative', title: 'test accuracy', scale: { zero: false } },
+            color,
+          },
+        },
+      ],
+    },
+  } as unknown as ChartSpec;
+}
+
+export function shotsChart(r: NoiseResults): ChartSpec {
+  const rows: Record<string, unknown>[] = [];
+  for (const p of r.profiles)
+    for (const row of p.rows) {
+      if (row.mitigation !== 'none') continue;
+      const base = {
+        profile: p.name,
+        accuracy: row.point.accuracy,
+        lo: row.point.accuracyLo,
+        hi: row.point.accuracyHi,
+      };
+      rows.push(
+        row.shots === null ? { kind: 'exact', ...base } : { kind: 'shots', shots: row.shots, ...base },
+      );
+    }
+  const color = { field: 'profile', type: 'nominal', title: 'profile', sort: r.profiles.map((p) => p.name) };
+  const x = { field: 'shots', type: 'quantitative', scale: { type: 'log' }, title: 'shots per sample' };
+  const shotsF = { filter: "datum.kind === 'shots'" };
+  return {
+    $schema: SCHEMA,
+    title: 'Quantum head accuracy against shots (dashed: exact expectation)',
+    width: 360,
+    height: 220,
+    data: { values: rows },
+    layer: [
+      {
+        transform: [{ filter: "datum.kind === 'exact'" }],
+        mark: { type: 'rule', strokeDash: [4, 3] },
+        encoding: { y: { field: 'accuracy', type: 'quantitative' }, color },
+      },
+      {
+        transform: [shotsF],
+        mark: { type: 'area', opacity: 0.15 },
+        encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color },
+      },
+      {
+        transform: [shotsF],
+        mark: { type: 'line', point: true },
+        encoding: {
+          x,
+          y: { field: 'accuracy', type: 'quantitative', title: 'test accuracy', scale: { zero: false } },
+          color,
+        },
+      },
+    ],
+  } as unknown as ChartSpec;
+}
+
+export function profileChart(r: NoiseResults): ChartSpec {
+  const shotsList = r.config.shots;
+  const pick = shotsList.includes(null) ? null : Math.max(...(shotsList as number[]));
+  const rows: Record<string, unknown>[] = [];
+  for (const p of r.profiles)
+    for (const row of p.rows)
+      if (row.shots === pick)
+        rows.push({
+          profile: p.name,
+          mitigation: MIT_LABEL[row.mitigation],
+          accuracy: row.point.accuracy,
+          lo: row.point.accuracyLo,
+          hi: row.point.accuracyHi,
+        });
+  const ref = r.references[0];
+  const x = { field: 'profile', type: 'nominal', title: null, sort: r.profiles.map((p) => p.name) };
+  const mitSort = MIT_ORDER.map((m) => MIT_LABEL[m]);
+  const off = { field: 'mitigation', type: 'nominal', sort: mitSort };
+  return {
+    $schema: SCHEMA,
+    title: `Accuracy per device profile (${pick === null ? 'exact expectation' : `${pick} shots`}; line: ${ref.setting} head ${ref.accuracy.toFixed(3)})`,
+    width: 380,
+    height: 220,
+    layer: [
+      {
+        data: { values: rows },
+        layer: [
+          {
+            mark: 'bar',
+            encoding: {
+              x,
+              xOffset: off,
+              y: {
+                field: 'accuracy',
+                type: 'quantitative',
+                title: 'test accuracy',
+                scale: { domain: [0, 1] },
+              },
+              color: { field: 'mitigation', type: 'nominal', title: 'mitigation', sort: mitSort },
+            },
+          },
+          {
+            mark: { type: 'rule', color: 'black' },
+            encoding: { x, xOffset: off, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } },
+          },
+        ],
+      },
+      {
+        data: { values: [{ ref: ref.accuracy }] },
+        mark: { type: 'rule', color: '#333', strokeDash: [4, 3] },
+        encoding: { y: { field: 'ref', type: 'quantitative' } },
+      },
+    ],
+  } as unknown as ChartSpec;
+}
+
+/** Renders the three plots to DIR/*.svg and DIR/*.png; returns the base names written. */
+export async function writeNoisePlots(dir: string, r: NoiseResults): Promise<string[]> {
+  const charts: [string, ChartSpec | null][] = [
+    ['accuracy-vs-level', r.sweeps.length ? levelChart(r) : null],
+    [
+      'accuracy-vs-shots',
+      r.profiles.some((p) => p.rows.some((x) => x.shots !== null)) ? shotsChart(r) : null,
+    ],
+    ['profiles', r.profiles.length ? profileChart(r) : null],
+  ];
+  const out: string[] = [];
+  for (const [name, spec] of charts) {
+    if (!spec) continue;
+    await renderChart(spec, { outDir: dir, name });
+    out.push(name);
+  }
+  return out;
+}

@@ -1,0 +1,90 @@
+/**
+ * The noise settings a study evaluates: the six swept channels and their noise models at a level p,
+ * log-spaced levels, and noise specs ("eagle", "path/to/profile.json", "bit_flip@0.01") used by
+ * noise-aware training.
+ */
+import {
+  BUILTIN_PROFILES,
+  loadProfile,
+  profileToNoiseModel,
+  type DeviceProfile,
+  type NoiseModel,
+} from '../quantum/index.js';
+
+export const SWEEP_CHANNELS = [
+  'depolarizing_1q',
+  'depolarizing_2q',
+  'amplitude_damping',
+  'phase_damping',
+  'bit_flip',
+  'readout',
+] as const;
+export type SweepChannel = (typeof SWEEP_CHANNELS)[number];
+
+export const SWEEP_LABELS: Record<SweepChannel, string> = {
+  depolarizing_1q: 'depolarizing after 1q gates',
+  depolarizing_2q: 'depolarizing after 2q gates (each wire)',
+  amplitude_damping: 'amplitude damping after every gate',
+  phase_damping: 'phase damping after every gate',
+  bit_flip: 'bit flip after every gate',
+  readout: 'symmetric readout error',
+};
+
+/** The noise model of one swept channel at level p (p = 0 gives the noiseless model). */
+export function sweepNoiseModel(channel: SweepChannel, p: number): NoiseModel {
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`${channel}: level must be in [0, 1], got ${p}`);
+  switch (channel) {
+    case 'depolarizing_1q':
+      return { rules: [{ after: '1q', channel: 'depolarizing', p }] };
+    case 'depolarizing_2q':
+      return { rules: [{ after: '2q', channel: 'depolarizing', p }] };
+    case 'amplitude_damping':
+    case 'phase_damping':
+    case 'bit_flip':
+      return { rules: [{ after: 'every-gate', channel, p }] };
+    case 'readout':
+      return { rules: [], readout: [p, p] };
+  }
+}
+
+/** `count` levels log-spaced from lo to hi inclusive. */
+export function logLevels(lo: number, hi: number, count: number): number[] {
+  if (!(lo > 0 && hi > lo && hi <= 1)) throw new RangeError(`levels: need 0 < lo < hi ≤ 1, got ${lo}, ${hi}`);
+  if (!Number.isInteger(count) || count < 2) throw new RangeError(`levels: need at least 2, got ${count}`);
+  const a = Math.log10(lo);
+  const b = Math.log10(hi);
+  return Array.from({ length: count }, (_, i) =>
+    Number((10 ** (a + ((b - a) * i) / (count - 1))).toPrecision(6)),
+  );
+}
+
+export interface NamedNoise {
+  name: string;
+  model: NoiseModel;
+  profile?: DeviceProfile;
+}
+
+/** A profile name / JSON path, or CHANNEL@LEVEL for one swept channel (e.g. depolarizing_2q@0.03). */
+export function parseNoiseSpec(spec: string, field: string): NamedNoise {
+  const m = /^([a-z_0-9]+)@([0-9.eE+-]+)$/.exec(spec);
+  if (m) {
+    const channel = m[1] as SweepChannel;
+    if (!SWEEP_CHANNELS.includes(channel))
+      throw new Error(
+        `${field}: unknown channel '${m[1]}' in '${spec}' (one of ${SWEEP_CHANNELS.join(', ')})`,
+      );
+    const p = Number(m[2]);
+    if (!Number.isFinite(p) || p < 0 || p > 1)
+      throw new RangeError(`${field}: level in '${spec}' must be a number in [0, 1]`);
+    return { name: spec, model: sweepNoiseModel(channel, p) };
+  }
+  let profile: DeviceProfile;
+  try {
+    profile = loadProfile(spec);
+  } catch (e) {
+    throw new Error(
+      `${field}: ${(e as Error).message} (a profile: ${BUILTIN_PROFILES.join(', ')} or a JSON file; or CHANNEL@LEVEL)`,
+    );
+  }
+  return { name: profile.name, model: profileToNoiseModel(profile), profile };
+}
