@@ -9,4 +9,6 @@ export * from './run-folder.js';
 export * from './backbone-config.js';
 export * from './checkpoint.js';
 export * from './backbone.js';
+export * from './compare-config.js';
+export * from './compare.js';
 export * from './demo.js';

@@ -1,0 +1,163 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setNumThreads } from '../../src/engine/index.js';
+import {
+  compareHeads,
+  headProbs,
+  listHeads,
+  loadHead,
+  resolveCompareConfig,
+  runPaths,
+  saveFeatures,
+  stratifiedSubset,
+} from '../../src/train/index.js';
+import { Rng } from '../../src/util/rng.js';
+
+setNumThreads(1);
+
+/** Gaussian clusters in `dim` dimensions: class c is centred on ±2 along a few axes. */
+function clusters(n: number, dim: number, classes: number, seed: number, onlyClass?: number) {
+  const rng = new Rng(seed);
+  const x = new Float32Array(n * dim);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = onlyClass ?? i % classes;
+    y[i] = c;
+    for (let d = 0; d < dim; d++) x[i * dim + d] = rng.normal() * 0.7 + (d % classes === c ? 2 : 0);
+  }
+  return { x, y, dim, files: Array.from({ length: n }, (_, i) => `s${seed}-${i}.png`) };
+}
+
+function featureRun(o: { classes?: number; onlyClass?: number; emptyTestClass?: number } = {}): string {
+  const run = mkdtempSync(join(tmpdir(), 'qmri-compare-'));
+  const C = o.classes ?? 3;
+  saveFeatures(runPaths(run).features('train'), clusters(60, 12, C, 1, o.onlyClass));
+  saveFeatures(runPaths(run).features('val'), clusters(18, 12, C, 2, o.onlyClass));
+  const t = clusters(24, 12, C, 3, o.onlyClass);
+  if (o.emptyTestClass !== undefined) t.y = t.y.map((v) => (v === o.emptyTestClass ? (v + 1) % C : v));
+  saveFeatures(runPaths(run).features('test'), t);
+  return run;
+}
+
+const small = { seeds: 2, epochs: 6, qubits: 2, layers: 1, batchSize: 16, lr: 0.03, threads: 1 };
+
+test('compareHeads trains every head over every seed, stores the heads and a complete results.json', () => {
+  const run = featureRun();
+  const r = compareHeads(run, { ...small, lowData: [0.25, 1] });
+  assert.deepEqual(
+    r.heads.map((h) => h.kind),
+    ['linear', 'bottleneck', 'quantum'],
+  );
+  // the clusters are separable: the linear head learns them
+  assert.ok(r.heads[0].accuracy.mean > 0.8, `linear accuracy ${r.heads[0].accuracy.mean}`);
+  for (const h of r.heads) {
+    assert.equal(h.perSeed.length, 2);
+    assert.equal(h.predictions.length, 2);
+    assert.equal(h.predictions[0].probs.length, 24 * 3);
+    assert.equal(h.detail.metrics.confusion.length, 3);
+    assert.equal(h.detail.roc.perClass.length, 3);
+    assert.ok(
+      h.bootstrapAccuracy.lo <= h.bootstrapAccuracy.estimate &&
+        h.bootstrapAccuracy.estimate <= h.bootstrapAccuracy.hi,
+    );
+    assert.ok(h.ece.mean >= 0 && h.ece.mean <= 1);
+  }
+  // parameter-matched bottleneck
+  const q = r.heads[2].params;
+  const b = r.heads[1].params;
+  assert.ok(Math.abs(q - b) <= 2 + 3 + 1, `quantum ${q} vs bottleneck ${b} parameters`);
+  assert.deepEqual(
+    r.comparisons.map((c) => [c.head, c.reference]),
+    [
+      ['quantum', 'linear'],
+      ['quantum', 'bottleneck'],
+    ],
+  );
+  for (const c of r.comparisons) {
+    assert.match(c.verdict, /^quantum head [+−]\d+\.\d accuracy points vs (linear|bottleneck) head, 95% CI/);
+    for (const m of c.mcnemar) assert.ok(m.p >= 0 && m.p <= 1 && m.b >= 0 && m.c >= 0);
+  }
+  assert.deepEqual(
+    r.lowData.map((p) => p.fraction),
+    [0.25, 1],
+  );
+  // 25% of 20 per class = 5 per class
+  assert.equal(r.lowData[0].trainImages, 15);
+  assert.equal(r.lowData[1].trainImages, 60);
+  assert.equal(r.lowData[0].verdicts.length, 2);
+  // stored heads: 3 kinds × 2 seeds, and each reproduces its test probabilities without libtorch
+  assert.equal(listHeads(run).length, 6);
+  const test3 = clusters(24, 12, 3, 3);
+  for (const h of r.heads) {
+    const e = loadHead(runPaths(run).head(h.kind, h.perSeed[1].seed));
+    const p = headProbs(e, test3.x);
+    const stored = h.predictions[1].probs;
+    for (let i = 0; i < stored.length; i++)
+      assert.ok(Math.abs(p[i] - stored[i]) < 2e-4, `${h.kind} prob ${i}: ${p[i]} vs ${stored[i]}`);
+  }
+  const saved = JSON.parse(readFileSync(runPaths(run).compare, 'utf8'));
+  assert.equal(saved.test.labels.length, 24);
+  assert.equal(saved.test.files[0], 's3-0.png');
+});
+
+test('the same seeds give the same comparison', () => {
+  const cfg = { ...small, seeds: 1, heads: ['linear', 'quantum'] as ('linear' | 'quantum')[], lowData: [] };
+  const a = compareHeads(featureRun(), cfg);
+  const b = compareHeads(featureRun(), cfg);
+  assert.deepEqual(
+    a.heads.map((h) => h.predictions),
+    b.heads.map((h) => h.predictions),
+  );
+});
+
+test('bad compare configs fail by field before any training', () => {
+  assert.throws(
+    () => resolveCompareConfig({ heads: ['linear', 'transformer' as 'linear'] }),
+    /'heads' names a head that does not exist: 'transformer'/,
+  );
+  assert.throws(
+    () => resolveCompareConfig({ qubits: 20 }),
+    /'qubits' 20 is not a qubit count the quantum head supports \(integers 2 to 12\)/,
+  );
+  assert.throws(() => resolveCompareConfig({ qubits: 1 }), /'qubits' 1 is not a qubit count/);
+  assert.throws(() => resolveCompareConfig({ lowData: [0, 0.5] }), /'lowData' fractions must be in \(0, 1\]/);
+  assert.throws(() => resolveCompareConfig({ seeds: 0 }), /'seeds' must be an integer/);
+  assert.throws(
+    () => resolveCompareConfig({ heeds: ['linear'] } as never),
+    /'heeds' is not a compare setting/,
+  );
+  assert.throws(
+    () =>
+      resolveCompareConfig({
+        heads: ['linear'],
+        finetune: { enabled: true, epochs: 1, lr: 1e-4, batchSize: 8 },
+      }),
+    /'finetune' needs the 'quantum' head/,
+  );
+  // validation comes before reading features: a run folder without features still reports the config error
+  const empty = mkdtempSync(join(tmpdir(), 'qmri-compare-empty-'));
+  assert.throws(() => compareHeads(empty, { qubits: 13 }), /qubits/);
+  assert.throws(() => compareHeads(empty, {}), /features\/train\.safetensors: feature file not found/);
+});
+
+test('a dataset with one class, or a split that leaves a class empty, is refused before training', () => {
+  const one = featureRun({ onlyClass: 0 });
+  assert.throws(() => compareHeads(one, small), /1 class\(es\).*at least 2 are needed/);
+  const gap = featureRun({ emptyTestClass: 1 });
+  assert.throws(() => compareHeads(gap, small), /test split has no image of class 'class 1'/);
+  assert.ok(!existsSync(runPaths(gap).compare));
+  assert.equal(listHeads(gap).length, 0);
+});
+
+test('stratified subsets keep every class and the requested fraction', () => {
+  const set = {
+    x: new Float32Array(40),
+    y: Int32Array.from({ length: 40 }, (_, i) => (i < 30 ? 0 : 1)),
+    shape: [1],
+  };
+  const s = stratifiedSubset(set, 0.1, new Rng(1));
+  assert.deepEqual([...s.y].sort(), [0, 0, 0, 1]);
+});
