@@ -1,0 +1,96 @@
+/**
+ * Grad-CAM / SHAP gallery from RUN/explain/audit.json: one card per case, flagged cases (the two
+ * methods disagree, or the heat map misses the tumor) first; PNGs from RUN/explain are inlined.
+ */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import type { ReportContext } from '../context.js';
+import { dataUri, esc, failed, fmt, notRun, table, type Section } from '../html.js';
+import { isNum, isObj, readJson } from '../read.js';
+
+const ID = 'explain';
+const TITLE = 'Grad-CAM / SHAP audit';
+const MAX_IMAGE_BYTES = 4 * 1024 * 1024;
+
+type Row = Record<string, unknown>;
+
+function isFlagged(c: Row): boolean {
+  if (typeof c.flagged === 'boolean') return c.flagged;
+  if (Array.isArray(c.flags)) return c.flags.length > 0;
+  if (typeof c.agree === 'boolean') return !c.agree;
+  if (typeof c.agreement === 'boolean') return !c.agreement;
+  return false;
+}
+
+function imagesOf(c: Row, dir: string): { label: string; path: string }[] {
+  const out: { label: string; path: string }[] = [];
+  const visit = (v: unknown, label: string) => {
+    if (typeof v === 'string' && /\.png$/i.test(v)) {
+      const p = isAbsolute(v) ? v : existsSync(join(dir, v)) ? join(dir, v) : join(dir, 'cases', v);
+      if (existsSync(p) && statSync(p).size <= MAX_IMAGE_BYTES) out.push({ label, path: p });
+    } else if (isObj(v)) for (const [k, x] of Object.entries(v)) visit(x, k);
+  };
+  for (const [k, v] of Object.entries(c)) visit(v, k);
+  return out;
+}
+
+function scalars(c: Row): [string, string][] {
+  const skip = new Set(['flagged', 'flags']);
+  return Object.entries(c)
+    .filter(
+      ([k, v]) =>
+        !skip.has(k) &&
+        (typeof v === 'number' ||
+          typeof v === 'boolean' ||
+          (typeof v === 'string' && !/\.png$/i.test(v) && v.length < 80)),
+    )
+    .slice(0, 12)
+    .map(([k, v]) => [k, isNum(v) ? fmt(v, 3) : fmt(v)]);
+}
+
+export async function gallerySection(ctx: ReportContext, limit = 12): Promise<Section> {
+  const dir = ctx.paths.explainDir;
+  const auditPath = join(dir, 'audit.json');
+  const a = readJson<Row>(auditPath);
+  if (a.state === 'absent') return notRun(ID, TITLE, auditPath, 'explain (explainRun)');
+  if (a.state === 'error') return failed(ID, TITLE, auditPath, a.error);
+  const audit = a.value;
+  const cases = (Array.isArray(audit) ? audit : Array.isArray(audit.cases) ? audit.cases : []).filter(
+    isObj,
+  ) as Row[];
+  let html = '';
+  const summary = isObj(audit.summary) ? (audit.summary as Row) : null;
+  if (summary)
+    html += table(
+      ['summary', 'value'],
+      Object.entries(summary)
+        .filter(([, v]) => typeof v !== 'object' || v === null)
+        .map(([k, v]) => [esc(k), fmt(v, 3)]),
+    );
+  const ordered = [...cases].sort((x, y) => Number(isFlagged(y)) - Number(isFlagged(x)));
+  const flaggedN = cases.filter(isFlagged).length;
+  html += `<p>${cases.length} audited cases, ${flaggedN} flagged (shown first); showing ${Math.min(limit, ordered.length)}.</p>`;
+  const cards = ordered.slice(0, limit).map((c) => {
+    const imgs = imagesOf(c, dir)
+      .map(
+        (i) =>
+          `<img alt="${esc(i.label)}" title="${esc(i.label)}" src="${dataUri('image/png', readFileSync(i.path))}">`,
+      )
+      .join('');
+    const name = String(c.file ?? c.source ?? c.id ?? c.name ?? '');
+    const reasons = Array.isArray(c.flags) ? c.flags.map(String).join(', ') : '';
+    return `<div class="case${isFlagged(c) ? ' flagged' : ''}">${isFlagged(c) ? `<div class="flag">flagged${reasons ? `: ${esc(reasons)}` : ''}</div>` : ''}<div><code>${esc(name)}</code></div>${imgs}${table(
+      ['', ''],
+      scalars(c).map(([k, v]) => [esc(k), v]),
+    )}</div>`;
+  });
+  html += `<div class="cases">${cards.join('')}</div>`;
+  // plots the explain stage wrote itself
+  const plots = existsSync(dir) ? readdirSync(dir).filter((f) => /\.png$/i.test(f)) : [];
+  for (const f of plots) {
+    const p = join(dir, f);
+    if (statSync(p).size <= MAX_IMAGE_BYTES)
+      html += `<figure><img src="${dataUri('image/png', readFileSync(p))}" alt="${esc(f)}" style="max-width:520px"><figcaption>${esc(f)}</figcaption></figure>`;
+  }
+  return { id: ID, title: TITLE, html };
+}

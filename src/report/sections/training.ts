@@ -1,0 +1,96 @@
+/** Training curves (RUN/backbone/log.jsonl) and the backbone's own test metrics (RUN/backbone/metrics.json). */
+import { lineChart, confusionChart } from '../charts.js';
+import type { ReportContext } from '../context.js';
+import { esc, failed, fmt, notRun, pct, table, type Section } from '../html.js';
+import { isNum, isObj, readJson, readJsonl } from '../read.js';
+
+const ID = 'training';
+const TITLE = 'Backbone training';
+
+interface EpochLine {
+  epoch: number;
+  loss: number;
+  valAccuracy?: number;
+  valMacroF1?: number;
+  lr?: number;
+  seconds?: number;
+}
+
+interface MetricsLike {
+  n?: number;
+  accuracy?: number;
+  balancedAccuracy?: number;
+  macroF1?: number;
+  confusion?: number[][];
+}
+
+export async function trainingSection(ctx: ReportContext): Promise<Section> {
+  const log = readJsonl<EpochLine>(ctx.paths.trainLog);
+  if (log.state === 'absent') return notRun(ID, TITLE, ctx.paths.trainLog, 'backbone (trainBackbone)');
+  if (log.state === 'error') return failed(ID, TITLE, ctx.paths.trainLog, log.error);
+  const lines = log.value.filter((l) => isObj(l) && isNum(l.epoch) && isNum(l.loss));
+  let html = '';
+  if (lines.length === 0) html += `<p class="failed">${esc(ctx.paths.trainLog)}: no epoch lines</p>`;
+  else {
+    const loss = lines.map((l) => ({ epoch: l.epoch + 1, value: l.loss, curve: 'train loss' }));
+    const val = lines.flatMap((l) => [
+      ...(isNum(l.valAccuracy) ? [{ epoch: l.epoch + 1, value: l.valAccuracy, curve: 'val accuracy' }] : []),
+      ...(isNum(l.valMacroF1) ? [{ epoch: l.epoch + 1, value: l.valMacroF1, curve: 'val macro-F1' }] : []),
+    ]);
+    html += await ctx.chart(
+      'training_loss',
+      lineChart({
+        rows: loss,
+        x: 'epoch',
+        y: 'value',
+        series: 'curve',
+        title: 'Training loss',
+        yTitle: 'loss',
+      }),
+      'Mean training loss per epoch.',
+    );
+    if (val.length)
+      html += await ctx.chart(
+        'training_validation',
+        lineChart({
+          rows: val,
+          x: 'epoch',
+          y: 'value',
+          series: 'curve',
+          title: 'Validation',
+          yTitle: 'score',
+          yDomain: [0, 1],
+        }),
+        'Validation accuracy and macro-F1 per epoch (the best macro-F1 epoch is kept).',
+      );
+  }
+  const m = readJson<Record<string, unknown>>(ctx.paths.backboneMetrics);
+  if (m.state === 'ok' && isObj(m.value)) {
+    const v = m.value;
+    const rows: string[][] = [];
+    for (const split of ['val', 'test'])
+      if (isObj(v[split])) {
+        const s = v[split] as MetricsLike;
+        rows.push([split, fmt(s.n ?? 0), pct(s.accuracy), pct(s.balancedAccuracy), fmt(s.macroF1)]);
+      }
+    html += `<p>Epochs done: ${fmt(v.epochsDone)}, best epoch: ${isNum(v.bestEpoch) ? v.bestEpoch + 1 : '—'}, stopped by: ${fmt(v.stopped)}, training time ${isNum(v.elapsedSeconds) ? `${v.elapsedSeconds.toFixed(0)} s` : '—'}.</p>`;
+    if (rows.length)
+      html += table(['backbone classifier', 'images', 'accuracy', 'balanced accuracy', 'macro-F1'], rows);
+    const test = v.test as MetricsLike | undefined;
+    const classes = Array.isArray(v.classes) ? (v.classes as string[]) : undefined;
+    if (test && Array.isArray(test.confusion))
+      html += await ctx.chart(
+        'confusion_backbone',
+        confusionChart({
+          matrix: test.confusion,
+          classes: classes ?? test.confusion.map((_, i) => `${i}`),
+          title: 'Backbone classifier (test)',
+        }),
+        "Test confusion matrix of the backbone's own linear classifier.",
+      );
+  } else if (m.state === 'error')
+    html += `<p class="failed">${esc(ctx.paths.backboneMetrics)}: ${esc(m.error.message)}</p>`;
+  else
+    html += `<p class="notrun"><strong>not run</strong>: ${esc(ctx.paths.backboneMetrics)} is absent (training unfinished).</p>`;
+  return { id: ID, title: TITLE, html };
+}

@@ -1,0 +1,118 @@
+/**
+ * A small but real run folder for report tests: manifest, training log and metrics, test features,
+ * heads trained for a few steps with the real head modules (linear and quantum), and a comparison
+ * summarised with src/eval. Nothing here is a hand-written result.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { manualSeed, setNumThreads } from '../../src/engine/index.js';
+import { argmaxRows, classificationMetrics, summarize, verdict } from '../../src/eval/index.js';
+import { LinearHead, QuantumHead } from '../../src/nn/index.js';
+import { exportHead, fit, predict, runPaths, saveFeatures, saveHead } from '../../src/train/index.js';
+import { writeFileAtomic, writeJsonAtomic } from '../../src/util/atomic.js';
+import { Rng } from '../../src/util/rng.js';
+
+export const CLASSES = ['glioma', 'meningioma', 'notumor', 'pituitary'];
+
+/** Class-dependent Gaussian features: learnable, not trivially separable. */
+function features(n: number, dim: number, rng: Rng) {
+  const x = new Float32Array(n * dim);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = i % CLASSES.length;
+    for (let d = 0; d < dim; d++) x[i * dim + d] = (d % CLASSES.length === y[i] ? 1.2 : 0) + rng.normal();
+  }
+  return { x, y };
+}
+
+export function writeFixtureRun(run: string, o: { dim?: number; seeds?: number } = {}): void {
+  setNumThreads(1);
+  const dim = o.dim ?? 16;
+  const seeds = o.seeds ?? 2;
+  const p = runPaths(run);
+  mkdirSync(run, { recursive: true });
+  const rng = new Rng(5);
+  writeJsonAtomic(p.config, { seed: 5, data: { synthetic: { n: 64, size: 32, seed: 5 } } });
+  writeJsonAtomic(p.manifest, {
+    version: 1,
+    root: join(run, 'data', 'phantoms'),
+    classes: CLASSES,
+    entries: Array.from({ length: 40 }, (_, i) => ({
+      file: `${CLASSES[i % 4]}/img${i}.png`,
+      label: i % 4,
+      className: CLASSES[i % 4],
+      group: `g${Math.floor(i / 2)}`,
+      split: i < 28 ? 'train' : i < 34 ? 'val' : 'test',
+      sha256: 'x'.repeat(64),
+      box: i % 4 === 2 ? null : [0.2, 0.2, 0.5, 0.5],
+    })),
+    split: { train: 0.7, val: 0.15, test: 0.15, seed: 5, blockSize: 20, layout: 'folders', grouping: 'file' },
+  });
+  writeJsonAtomic(p.audit, { images: 40, duplicates: 0, unreadable: 0 });
+  const log = [0, 1, 2].map((e) => ({
+    epoch: e,
+    loss: 1.4 - 0.3 * e,
+    valAccuracy: 0.3 + 0.2 * e,
+    valMacroF1: 0.25 + 0.2 * e,
+    lr: 1e-3,
+    seconds: 1,
+    imagesPerSecond: 10,
+  }));
+  writeFileAtomic(p.trainLog, log.map((l) => JSON.stringify(l) + '\n').join(''));
+  const train = features(96, dim, rng);
+  const test = features(48, dim, rng);
+  saveFeatures(p.features('train'), { ...train, dim, files: Array.from({ length: 96 }, (_, i) => `t${i}`) });
+  saveFeatures(p.features('test'), { ...test, dim, files: Array.from({ length: 48 }, (_, i) => `s${i}`) });
+  const trainSet = { x: train.x, y: train.y, shape: [dim] };
+  const testSet = { x: test.x, y: test.y, shape: [dim] };
+  const C = CLASSES.length;
+  const heads: Record<string, unknown>[] = [];
+  const accs = new Map<string, number[]>();
+  for (const kind of ['linear', 'quantum'] as const) {
+    const per: number[] = [];
+    for (let s = 0; s < seeds; s++) {
+      manualSeed(100 + s);
+      const h =
+        kind === 'linear' ? new LinearHead(dim, C) : new QuantumHead(dim, C, { qubits: 2, layers: 1 });
+      fit(h, trainSet, testSet, { classes: C, epochs: 3, batchSize: 32, lr: 0.05, seed: 100 + s });
+      const m = classificationMetrics(test.y, argmaxRows(predict(h, testSet, C), C), C);
+      per.push(m.accuracy);
+      saveHead(p.head(kind, 100 + s), exportHead(h));
+      if (s === 0 && kind === 'linear')
+        writeJsonAtomic(p.backboneMetrics, {
+          epochsDone: 3,
+          bestEpoch: 2,
+          stopped: 'epochs',
+          elapsedSeconds: 3,
+          test: m,
+          val: m,
+          classes: CLASSES,
+        });
+      h.dispose();
+    }
+    accs.set(kind, per);
+    heads.push({
+      head: kind,
+      params: 0,
+      perSeed: per.map((a, i) => ({ seed: 100 + i, accuracy: a })),
+      accuracy: summarize(per),
+    });
+  }
+  const diffs = accs.get('quantum')!.map((a, i) => a - accs.get('linear')![i]);
+  writeJsonAtomic(p.compare, {
+    heads,
+    comparisons: [
+      {
+        head: 'quantum',
+        reference: 'linear',
+        mcnemar: [],
+        verdict: verdict(
+          'quantum head',
+          'linear head',
+          diffs,
+          diffs.map(() => 1),
+        ),
+      },
+    ],
+  });
+}

@@ -1,0 +1,98 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPORT_SECTIONS, writeReport } from '../../src/report/index.js';
+import { calibration, rocCurve } from '../../src/report/curves.js';
+import { CLASSES, writeFixtureRun } from './fixture-run.js';
+
+test('ROC AUC and calibration on small known cases', () => {
+  assert.equal(rocCurve([0.9, 0.8, 0.2, 0.1], [true, true, false, false]).auc, 1);
+  assert.equal(rocCurve([0.1, 0.2, 0.8, 0.9], [true, true, false, false]).auc, 0);
+  assert.equal(rocCurve([0.5, 0.5, 0.5, 0.5], [true, false, true, false]).auc, 0.5);
+  // two samples, both predicted class 0 with confidence 0.9, one right: ECE = |0.9 - 0.5|
+  const c = calibration([0.9, 0.1, 0.9, 0.1], [0, 1], 2);
+  assert.equal(c.bins.length, 1);
+  assert.ok(Math.abs(c.ece - 0.4) < 1e-12);
+});
+
+test('an empty run folder gives a report whose every stage section says "not run"', async () => {
+  const run = mkdtempSync(join(tmpdir(), 'qmri-report-empty-'));
+  try {
+    const path = await writeReport(run);
+    const html = readFileSync(path, 'utf8');
+    for (const id of REPORT_SECTIONS) assert.match(html, new RegExp(`<section id="${id}">`));
+    const summary = JSON.parse(readFileSync(join(run, 'report', 'summary.json'), 'utf8'));
+    const states = Object.fromEntries(
+      summary.sections.map((s: { id: string; state: string }) => [s.id, s.state]),
+    );
+    for (const id of REPORT_SECTIONS.filter((s) => s !== 'repro')) assert.equal(states[id], 'not run', id);
+    assert.equal((html.match(/<strong>not run<\/strong>/g) ?? []).length, REPORT_SECTIONS.length - 1);
+  } finally {
+    rmSync(run, { recursive: true, force: true });
+  }
+});
+
+test('a trained run gives a self-contained report with charts exported as PNG', async () => {
+  const run = mkdtempSync(join(tmpdir(), 'qmri-report-'));
+  try {
+    writeFixtureRun(run);
+    // a corrupt explain audit must be reported as unreadable, not crash the report
+    mkdirSync(join(run, 'explain'), { recursive: true });
+    writeFileSync(join(run, 'explain', 'audit.json'), '{"cases": [');
+    const html = readFileSync(await writeReport(run), 'utf8');
+    const summary = JSON.parse(readFileSync(join(run, 'report', 'summary.json'), 'utf8'));
+    const states = Object.fromEntries(
+      summary.sections.map((s: { id: string; state: string }) => [s.id, s.state]),
+    );
+    for (const id of ['audit', 'training', 'comparison', 'heads', 'circuit', 'repro'])
+      assert.equal(states[id], 'ok', id);
+    assert.equal(states.explain, 'unreadable');
+    assert.equal(states.noise, 'not run');
+    assert.match(html, /class="verdict">quantum head/);
+    for (const c of CLASSES) assert.ok(html.includes(c), c);
+    assert.match(html, /macro AUC/);
+    assert.match(html, /ECE/);
+    assert.match(html, /config hash/);
+    assert.match(html, /explain\/audit\.json: not valid JSON/);
+    // self-contained: no external resources (SVG namespaces are not fetched)
+    const urls = (html.match(/(?:src|href)="(?!#|data:)[^"]*"/g) ?? []).filter(
+      (u) => !u.includes('www.w3.org'),
+    );
+    assert.deepEqual(urls, []);
+    assert.doesNotMatch(html, /<link |<script /);
+    const plots = readdirSync(join(run, 'report', 'plots'));
+    for (const name of [
+      'training_loss',
+      'confusion_linear',
+      'confusion_quantum',
+      'roc',
+      'calibration',
+      'comparison_accuracy',
+    ])
+      assert.ok(plots.includes(`${name}.png`) && plots.includes(`${name}.svg`), name);
+    for (const png of summary.charts) {
+      const b = readFileSync(join(run, png));
+      assert.deepEqual([...b.subarray(1, 4)], [0x50, 0x4e, 0x47], png);
+    }
+    assert.ok(existsSync(join(run, 'report.html')));
+  } finally {
+    rmSync(run, { recursive: true, force: true });
+  }
+});
+
+test('writeReport names a missing run folder', async () => {
+  await assert.rejects(
+    writeReport(join(tmpdir(), 'qmri-no-such-run-xyz')),
+    /qmri-no-such-run-xyz: run folder not found/,
+  );
+});
