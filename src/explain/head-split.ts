@@ -1,0 +1,102 @@
+/**
+ * A head split at its first layer: pre = W·x + b (linear in the features, so linear in any SHAP
+ * mask), then a nonlinear remainder that maps a batch of pre-activations to class probabilities.
+ * Linear head: remainder = softmax. Bottleneck: tanh → hidden → tanh → post → softmax. Quantum:
+ * tanh·π/2 → batched statevector circuit → ⟨Z⟩ → post → softmax (one circuit run per batch).
+ */
+import type { HeadExport } from '../train/run-folder.js';
+import { dressedParams } from '../train/run-folder.js';
+import { dressedCircuit, dressedReadout, exactEvaluator, type DressedHeadParams } from '../quantum/index.js';
+
+export interface SplitHead {
+  kind: HeadExport['kind'];
+  /** input features d */
+  inDim: number;
+  /** first-layer width h */
+  width: number;
+  classes: number;
+  /** h×d row-major */
+  W: Float64Array;
+  /** h */
+  b: Float64Array;
+  /** B×h pre-activations → B×classes probabilities */
+  rest(pre: Float64Array, B: number): Float64Array;
+}
+
+export function softmaxInPlace(z: Float64Array, C: number): Float64Array {
+  for (let r = 0; r < z.length / C; r++) {
+    let mx = -Infinity;
+    for (let c = 0; c < C; c++) mx = Math.max(mx, z[r * C + c]);
+    let s = 0;
+    for (let c = 0; c < C; c++) s += z[r * C + c] = Math.exp(z[r * C + c] - mx);
+    for (let c = 0; c < C; c++) z[r * C + c] /= s;
+  }
+  return z;
+}
+
+function dense(
+  x: Float64Array,
+  B: number,
+  w: ArrayLike<number>,
+  bias: ArrayLike<number>,
+  inDim: number,
+  outDim: number,
+  act?: (v: number) => number,
+): Float64Array {
+  const out = new Float64Array(B * outDim);
+  for (let r = 0; r < B; r++)
+    for (let o = 0; o < outDim; o++) {
+      let s = bias[o];
+      for (let k = 0; k < inDim; k++) s += w[o * inDim + k] * x[r * inDim + k];
+      out[r * outDim + o] = act ? act(s) : s;
+    }
+  return out;
+}
+
+/** The dressed head from its circuit angles on: batched circuit, readout, softmax (B×classes). */
+export function circuitProbs(p: DressedHeadParams, angles: Float64Array, B: number): Float64Array {
+  const expvals = exactEvaluator(dressedCircuit(p), angles, p.circuit.weights, B);
+  return dressedReadout(p, expvals, B).probs;
+}
+
+export function splitHead(e: HeadExport): SplitHead {
+  if (e.kind === 'linear')
+    return {
+      kind: e.kind,
+      inDim: e.inDim,
+      width: e.classes,
+      classes: e.classes,
+      W: Float64Array.from(e.fc.weight),
+      b: Float64Array.from(e.fc.bias),
+      rest: (pre) => softmaxInPlace(Float64Array.from(pre), e.classes),
+    };
+  if (e.kind === 'bottleneck')
+    return {
+      kind: e.kind,
+      inDim: e.inDim,
+      width: e.n,
+      classes: e.classes,
+      W: Float64Array.from(e.pre.weight),
+      b: Float64Array.from(e.pre.bias),
+      rest: (pre, B) => {
+        const h1 = Float64Array.from(pre, Math.tanh);
+        const h2 = dense(h1, B, e.hidden.weight, e.hidden.bias, e.n, e.hiddenSize, Math.tanh);
+        return softmaxInPlace(dense(h2, B, e.post.weight, e.post.bias, e.hiddenSize, e.classes), e.classes);
+      },
+    };
+  const p = dressedParams(e);
+  return {
+    kind: e.kind,
+    inDim: e.inDim,
+    width: p.nQubits,
+    classes: e.classes,
+    W: Float64Array.from(p.pre.weight),
+    b: Float64Array.from(p.pre.bias),
+    rest: (pre, B) =>
+      circuitProbs(
+        p,
+        pre.map((v) => Math.tanh(v) * (Math.PI / 2)),
+        B,
+      ),
+  };
+}

@@ -1,0 +1,239 @@
+/**
+ * Kernel SHAP (Lundberg & Lee 2017) on the head's input features: coalitions drawn as the Python
+ * `shap` KernelExplainer draws them (subset sizes enumerated completely while the budget allows,
+ * the rest sampled by the Shapley kernel's size distribution, each sample paired with its
+ * complement), then the Shapley-kernel weighted linear regression with the exact constraint
+ * Σφ = f(x) − E f(bg), solved exactly (dense Cholesky of the d×d normal matrix; a complement row
+ * 1 − z̄ acts on the constraint's null space as −z̄, so rows stay sparse). With a budget ≥ 2^d − 2 every coalition
+ * is enumerated and the result equals the exact Shapley values.
+ */
+import { Rng } from '../util/rng.js';
+import type { Coalition, MaskedHead } from './masked-head.js';
+import { additivityError, type ShapResult } from './shap-result.js';
+
+export interface KernelShapOptions {
+  /** coalitions to evaluate (default 2048) */
+  nsamples?: number;
+  seed?: number;
+}
+
+interface Row {
+  co: Coalition;
+  w: number;
+}
+
+function logBinom(n: number, k: number): number {
+  let s = 0;
+  for (let i = 1; i <= k; i++) s += Math.log((n - k + i) / i);
+  return s;
+}
+
+function* combinations(d: number, s: number): Generator<Int32Array> {
+  const c = Int32Array.from({ length: s }, (_, i) => i);
+  while (true) {
+    yield Int32Array.from(c);
+    let i = s - 1;
+    while (i >= 0 && c[i] === d - s + i) i--;
+    if (i < 0) return;
+    c[i]++;
+    for (let j = i + 1; j < s; j++) c[j] = c[j - 1] + 1;
+  }
+}
+
+function side(d: number, on: Int32Array): Coalition {
+  if (on.length <= d / 2) return { idx: on, complement: false };
+  const mark = new Uint8Array(d);
+  for (const i of on) mark[i] = 1;
+  const off: number[] = [];
+  for (let i = 0; i < d; i++) if (!mark[i]) off.push(i);
+  return { idx: Int32Array.from(off), complement: true };
+}
+
+function complementOf(d: number, co: Coalition): Coalition {
+  return { idx: co.idx, complement: !co.complement };
+}
+
+/** The coalitions and kernel weights, as shap's KernelExplainer chooses them. */
+export function kernelCoalitions(d: number, nsamples: number, rng: Rng): Row[] {
+  if (d < 2) throw new RangeError(`Kernel SHAP needs at least 2 features, got ${d}`);
+  const maxSamples = d <= 30 ? 2 ** d - 2 : Infinity;
+  const budget = Math.min(nsamples, maxSamples);
+  const numSizes = Math.ceil((d - 1) / 2);
+  const numPaired = Math.floor((d - 1) / 2);
+  const weight = Float64Array.from({ length: numSizes }, (_, i) => (d - 1) / ((i + 1) * (d - i - 1)));
+  for (let i = 0; i < numPaired; i++) weight[i] *= 2;
+  const tot = weight.reduce((a, b) => a + b, 0);
+  for (let i = 0; i < numSizes; i++) weight[i] /= tot;
+  const rows: Row[] = [];
+  let left = budget;
+  let full = 0;
+  const remaining = Float64Array.from(weight);
+  for (let s = 1; s <= numSizes; s++) {
+    const paired = s <= numPaired;
+    const nsub = Math.exp(logBinom(d, s)) * (paired ? 2 : 1);
+    if (!((left * remaining[s - 1]) / nsub >= 1 - 1e-8)) break;
+    full++;
+    left -= Math.round(nsub);
+    if (remaining[s - 1] < 1) {
+      const r = 1 - remaining[s - 1];
+      for (let i = 0; i < numSizes; i++) remaining[i] /= r;
+    }
+    const w = weight[s - 1] / Math.exp(logBinom(d, s)) / (paired ? 2 : 1);
+    for (const on of combinations(d, s)) {
+      const co = side(d, on);
+      rows.push({ co, w });
+      if (paired) rows.push({ co: complementOf(d, co), w });
+    }
+  }
+  const nFixed = rows.length;
+  if (full < numSizes && left > 0) {
+    const rw = Float64Array.from(weight.subarray(full));
+    for (let i = 0; i < rw.length; i++) if (i + full < numPaired) rw[i] /= 2;
+    const cum = new Float64Array(rw.length);
+    let acc = 0;
+    for (let i = 0; i < rw.length; i++) cum[i] = acc += rw[i];
+    while (left > 0) {
+      const u = rng.next() * acc;
+      let k = 0;
+      while (k < cum.length - 1 && cum[k] <= u) k++;
+      const s = k + full + 1;
+      const perm = rng.permutation(d);
+      const on = Int32Array.from(perm.subarray(0, s)).sort();
+      const co = side(d, on);
+      rows.push({ co, w: 1 });
+      left--;
+      if (left > 0 && s <= numPaired) {
+        rows.push({ co: complementOf(d, co), w: 1 });
+        left--;
+      }
+    }
+    let wl = 0;
+    for (let i = full; i < numSizes; i++) wl += weight[i];
+    let ws = 0;
+    for (let k = nFixed; k < rows.length; k++) ws += rows[k].w;
+    for (let k = nFixed; k < rows.length; k++) rows[k].w *= wl / ws;
+  }
+  return rows;
+}
+
+/** In-place Cholesky of an n×n symmetric positive definite matrix (row-major, lower triangle). */
+export function cholesky(a: Float64Array, n: number): void {
+  for (let j = 0; j < n; j++) {
+    const rj = j * n;
+    let s = a[rj + j];
+    for (let k = 0; k < j; k++) s -= a[rj + k] * a[rj + k];
+    if (!(s > 0)) throw new Error(`Kernel SHAP: regression matrix is not positive definite (pivot ${j})`);
+    const djj = Math.sqrt(s);
+    a[rj + j] = djj;
+    for (let i = j + 1; i < n; i++) {
+      const ri = i * n;
+      let t = a[ri + j];
+      for (let k = 0; k < j; k++) t -= a[ri + k] * a[rj + k];
+      a[ri + j] = t / djj;
+    }
+  }
+}
+
+function cholSolve(l: Float64Array, n: number, b: Float64Array): Float64Array {
+  const y = Float64Array.from(b);
+  for (let i = 0; i < n; i++) {
+    let s = y[i];
+    for (let k = 0; k < i; k++) s -= l[i * n + k] * y[k];
+    y[i] = s / l[i * n + i];
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = y[i];
+    for (let k = i + 1; k < n; k++) s -= l[k * n + i] * y[k];
+    y[i] = s / l[i * n + i];
+  }
+  return y;
+}
+
+/**
+ * The constrained weighted least squares min Σ_k w_k (y_k − z_k·φ)² s.t. Σφ = Δ, for every class at
+ * once. Writing z_k = c_k·1 + sign_k·1[idx_k] (c_k = 1 and sign −1 for complement rows) and
+ * φ = Δ/d + u with Σu = 0, the rows act on u through their sparse side only; the normal matrix
+ * P·SᵀWS·P (+ the 1·1ᵀ direction, which it annihilates) is formed densely and Cholesky-factored once.
+ */
+function constrainedWls(
+  d: number,
+  rows: readonly Row[],
+  y: Float64Array /* K×C */,
+  delta: Float64Array /* C */,
+): Float64Array {
+  const K = rows.length;
+  const C = delta.length;
+  const a = new Float64Array(d * d);
+  for (const { co, w } of rows) {
+    const idx = co.idx;
+    for (const i of idx) {
+      const ri = i * d;
+      for (const j of idx) a[ri + j] += w;
+    }
+  }
+  // P A P with P = I − 11ᵀ/d
+  const rowMean = new Float64Array(d);
+  let all = 0;
+  for (let i = 0; i < d; i++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += a[i * d + j];
+    rowMean[i] = s / d;
+    all += s;
+  }
+  all /= d * d;
+  let trace = 0;
+  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) a[i * d + j] += all - rowMean[i] - rowMean[j];
+  for (let i = 0; i < d; i++) trace += a[i * d + i];
+  const alpha = trace / d || 1;
+  // the 1·1ᵀ direction (annihilated by PAP) and a tiny ridge for features no coalition separates
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < d; j++) a[i * d + j] += alpha / d;
+    a[i * d + i] += 1e-10 * alpha;
+  }
+  cholesky(a, d);
+  const phi = new Float64Array(C * d);
+  for (let c = 0; c < C; c++) {
+    const phi0 = delta[c] / d;
+    const b = new Float64Array(d);
+    for (let k = 0; k < K; k++) {
+      const { co, w } = rows[k];
+      const sgn = co.complement ? -1 : 1;
+      const t = y[k * C + c] - (co.complement ? delta[c] : 0) - sgn * co.idx.length * phi0;
+      for (const i of co.idx) b[i] += w * sgn * t;
+    }
+    let m = 0;
+    for (let i = 0; i < d; i++) m += b[i];
+    for (let i = 0; i < d; i++) b[i] -= m / d;
+    const u = cholSolve(a, d, b);
+    let mu = 0;
+    for (let i = 0; i < d; i++) mu += u[i];
+    for (let i = 0; i < d; i++) phi[c * d + i] = u[i] - mu / d + phi0;
+  }
+  return phi;
+}
+
+export function kernelShap(m: MaskedHead, o: KernelShapOptions = {}): ShapResult {
+  const nsamples = o.nsamples ?? 2048;
+  if (!Number.isInteger(nsamples) || nsamples < 2)
+    throw new RangeError(`Kernel SHAP: nsamples must be an integer ≥ 2, got ${nsamples}`);
+  const { d, C } = m;
+  const rows = kernelCoalitions(d, nsamples, new Rng(o.seed ?? 0));
+  const v = m.values(rows.map((r) => r.co));
+  const y = v.map((val, j) => val - m.base[j % C]);
+  const phi = constrainedWls(
+    d,
+    rows,
+    y,
+    m.fx.map((f, c) => f - m.base[c]),
+  );
+  return {
+    method: 'kernel',
+    players: d,
+    classes: C,
+    phi,
+    base: Float64Array.from(m.base),
+    fx: Float64Array.from(m.fx),
+    additivityError: additivityError(phi, m.base, m.fx),
+    evaluations: rows.length + 1 + m.nb,
+  };
+}

@@ -1,0 +1,152 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { headProbs, type HeadExport } from '../../src/train/run-folder.js';
+import { MaskedHead } from '../../src/explain/masked-head.js';
+import { splitHead } from '../../src/explain/head-split.js';
+import { kernelShap } from '../../src/explain/kernel-shap.js';
+import { permutationShap } from '../../src/explain/permutation-shap.js';
+import { circuitInputShap } from '../../src/explain/circuit-shap.js';
+import { exactShapleyFromValues } from '../../src/explain/exact-shap.js';
+import { randomHead, randomRows } from './heads.js';
+
+/** Brute force: average marginal contribution over all n! orderings, with v(S) from headProbs. */
+function bruteForce(
+  head: HeadExport,
+  x: Float64Array,
+  bg: Float64Array,
+): { phi: number[][]; base: number[] } {
+  const d = x.length;
+  const nb = bg.length / d;
+  const C = head.classes;
+  const v = (mask: boolean[]) => {
+    const rows = new Float64Array(nb * d);
+    for (let r = 0; r < nb; r++) for (let i = 0; i < d; i++) rows[r * d + i] = mask[i] ? x[i] : bg[r * d + i];
+    const p = headProbs(head, rows);
+    return Array.from({ length: C }, (_, c) => {
+      let s = 0;
+      for (let r = 0; r < nb; r++) s += p[r * C + c];
+      return s / nb;
+    });
+  };
+  const phi = Array.from({ length: C }, () => new Array<number>(d).fill(0));
+  let count = 0;
+  const perm = Array.from({ length: d }, (_, i) => i);
+  const visit = (k: number) => {
+    if (k === d) {
+      count++;
+      const mask = new Array<boolean>(d).fill(false);
+      let prev = v(mask);
+      for (const i of perm) {
+        mask[i] = true;
+        const cur = v(mask);
+        for (let c = 0; c < C; c++) phi[c][i] += cur[c] - prev[c];
+        prev = cur;
+      }
+      return;
+    }
+    for (let j = k; j < d; j++) {
+      [perm[k], perm[j]] = [perm[j], perm[k]];
+      visit(k + 1);
+      [perm[k], perm[j]] = [perm[j], perm[k]];
+    }
+  };
+  visit(0);
+  return { phi: phi.map((r) => r.map((s) => s / count)), base: v(new Array<boolean>(d).fill(false)) };
+}
+
+for (const kind of ['linear', 'bottleneck', 'quantum'] as const) {
+  test(`Kernel SHAP with every coalition equals brute-force Shapley values (${kind} head)`, () => {
+    const d = 5;
+    const head = randomHead(kind, d, 11);
+    const x = randomRows(1, d, 1);
+    const bg = randomRows(4, d, 2);
+    const ref = bruteForce(head, x, bg);
+    const r = kernelShap(new MaskedHead(splitHead(head), x, bg), { nsamples: 1000 });
+    assert.ok(r.additivityError <= 1e-9, `additivity ${r.additivityError}`);
+    for (let c = 0; c < head.classes; c++) {
+      assert.ok(Math.abs(r.base[c] - ref.base[c]) < 1e-12);
+      for (let i = 0; i < d; i++)
+        assert.ok(Math.abs(r.phi[c * d + i] - ref.phi[c][i]) < 1e-7, `class ${c} feature ${i}`);
+    }
+  });
+
+  test(`Permutation SHAP is additive and converges to the Shapley values (${kind} head)`, () => {
+    const d = 5;
+    const head = randomHead(kind, d, 12);
+    const x = randomRows(1, d, 3);
+    const bg = randomRows(3, d, 4);
+    const ref = bruteForce(head, x, bg);
+    const r = permutationShap(new MaskedHead(splitHead(head), x, bg), { permutations: 400, seed: 5 });
+    assert.ok(r.additivityError <= 1e-12, `additivity ${r.additivityError}`);
+    for (let c = 0; c < head.classes; c++)
+      for (let i = 0; i < d; i++) {
+        const err = Math.abs(r.phi[c * d + i] - ref.phi[c][i]);
+        assert.ok(err <= 5 * r.stdErr![c * d + i] + 1e-9, `class ${c} feature ${i}: error ${err}`);
+      }
+  });
+}
+
+test('Kernel SHAP on 1,024 features with 2,048 sampled coalitions: exact additivity, close to Permutation SHAP on a linear logit', () => {
+  const d = 1024;
+  const head = randomHead('linear', d, 21);
+  const x = randomRows(1, d, 5);
+  const bg = randomRows(10, d, 6);
+  const m = new MaskedHead(splitHead(head), x, bg);
+  const k = kernelShap(m, { nsamples: 2048, seed: 1 });
+  assert.ok(k.additivityError <= 1e-9, `kernel additivity ${k.additivityError}`);
+  assert.equal(k.phi.length, 4 * d);
+  assert.ok(k.phi.every(Number.isFinite));
+  const p = permutationShap(m, { permutations: 4, seed: 2 });
+  assert.ok(p.additivityError <= 1e-9);
+  // the two estimators agree on which features matter most
+  let num = 0;
+  let den1 = 0;
+  let den2 = 0;
+  for (let i = 0; i < d; i++) {
+    num += k.phi[i] * p.phi[i];
+    den1 += k.phi[i] ** 2;
+    den2 += p.phi[i] ** 2;
+  }
+  const cos = num / Math.sqrt(den1 * den2);
+  assert.ok(cos > 0.8, `cosine between Kernel and Permutation SHAP: ${cos}`);
+});
+
+test('exact Shapley values on the circuit inputs are additive and match brute force over the angles', () => {
+  const d = 6;
+  const head = randomHead('quantum', d, 31, 4, 3);
+  const x = randomRows(1, d, 7);
+  const bg = randomRows(5, d, 8);
+  const r = circuitInputShap(head, x, bg);
+  assert.equal(r.players, 3);
+  assert.ok(r.additivityError <= 1e-12, `additivity ${r.additivityError}`);
+  // f(x) is the head's own output
+  const p = headProbs(head, x);
+  for (let c = 0; c < 4; c++) assert.ok(Math.abs(r.fx[c] - p[c]) < 1e-12);
+  // the exact formula on a known game: v(S) = |S|² for 3 players → φ_i = 9/3 = 3
+  const vals = new Float64Array(8);
+  for (let m = 0; m < 8; m++) vals[m] = ((m & 1) + ((m >> 1) & 1) + ((m >> 2) & 1)) ** 2;
+  assert.deepEqual(
+    Array.from(exactShapleyFromValues(vals, 3, 1)).map((v) => +v.toFixed(12)),
+    [3, 3, 3],
+  );
+});
+
+test('SHAP rejects a background of the wrong width and non-finite features before any work', () => {
+  const head = randomHead('linear', 8, 1);
+  assert.throws(
+    () => new MaskedHead(splitHead(head), randomRows(1, 8, 1), randomRows(3, 7, 2)),
+    /background width/,
+  );
+  assert.throws(
+    () => new MaskedHead(splitHead(head), randomRows(1, 7, 1), randomRows(3, 8, 2)),
+    /7 features/,
+  );
+  assert.throws(() => new MaskedHead(splitHead(head), randomRows(1, 8, 1), new Float64Array(0)), /empty/);
+  const bad = randomRows(1, 8, 1);
+  bad[3] = NaN;
+  assert.throws(() => new MaskedHead(splitHead(head), bad, randomRows(3, 8, 2)), /feature 3/);
+  assert.throws(
+    () => circuitInputShap(randomHead('quantum', 8, 2), randomRows(1, 8, 1), randomRows(2, 9, 2)),
+    /background width/,
+  );
+});
