@@ -1,7 +1,49 @@
 /**
- * src/data — turning data into training tensors. In this build: procedural phantoms (phantoms.ts)
- * for the demo and the tests, with per-image z-score normalisation and 3-channel replication. The
- * file loaders (folder / Kaggle / NIfTI / DICOM), preprocessing pipeline, grouped splits, audit and
- * on-disk cache of issue #4 are not written yet.
+ * src/data — everything that turns files into training tensors.
+ *
+ * - Loaders (decode*.ts, type from content): JPEG/PNG through sharp (pixel limit), NIfTI volumes
+ *   (.nii, .nii.gz) with an optional segmentation beside them (slice of largest tumor area, box
+ *   from the mask), single-frame MR DICOM with windowing from the tags. Sidecars: YOLO boxes
+ *   NAME.txt, masks NAME.mask.png.
+ * - Preprocessing (preprocess.ts): grayscale, optional brain crop, square pad, resize, z-score or
+ *   ImageNet normalisation, 3 channels; boxes and masks follow. preprocessFile / preprocessBuffer.
+ * - Datasets (scan.ts, split.ts, manifest.ts, prepare.ts): folder-per-class and Kaggle layouts,
+ *   grouped stratified seeded splits, the manifest, prepareData(run, cfg).
+ * - Audit (audit.ts): counts, sizes, channels, formats, unreadable files, near-duplicates (dHash),
+ *   the metadata shortcut warning. inspectDataset(dir).
+ * - Cache (cache.ts, load.ts): packed per split and geometry, keyed by file sha256; loadSplit.
+ * - Augmentation (augment.ts) for training only; phantoms (phantoms.ts, synth.ts).
+ * Bad input always fails with a DataError naming the file and the problem.
  */
+export * from './types.js';
+export * from './errors.js';
+export * from './detect.js';
+export type { Raster } from './raster.js';
+export { DEFAULT_MAX_PIXELS } from './decode-image.js';
+export { decodeBuffer, decodeFile, type DecodeOptions } from './decode.js';
+export { parseYoloBoxes } from './sidecars.js';
+export {
+  preprocessFile,
+  preprocessBuffer,
+  prepareRaster,
+  normalizeInto,
+  validatePreprocess,
+  brainCropRect,
+} from './preprocess.js';
+export { scanDataset, groupOf, type Layout, type ScanItem, type ScanResult } from './scan.js';
+export { assignSplits, validateSplitSettings } from './split.js';
+export { readManifest, writeManifest, validateManifest, entriesOf } from './manifest.js';
+export { buildAudit, formatAudit, shortcutCheck, type DatasetAudit } from './audit.js';
+export { dHash, hamming, nearDuplicatePairs, sha256 } from './hash.js';
+export { loadSplit, loadSplitMasks, defaultCacheDir, type LoadOptions } from './load.js';
+export {
+  prepareData,
+  prepareDataFull,
+  inspectDataset,
+  validateDataConfig,
+  DEFAULT_SPLIT,
+  type DataConfig,
+} from './prepare.js';
+export { augmentBatch, type AugmentOptions } from './augment.js';
 export * from './phantoms.js';
+export { writePhantomDataset } from './synth.js';

@@ -15,6 +15,8 @@ export interface Phantom {
   image: Float32Array;
   label: number;
   box: [number, number, number, number] | null;
+  /** S×S tumor mask (1 inside the lesion, oedema included for glioma) */
+  mask: Uint8Array;
 }
 
 export function makePhantom(size: number, label: number, seed: number): Phantom {
@@ -24,6 +26,7 @@ export function makePhantom(size: number, label: number, seed: number): Phantom 
   const rng = new Rng(seed);
   const S = size;
   const img = new Float32Array(S * S);
+  const mask = new Uint8Array(S * S);
   const cx = 0.5 + rng.uniform(-0.04, 0.04);
   const cy = 0.5 + rng.uniform(-0.04, 0.04);
   const ax = rng.uniform(0.36, 0.42);
@@ -98,6 +101,7 @@ export function makePhantom(size: number, label: number, seed: number): Phantom 
         } else if (les.kind === 1 && d < les.r) val = 0.95;
         else if (les.kind === 3 && d < les.r) val = 0.88;
         if (d < (les.kind === 0 ? les.r * 1.5 : les.r)) {
+          mask[y * S + x] = 1;
           bx0 = Math.min(bx0, x);
           by0 = Math.min(by0, y);
           bx1 = Math.max(bx1, x + 1);
@@ -113,7 +117,7 @@ export function makePhantom(size: number, label: number, seed: number): Phantom 
       img[y * S + x] = Math.min(1, Math.hypot(nr, ni));
     }
   const box: Phantom['box'] = Number.isFinite(bx0) ? [bx0 / S, by0 / S, bx1 / S, by1 / S] : null;
-  return { image: img, label, box };
+  return { image: img, label, box, mask };
 }
 
 /** A balanced phantom set: n images in total, labels cycling through the four classes. */

@@ -1,0 +1,78 @@
+/** JPEG and PNG through sharp: header check against the pixel limit first, then a grayscale decode. */
+import sharp from 'sharp';
+import { DataError } from './errors.js';
+import type { Raster } from './raster.js';
+import type { SourceFormat } from './detect.js';
+
+/** Default cap on width×height of any input (decompression-bomb guard): 64 megapixels. */
+export const DEFAULT_MAX_PIXELS = 64 * 1024 * 1024;
+
+sharp.cache(false);
+
+function libvipsProblem(err: unknown): string {
+  const msg = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+  if (/pixel limit/i.test(msg)) return `image exceeds the pixel limit (${msg})`;
+  return `corrupt or truncated image data (${msg})`;
+}
+
+export async function decodeImage(
+  buf: Uint8Array,
+  name: string,
+  format: SourceFormat,
+  maxPixels = DEFAULT_MAX_PIXELS,
+): Promise<Raster> {
+  let meta: sharp.Metadata;
+  try {
+    meta = await sharp(buf, { limitInputPixels: false }).metadata();
+  } catch (err) {
+    throw new DataError(name, libvipsProblem(err));
+  }
+  const width = meta.width ?? 0;
+  const height = meta.height ?? 0;
+  if (!(width > 0 && height > 0)) throw new DataError(name, 'image has no width or height in its header');
+  if (width * height > maxPixels)
+    throw new DataError(
+      name,
+      `image is ${width}×${height} = ${width * height} pixels, over the limit of ${maxPixels} (decompression bomb guard)`,
+    );
+  let out: { data: Buffer; info: sharp.OutputInfo };
+  try {
+    let img = sharp(buf, { limitInputPixels: maxPixels, failOn: 'warning' });
+    if (meta.hasAlpha) img = img.flatten({ background: '#000000' });
+    out = await img.greyscale().raw().toBuffer({ resolveWithObject: true });
+  } catch (err) {
+    throw new DataError(name, libvipsProblem(err));
+  }
+  const { data, info } = out;
+  if (info.width !== width || info.height !== height || info.channels !== 1)
+    throw new DataError(
+      name,
+      `decoder returned ${info.width}×${info.height}×${info.channels}, expected ${width}×${height}×1`,
+    );
+  const pixels = new Float32Array(width * height);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = data[i] / 255;
+  return { width, height, pixels, channels: meta.channels ?? 1, format, mask: null, box: null };
+}
+
+/** A PNG/JPEG mask beside an image: non-zero pixels are tumor. Must match the image size. */
+export async function decodeMask(
+  buf: Uint8Array,
+  name: string,
+  width: number,
+  height: number,
+): Promise<Uint8Array> {
+  let out: { data: Buffer; info: sharp.OutputInfo };
+  try {
+    out = await sharp(buf, { limitInputPixels: width * height + 1 })
+      .greyscale()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+  } catch (err) {
+    throw new DataError(name, `mask: ${libvipsProblem(err)}`);
+  }
+  if (out.info.width !== width || out.info.height !== height)
+    throw new DataError(name, `mask is ${out.info.width}×${out.info.height}, image is ${width}×${height}`);
+  const m = new Uint8Array(width * height);
+  for (let i = 0; i < m.length; i++) m[i] = out.data[i] > 127 ? 1 : 0;
+  return m;
+}

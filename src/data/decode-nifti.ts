@@ -1,0 +1,149 @@
+/**
+ * NIfTI-1/2 volumes (.nii, .nii.gz) through nifti-reader-js: one axial slice (z fixed, rows from
+ * anterior to posterior) windowed to [0, 1] by robust percentiles. With a segmentation volume of the
+ * same grid (BraTS layout) the slice with the largest tumor area is taken and its mask gives the box;
+ * without one, the middle slice (or the requested one).
+ */
+import * as nifti from 'nifti-reader-js';
+import { DataError } from './errors.js';
+import { applyWindow, maskBox, windowPercentiles, type Raster } from './raster.js';
+
+interface Volume {
+  nx: number;
+  ny: number;
+  nz: number;
+  data: Float64Array;
+}
+
+function toArrayBuffer(b: Uint8Array): ArrayBuffer {
+  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+}
+
+export function readVolume(buf: Uint8Array, name: string, maxVoxels: number): Volume {
+  let ab = toArrayBuffer(buf);
+  try {
+    if (nifti.isCompressed(ab)) ab = nifti.decompress(ab) as ArrayBuffer;
+  } catch (err) {
+    throw new DataError(name, `gzip data is corrupt or truncated (${(err as Error).message})`);
+  }
+  if (!nifti.isNIFTI(ab))
+    throw new DataError(name, 'not a NIfTI-1/2 single-file volume (.hdr/.img pairs are not supported)');
+  let header: nifti.NIFTI1 | nifti.NIFTI2;
+  try {
+    header = nifti.readHeader(ab);
+  } catch (err) {
+    throw new DataError(name, `unreadable NIfTI header (${(err as Error).message})`);
+  }
+  const dims = header.dims;
+  const nd = dims[0];
+  const extra = dims.slice(4, 1 + nd).reduce((a, b) => a * Math.max(1, b), 1);
+  if (nd < 3 || nd > 7 || extra !== 1)
+    throw new DataError(
+      name,
+      `wrong number of dimensions: expected a 3-D volume, got dim[0] = ${nd} with shape ${dims.slice(1, 1 + Math.max(0, Math.min(nd, 7))).join('×')}`,
+    );
+  const [nx, ny, nz] = [dims[1], dims[2], dims[3]];
+  if (!(nx > 0 && ny > 0 && nz > 0)) throw new DataError(name, `invalid volume shape ${nx}×${ny}×${nz}`);
+  if (nx * ny > maxVoxels)
+    throw new DataError(name, `slice of ${nx}×${ny} pixels is over the pixel limit of ${maxVoxels}`);
+  const n = nx * ny * nz;
+  const bytesPer = header.numBitsPerVoxel / 8;
+  const voxOffset = Math.max(0, Math.round(header.vox_offset));
+  if (ab.byteLength < voxOffset + n * bytesPer)
+    throw new DataError(
+      name,
+      `truncated: ${ab.byteLength} bytes, the header needs ${voxOffset + n * bytesPer}`,
+    );
+  const raw = nifti.readImage(header, ab);
+  const dv = new DataView(raw);
+  const le = header.littleEndian;
+  const T = nifti.NIFTI1;
+  const read: Record<number, (i: number) => number> = {
+    [T.TYPE_UINT8]: (i) => dv.getUint8(i),
+    [T.TYPE_INT8]: (i) => dv.getInt8(i),
+    [T.TYPE_INT16]: (i) => dv.getInt16(i * 2, le),
+    [T.TYPE_UINT16]: (i) => dv.getUint16(i * 2, le),
+    [T.TYPE_INT32]: (i) => dv.getInt32(i * 4, le),
+    [T.TYPE_UINT32]: (i) => dv.getUint32(i * 4, le),
+    [T.TYPE_FLOAT32]: (i) => dv.getFloat32(i * 4, le),
+    [T.TYPE_FLOAT64]: (i) => dv.getFloat64(i * 8, le),
+  };
+  const get = read[header.datatypeCode];
+  if (!get) throw new DataError(name, `unsupported NIfTI datatype code ${header.datatypeCode}`);
+  const slope = header.scl_slope && Number.isFinite(header.scl_slope) ? header.scl_slope : 1;
+  const inter = Number.isFinite(header.scl_inter) ? header.scl_inter : 0;
+  const data = new Float64Array(n);
+  let bad = 0;
+  for (let i = 0; i < n; i++) {
+    const v = get(i) * slope + inter;
+    if (!Number.isFinite(v)) bad++;
+    data[i] = v;
+  }
+  if (bad > 0) throw new DataError(name, `volume contains ${bad} NaN or infinite voxel(s)`);
+  return { nx, ny, nz, data };
+}
+
+/** Axial slice z as rows (anterior at the top: y flipped) × columns. */
+function sliceOf(v: Volume, z: number): Float64Array {
+  const out = new Float64Array(v.nx * v.ny);
+  const base = z * v.nx * v.ny;
+  for (let r = 0; r < v.ny; r++) {
+    const y = v.ny - 1 - r;
+    for (let x = 0; x < v.nx; x++) out[r * v.nx + x] = v.data[base + y * v.nx + x];
+  }
+  return out;
+}
+
+export function decodeNifti(
+  buf: Uint8Array,
+  name: string,
+  maxPixels: number,
+  opts: { slice?: number; segmentation?: { bytes: Uint8Array; name: string } } = {},
+): Raster {
+  const vol = readVolume(buf, name, maxPixels);
+  let seg: Volume | null = null;
+  if (opts.segmentation) {
+    seg = readVolume(opts.segmentation.bytes, opts.segmentation.name, maxPixels);
+    if (seg.nx !== vol.nx || seg.ny !== vol.ny || seg.nz !== vol.nz)
+      throw new DataError(
+        opts.segmentation.name,
+        `segmentation grid ${seg.nx}×${seg.ny}×${seg.nz} differs from the volume ${vol.nx}×${vol.ny}×${vol.nz}`,
+      );
+  }
+  let z: number;
+  if (opts.slice !== undefined) {
+    if (!Number.isInteger(opts.slice) || opts.slice < 0 || opts.slice >= vol.nz)
+      throw new DataError(name, `slice ${opts.slice} is outside 0..${vol.nz - 1}`);
+    z = opts.slice;
+  } else if (seg) {
+    const per = vol.nx * vol.ny;
+    let best = -1;
+    z = Math.floor(vol.nz / 2);
+    for (let k = 0; k < vol.nz; k++) {
+      let area = 0;
+      for (let i = k * per; i < (k + 1) * per; i++) if (seg.data[i] > 0) area++;
+      if (area > best) [best, z] = [area, k];
+    }
+  } else z = Math.floor(vol.nz / 2);
+  const s = sliceOf(vol, z);
+  const nonzero = s.filter((v) => v !== 0);
+  const [lo, hi] = windowPercentiles(nonzero.length > s.length / 20 ? nonzero : s);
+  const pixels = applyWindow(s, lo, hi);
+  let mask: Uint8Array | null = null;
+  if (seg) {
+    const ms = sliceOf(seg, z);
+    mask = new Uint8Array(ms.length);
+    for (let i = 0; i < ms.length; i++) mask[i] = ms[i] > 0 ? 1 : 0;
+  }
+  return {
+    width: vol.nx,
+    height: vol.ny,
+    pixels,
+    channels: 1,
+    format: 'nifti',
+    mask,
+    box: mask ? maskBox(mask, vol.nx, vol.ny) : null,
+    slice: z,
+    slices: vol.nz,
+  };
+}

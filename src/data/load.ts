@@ -1,0 +1,114 @@
+/**
+ * loadSplit: the preprocessed tensors of one split (N×3×S×S), decoded with bounded concurrency the
+ * first time (every file's sha256 checked against the manifest) and from the packed cache after.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { cacheKey, cachePath, readCache, writeCache, type CachedSet } from './cache.js';
+import { decodeBuffer, findSegmentation, isNiftiName, readInputFile } from './decode.js';
+import { DataError } from './errors.js';
+import { sha256 } from './hash.js';
+import { entriesOf } from './manifest.js';
+import { mapLimit } from './pool.js';
+import { normalizeInto, resizeRaster, validatePreprocess } from './preprocess.js';
+import type { ImageSet, Manifest, PreprocessConfig, SplitName } from './types.js';
+
+export const defaultCacheDir = (): string => process.env.QMRI_CACHE_DIR ?? join(homedir(), '.cache', 'qmri');
+
+export interface LoadOptions {
+  cacheDir?: string;
+  onProgress?: (done: number, total: number) => void;
+  /** set false to neither read nor write the cache */
+  cache?: boolean;
+  concurrency?: number;
+  maxPixels?: number;
+}
+
+async function decodeEntries(
+  m: Manifest,
+  split: SplitName,
+  cfg: PreprocessConfig,
+  o: LoadOptions,
+): Promise<CachedSet> {
+  const entries = entriesOf(m, split);
+  const per = cfg.size * cfg.size;
+  const images = new Uint8Array(entries.length * per);
+  let masks: Uint8Array | null = null;
+  const boxes = await mapLimit(
+    entries,
+    o.concurrency ?? 2,
+    async (e, i) => {
+      const path = join(m.root, e.file);
+      const bytes = readInputFile(path);
+      if (sha256(bytes) !== e.sha256)
+        throw new DataError(
+          path,
+          'file changed since the manifest was written (sha256 differs): prepare the data again',
+        );
+      let segmentation;
+      if (isNiftiName(path)) {
+        const seg = findSegmentation(path);
+        if (seg) segmentation = { bytes: readInputFile(seg), name: seg };
+      }
+      const raster = await decodeBuffer(bytes, path, {
+        slice: e.slice,
+        maxPixels: o.maxPixels,
+        segmentation,
+      });
+      if (e.box) raster.box = e.box;
+      const z = await resizeRaster(raster, cfg);
+      images.set(z.u8, i * per);
+      if (z.mask) {
+        masks ??= new Uint8Array(entries.length * per);
+        masks.set(z.mask, i * per);
+      }
+      return z.box;
+    },
+    o.onProgress,
+  );
+  return { size: cfg.size, images, masks, boxes, files: entries.map((e) => e.file) };
+}
+
+export function toImageSet(set: CachedSet, y: Int32Array, cfg: PreprocessConfig): ImageSet {
+  const per = set.size * set.size;
+  const n = set.files.length;
+  const x = new Float32Array(n * 3 * per);
+  for (let i = 0; i < n; i++) normalizeInto(x, i * 3 * per, set.images.subarray(i * per, (i + 1) * per), cfg);
+  return { x, y, boxes: set.boxes, files: set.files, size: set.size };
+}
+
+export async function loadSplit(
+  manifest: Manifest,
+  split: SplitName,
+  cfg: PreprocessConfig,
+  opts: LoadOptions = {},
+): Promise<ImageSet> {
+  validatePreprocess(cfg);
+  if (split !== 'train' && split !== 'val' && split !== 'test')
+    throw new Error(`split: expected train, val or test, got ${JSON.stringify(split)}`);
+  const entries = entriesOf(manifest, split);
+  const y = Int32Array.from(entries, (e) => e.label);
+  const useCache = opts.cache !== false;
+  const dir = opts.cacheDir ?? defaultCacheDir();
+  const key = cacheKey(entries, cfg);
+  const path = cachePath(dir, split, cfg, key);
+  let set = useCache ? readCache(path, key) : null;
+  if (set) opts.onProgress?.(entries.length, entries.length);
+  else {
+    set = await decodeEntries(manifest, split, cfg, opts);
+    if (useCache) writeCache(path, key, set);
+  }
+  return toImageSet(set, y, cfg);
+}
+
+/** Masks of a split in the preprocessed geometry (n×S×S, 0/1) when the sources have them, from the cache. */
+export function loadSplitMasks(
+  manifest: Manifest,
+  split: SplitName,
+  cfg: PreprocessConfig,
+  opts: { cacheDir?: string } = {},
+): Uint8Array | null {
+  const entries = entriesOf(manifest, split);
+  const key = cacheKey(entries, cfg);
+  return readCache(cachePath(opts.cacheDir ?? defaultCacheDir(), split, cfg, key), key)?.masks ?? null;
+}

@@ -1,0 +1,80 @@
+/** The data contract shared with training, explain, report and server: boxes, preprocessing, manifests, image sets. */
+
+/** [x0, y0, x1, y1] normalised to [0, 1] of the image it refers to. */
+export type Box = [number, number, number, number];
+
+export interface PreprocessConfig {
+  size: number;
+  brainCrop: boolean;
+  normalize: 'zscore' | 'imagenet';
+}
+
+export const DEFAULT_PREPROCESS: PreprocessConfig = { size: 224, brainCrop: false, normalize: 'zscore' };
+
+export interface PreparedImage {
+  /** 3×S×S normalised, the model input */
+  input: Float32Array;
+  /** S×S grayscale in [0, 1], for overlays */
+  display: Float32Array;
+  size: number;
+  /** tumor box in the preprocessed image, or null */
+  box: Box | null;
+  source: string;
+  /** S×S tumor mask (0/1) in the preprocessed image when the source has one (NIfTI segmentation, PNG mask) */
+  mask?: Uint8Array;
+}
+
+export type SplitName = 'train' | 'val' | 'test';
+export const SPLITS: readonly SplitName[] = ['train', 'val', 'test'];
+
+export interface ManifestEntry {
+  /** relative to manifest.root */
+  file: string;
+  label: number;
+  className: string;
+  group: string;
+  split: SplitName;
+  sha256: string;
+  box: Box | null;
+  /** slice index for volumes (NIfTI), when chosen at scan time */
+  slice?: number;
+}
+
+export interface SplitSettings {
+  train: number;
+  val: number;
+  test: number;
+  seed: number;
+  blockSize: number;
+}
+
+export interface Manifest {
+  version: 1;
+  root: string;
+  classes: string[];
+  entries: ManifestEntry[];
+  split: SplitSettings & {
+    layout: string;
+    grouping: string;
+    removedDuplicates?: number;
+    configHash?: string;
+  };
+}
+
+export interface ImageSet {
+  /** N×3×S×S */
+  x: Float32Array;
+  y: Int32Array;
+  boxes: (Box | null)[];
+  files: string[];
+  size: number;
+}
+
+/** What to do with a file that cannot be used: skip it and report, or stop. */
+export type BadInputPolicy = 'skip' | 'fail';
+
+/** One unusable input, named by file with the problem in words. */
+export interface DataIssue {
+  file: string;
+  problem: string;
+}
