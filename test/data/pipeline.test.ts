@@ -16,7 +16,7 @@ import {
 const tmp = mkdtempSync(join(tmpdir(), 'qmri-data-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 const ds = join(tmp, 'phantoms');
-const cfg = (run: string): DataConfig => ({
+const cfg = (): DataConfig => ({
   dir: ds,
   split: { ...DEFAULT_SPLIT, seed: 3, blockSize: 4 },
   preprocess: { size: 32, brainCrop: false, normalize: 'zscore' },
@@ -71,7 +71,7 @@ test('preprocessFile: box from the YOLO sidecar and mask agree, input is z-score
 
 test('prepareData writes a grouped manifest and audit; loadSplit caches; a rerun is skipped', async () => {
   const run = join(tmp, 'run');
-  const m = await prepareData(run, cfg(run));
+  const m = await prepareData(run, cfg());
   assert.deepEqual(m.classes, ['glioma', 'meningioma', 'notumor', 'pituitary']);
   assert.equal(m.entries.length, 48);
   const bySplit = { train: 0, val: 0, test: 0 };
@@ -88,7 +88,7 @@ test('prepareData writes a grouped manifest and audit; loadSplit caches; a rerun
   assert.equal(audit.total, 48);
   assert.equal(audit.shortcut.warning, false, audit.shortcut.message);
   const mtime = statSync(join(run, 'data', 'manifest.json')).mtimeMs;
-  await prepareData(run, cfg(run));
+  await prepareData(run, cfg());
   assert.equal(
     statSync(join(run, 'data', 'manifest.json')).mtimeMs,
     mtime,
