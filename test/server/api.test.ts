@@ -10,7 +10,7 @@ import { Tensor, noGrad, tidy } from '../../src/engine/index.js';
 import { decodeUpload, toModelImage } from '../../src/server/index.js';
 import { headProbs, openRun, type OpenRun } from '../../src/train/run-folder.js';
 import { makeDicom, makeNifti } from './formats.js';
-import { postFile, startTiny } from './helpers.js';
+import { getJson, postFile, type Loose, startTiny } from './helpers.js';
 import { phantomImage } from './tiny-run.js';
 
 type View = {
@@ -126,7 +126,7 @@ describe('server API', () => {
       maps.set(layer, g.overlay);
     }
     assert.notEqual(maps.get('features'), maps.get('features.denseblock1'));
-    const d = await (await fetch(`${srv.url}api/cases/${v.id}/gradcam`)).json();
+    const d = await getJson(`${srv.url}api/cases/${v.id}/gradcam`);
     assert.equal(
       d.targetClass,
       v.backbone.probs.indexOf(Math.max(...v.backbone.probs)),
@@ -137,7 +137,7 @@ describe('server API', () => {
   test('noisy quantum head: ideal and exact equals the exact head; seeds reproduce; noise changes ⟨Z⟩', async () => {
     const v = (await postFile(srv.url, await phantomImage('png', 64, 9), 'b.png')).json as unknown as View;
     const exact = v.predictions.find((p) => p.kind === 'quantum')!;
-    const q = async (query: string) => (await fetch(`${srv.url}api/cases/${v.id}/quantum?${query}`)).json();
+    const q = (query: string) => getJson(`${srv.url}api/cases/${v.id}/quantum?${query}`);
     const ideal = await q('profile=ideal');
     ideal.probs.forEach((p: number, i: number) => assert.ok(Math.abs(p - exact.probs[i]) < 1e-9));
     const a = await q('profile=heron&shots=200&seed=4');
@@ -152,7 +152,7 @@ describe('server API', () => {
   });
 
   test('gallery: test cases with per-head predictions, misclassified and audit flags, thumbnails', async () => {
-    const g = await (await fetch(`${srv.url}api/gallery`)).json();
+    const g = await getJson(`${srv.url}api/gallery`);
     assert.equal(g.items.length, 8);
     for (const it of g.items)
       assert.equal(
@@ -187,12 +187,12 @@ describe('server API', () => {
     ];
     for (const [path, status, re] of cases) {
       const r = await fetch(`${srv.url}${path}`);
-      const body = await r.json();
+      const body = (await r.json()) as Loose;
       assert.equal(r.status, status, `${path}: ${JSON.stringify(body)}`);
       assert.match(body.error, re, path);
     }
     const s = await fetch(`${srv.url}api/cases/${v.id}/slice?k=1`, { method: 'POST' });
     assert.equal(s.status, 400);
-    assert.match((await s.json()).error, /one slice/);
+    assert.match(((await s.json()) as Loose).error, /one slice/);
   });
 });

@@ -12,7 +12,7 @@ import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { makeDicom, makeNifti } from './formats.js';
-import { postFile, raw, startTiny } from './helpers.js';
+import { getJson, postFile, type Loose, raw, startTiny } from './helpers.js';
 import { buildTinyRun, phantomImage } from './tiny-run.js';
 
 const UPLOAD_LIMIT = 256 * 1024;
@@ -209,21 +209,19 @@ describe('server hardening', () => {
 
   test('concurrent requests: model work never overlaps and results equal the sequential ones', async () => {
     const imgs = await Promise.all([1, 2, 3, 4, 5, 6].map((s) => phantomImage('png', 64, 40 + s)));
-    const seq = [];
+    const seq: Loose[] = [];
     for (const b of imgs) seq.push((await postFile(srv.url, b, 's.png')).json);
     const camSeq = await Promise.all(
       seq.map(
         async (v) =>
-          (await (await fetch(`${srv.url}api/cases/${v.id}/gradcam?layer=features.denseblock1`)).json())
-            .overlay,
+          (await getJson(`${srv.url}api/cases/${v.id}/gradcam?layer=features.denseblock1`)).overlay,
       ),
     );
     const par = await Promise.all([...imgs, ...imgs].map((b) => postFile(srv.url, b, 'p.png')));
     const cams = await Promise.all(
       par.map(
         async (r) =>
-          (await (await fetch(`${srv.url}api/cases/${r.json.id}/gradcam?layer=features.denseblock1`)).json())
-            .overlay,
+          (await getJson(`${srv.url}api/cases/${r.json.id}/gradcam?layer=features.denseblock1`)).overlay,
       ),
     );
     par.forEach((r, i) => {

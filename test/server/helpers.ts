@@ -10,6 +10,14 @@ export async function startTiny(o: ServeOptions = {}, run?: string) {
   return { run: dir, logs, ...s };
 }
 
+/** JSON bodies of the API, read loosely in tests (the assertions check their shape). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Loose = any;
+
+export async function getJson(url: string, init?: RequestInit): Promise<Loose> {
+  return (await fetch(url, init)).json();
+}
+
 /** An HTTP request that sends the path exactly as written (fetch would normalise `..`). */
 export function raw(
   url: string,
@@ -43,5 +51,5 @@ export async function postFile(url: string, body: Uint8Array, name = 'upload', q
     body,
     headers: { 'x-file-name': name },
   });
-  return { status: r.status, json: (await r.json()) as Record<string, unknown> & { error?: string } };
+  return { status: r.status, json: (await r.json()) as Loose };
 }
