@@ -87,7 +87,7 @@ export function lineChart(o: {
       mark: { type: 'area', opacity: 0.18 },
       encoding: {
         x,
-        y: { field: o.band.lo, type: 'quantitative' },
+        y: { field: o.band.lo, type: 'quantitative', stack: null },
         y2: { field: o.band.hi },
         ...(color ? { color } : {}),
       },

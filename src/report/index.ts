@@ -7,6 +7,5 @@
  * (charts.ts, usable by any stage); every chart is also written to RUN/report/plots/.
  */
 export * from './charts.js';
-export * from './curves.js';
 export * from './repro.js';
 export { writeReport, REPORT_SECTIONS, type ReportOptions } from './write-report.js';

@@ -1,14 +1,13 @@
 /**
  * A small but real run folder for report tests: manifest, training log and metrics, test features,
- * heads trained for a few steps with the real head modules (linear and quantum), and a comparison
- * summarised with src/eval. Nothing here is a hand-written result.
+ * and the real comparison stage (compareHeads) on them. Nothing here is a hand-written result.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { manualSeed, setNumThreads } from '../../src/engine/index.js';
-import { argmaxRows, classificationMetrics, summarize, verdict } from '../../src/eval/index.js';
-import { LinearHead, QuantumHead } from '../../src/nn/index.js';
-import { exportHead, fit, predict, runPaths, saveFeatures, saveHead } from '../../src/train/index.js';
+import { argmaxRows, classificationMetrics } from '../../src/eval/index.js';
+import { LinearHead } from '../../src/nn/index.js';
+import { compareHeads, fit, predict, runPaths, saveFeatures } from '../../src/train/index.js';
 import { writeFileAtomic, writeJsonAtomic } from '../../src/util/atomic.js';
 import { Rng } from '../../src/util/rng.js';
 
@@ -25,7 +24,10 @@ function features(n: number, dim: number, rng: Rng) {
   return { x, y };
 }
 
-export function writeFixtureRun(run: string, o: { dim?: number; seeds?: number } = {}): void {
+export function writeFixtureRun(
+  run: string,
+  o: { dim?: number; seeds?: number; lowData?: number[] } = {},
+): void {
   setNumThreads(1);
   const dim = o.dim ?? 16;
   const seeds = o.seeds ?? 2;
@@ -60,59 +62,48 @@ export function writeFixtureRun(run: string, o: { dim?: number; seeds?: number }
   }));
   writeFileAtomic(p.trainLog, log.map((l) => JSON.stringify(l) + '\n').join(''));
   const train = features(96, dim, rng);
+  const val = features(32, dim, rng);
   const test = features(48, dim, rng);
-  saveFeatures(p.features('train'), { ...train, dim, files: Array.from({ length: 96 }, (_, i) => `t${i}`) });
-  saveFeatures(p.features('test'), { ...test, dim, files: Array.from({ length: 48 }, (_, i) => `s${i}`) });
-  const trainSet = { x: train.x, y: train.y, shape: [dim] };
-  const testSet = { x: test.x, y: test.y, shape: [dim] };
+  const ids = (n: number, t: string) => Array.from({ length: n }, (_, i) => `${t}${i}`);
+  saveFeatures(p.features('train'), { ...train, dim, files: ids(96, 't') });
+  saveFeatures(p.features('val'), { ...val, dim, files: ids(32, 'v') });
+  saveFeatures(p.features('test'), { ...test, dim, files: ids(48, 's') });
+  writeJsonAtomic(p.arch, {
+    densenet: { growthRate: 8, blockConfig: [2, 2], numInitFeatures: 16, bnSize: 4, numClasses: 4 },
+    classes: CLASSES,
+    preprocess: { size: 32, brainCrop: false, normalize: 'zscore' },
+  });
   const C = CLASSES.length;
-  const heads: Record<string, unknown>[] = [];
-  const accs = new Map<string, number[]>();
-  for (const kind of ['linear', 'quantum'] as const) {
-    const per: number[] = [];
-    for (let s = 0; s < seeds; s++) {
-      manualSeed(100 + s);
-      const h =
-        kind === 'linear' ? new LinearHead(dim, C) : new QuantumHead(dim, C, { qubits: 2, layers: 1 });
-      fit(h, trainSet, testSet, { classes: C, epochs: 3, batchSize: 32, lr: 0.05, seed: 100 + s });
-      const m = classificationMetrics(test.y, argmaxRows(predict(h, testSet, C), C), C);
-      per.push(m.accuracy);
-      saveHead(p.head(kind, 100 + s), exportHead(h));
-      if (s === 0 && kind === 'linear')
-        writeJsonAtomic(p.backboneMetrics, {
-          epochsDone: 3,
-          bestEpoch: 2,
-          stopped: 'epochs',
-          elapsedSeconds: 3,
-          test: m,
-          val: m,
-          classes: CLASSES,
-        });
-      h.dispose();
-    }
-    accs.set(kind, per);
-    heads.push({
-      head: kind,
-      params: 0,
-      perSeed: per.map((a, i) => ({ seed: 100 + i, accuracy: a })),
-      accuracy: summarize(per),
-    });
-  }
-  const diffs = accs.get('quantum')!.map((a, i) => a - accs.get('linear')![i]);
-  writeJsonAtomic(p.compare, {
-    heads,
-    comparisons: [
-      {
-        head: 'quantum',
-        reference: 'linear',
-        mcnemar: [],
-        verdict: verdict(
-          'quantum head',
-          'linear head',
-          diffs,
-          diffs.map(() => 1),
-        ),
-      },
-    ],
+  const testSet = { x: test.x, y: test.y, shape: [dim] };
+  manualSeed(3);
+  const backboneHead = new LinearHead(dim, C);
+  fit(backboneHead, { x: train.x, y: train.y, shape: [dim] }, testSet, {
+    classes: C,
+    epochs: 2,
+    batchSize: 32,
+    lr: 0.05,
+    seed: 3,
+  });
+  const m = classificationMetrics(test.y, argmaxRows(predict(backboneHead, testSet, C), C), C);
+  backboneHead.dispose();
+  writeJsonAtomic(p.backboneMetrics, {
+    epochsDone: 3,
+    bestEpoch: 2,
+    stopped: 'epochs',
+    elapsedSeconds: 3,
+    test: m,
+    val: m,
+    classes: CLASSES,
+  });
+  compareHeads(run, {
+    heads: ['linear', 'bottleneck', 'quantum'],
+    seeds,
+    qubits: 2,
+    layers: 1,
+    epochs: 3,
+    batchSize: 32,
+    lr: 0.05,
+    lowData: o.lowData ?? [],
+    threads: 1,
   });
 }

@@ -12,18 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPORT_SECTIONS, writeReport } from '../../src/report/index.js';
-import { calibration, rocCurve } from '../../src/report/curves.js';
 import { CLASSES, writeFixtureRun } from './fixture-run.js';
-
-test('ROC AUC and calibration on small known cases', () => {
-  assert.equal(rocCurve([0.9, 0.8, 0.2, 0.1], [true, true, false, false]).auc, 1);
-  assert.equal(rocCurve([0.1, 0.2, 0.8, 0.9], [true, true, false, false]).auc, 0);
-  assert.equal(rocCurve([0.5, 0.5, 0.5, 0.5], [true, false, true, false]).auc, 0.5);
-  // two samples, both predicted class 0 with confidence 0.9, one right: ECE = |0.9 - 0.5|
-  const c = calibration([0.9, 0.1, 0.9, 0.1], [0, 1], 2);
-  assert.equal(c.bins.length, 1);
-  assert.ok(Math.abs(c.ece - 0.4) < 1e-12);
-});
 
 test('an empty run folder gives a report whose every stage section says "not run"', async () => {
   const run = mkdtempSync(join(tmpdir(), 'qmri-report-empty-'));

@@ -1,6 +1,6 @@
 /** The head comparison (RUN/compare/results.json): accuracy and macro-F1 over seeds with CIs, paired tests, verdict. */
 import { join } from 'node:path';
-import { intervalChart } from '../charts.js';
+import { intervalChart, lineChart } from '../charts.js';
 import type { ReportContext } from '../context.js';
 import { esc, failed, fmt, notRun, pct, table, type Section } from '../html.js';
 import { isNum, isObj, readJson } from '../read.js';
@@ -79,7 +79,7 @@ export async function comparisonSection(ctx: ReportContext): Promise<Section> {
       'test accuracy: mean ± sd [95% CI]',
       'macro-F1',
       'balanced accuracy',
-      'bootstrap accuracy, first seed [95% CI]',
+      'bootstrap 95% CI of the mean accuracy (test cases resampled)',
     ],
     rows,
   );
@@ -98,18 +98,71 @@ export async function comparisonSection(ctx: ReportContext): Promise<Section> {
     for (const c of res.comparisons.filter(isObj)) {
       const mc = Array.isArray(c.mcnemar) ? c.mcnemar.filter(isObj) : [];
       const ps = mc.map((m) => m.p).filter(isNum);
+      const d = isObj(c.accuracyDiff) ? (c.accuracyDiff as Summary) : null;
+      const b = isObj(c.bootstrapDiff)
+        ? (c.bootstrapDiff as { estimate?: number; lo?: number; hi?: number })
+        : null;
       crows.push([
         esc(`${c.head ?? '?'} vs ${c.reference ?? '?'}`),
+        d && isNum(d.mean) ? `${fmt(d.mean, 1)} [${fmt(d.lo, 1)}, ${fmt(d.hi, 1)}]` : '—',
+        b && isNum(b.estimate) ? `${fmt(b.estimate, 1)} [${fmt(b.lo, 1)}, ${fmt(b.hi, 1)}]` : '—',
         fmt(mc.length),
-        ps.length ? fmt(Math.min(...ps), 4) : '—',
+        ps.length ? fmt([...ps].sort((x, y) => x - y)[Math.floor((ps.length - 1) / 2)], 4) : '—',
         ps.length ? fmt(ps.filter((p) => p < 0.05).length) : '—',
       ]);
     }
     if (crows.length)
-      html += `<h3>Paired McNemar exact tests (test set, per seed)</h3>${table(
-        ['comparison', 'seeds', 'smallest p', 'seeds with p < 0.05'],
+      html += `<h3>Paired comparisons (accuracy difference in points)</h3>${table(
+        [
+          'comparison',
+          'mean over seeds [t 95% CI]',
+          'bootstrap [95% CI]',
+          'seeds',
+          'median McNemar p',
+          'seeds with p < 0.05',
+        ],
         crows,
       )}`;
+  }
+  if (Array.isArray(res.lowData) && res.lowData.length) {
+    const rows: Record<string, unknown>[] = [];
+    const trows: string[][] = [];
+    for (const pt of res.lowData.filter(isObj))
+      for (const h of Array.isArray(pt.heads) ? pt.heads.filter(isObj) : []) {
+        if (!isObj(h.accuracy) || !isNum(h.accuracy.mean)) continue;
+        const a = h.accuracy as Summary;
+        const mean = a.mean as number;
+        rows.push({
+          fraction: pt.fraction,
+          head: h.kind,
+          accuracy: mean,
+          lo: Math.max(0, a.lo ?? mean),
+          hi: Math.min(1, a.hi ?? mean),
+        });
+        trows.push([fmt(pt.fraction, 2), fmt(pt.trainImages), esc(h.kind), ci(a)]);
+      }
+    if (rows.length) {
+      html += `<h3>Low-data study</h3>`;
+      html += await ctx.chart(
+        'low_data',
+        lineChart({
+          rows,
+          x: 'fraction',
+          y: 'accuracy',
+          series: 'head',
+          xScale: 'log',
+          band: { lo: 'lo', hi: 'hi' },
+          title: 'Test accuracy against training-set fraction',
+          xTitle: 'fraction of the training set',
+          yTitle: 'test accuracy',
+        }),
+        'Mean test accuracy over seeds against the fraction of the training set used (bands: 95% CI, clipped to [0, 1]).',
+      );
+      html += table(['train fraction', 'train images', 'head', 'test accuracy: mean ± sd [95% CI]'], trows);
+    }
+    for (const pt of res.lowData.filter(isObj))
+      if (Array.isArray(pt.verdicts))
+        for (const v of pt.verdicts) if (typeof v === 'string') html += `<p>${esc(v)}</p>`;
   }
   html += `<p>Source: <code>${esc(file)}</code>.</p>`;
   return { id: ID, title: TITLE, html };

@@ -1,5 +1,7 @@
 /** Noise curves from RUN/noise/results.json (`points`) or RUN/noise/points.csv: accuracy against noise level. */
 import { join } from 'node:path';
+import { levelChart, profileChart, shotsChart, type NoiseResults } from '../../noise/index.js';
+import type { ChartSpec } from '../charts.js';
 import type { ReportContext } from '../context.js';
 import { esc, failed, fmt, notRun, pct, table, type Section } from '../html.js';
 import { isNum, isObj, readCsv, readJson } from '../read.js';
@@ -41,63 +43,31 @@ export async function noiseSection(ctx: ReportContext): Promise<Section> {
         fmt(p.macroF1),
       ]),
     )}`;
-  const sweep = points.filter(
-    (p) => p.section === 'sweep' && isNum(p.level) && p.level > 0 && (p.mitigation ?? 'none') === 'none',
-  );
-  if (sweep.length) {
-    // one curve per channel, at the exact-expectation setting when present (else the largest shot count)
-    const exact = sweep.filter((p) => p.shots === null || p.shots === '');
-    const rows = (exact.length ? exact : sweep).map((p) => ({
-      channel: String(p.setting),
-      level: p.level,
-      accuracy: p.accuracy,
-      lo: p.accuracyLo,
-      hi: p.accuracyHi,
-    }));
-    const best = refs.filter((p) => p.section === 'reference' && isNum(p.accuracy));
-    html += await ctx.chart(
-      'noise_sweep',
-      {
-        $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-        width: 440,
-        height: 260,
-        title: 'Test accuracy against noise level',
-        layer: [
-          {
-            data: { values: rows },
-            mark: { type: 'errorband', opacity: 0.15 },
-            encoding: {
-              x: { field: 'level', type: 'quantitative', scale: { type: 'log' }, title: 'noise level p' },
-              y: { field: 'lo', type: 'quantitative', title: 'accuracy' },
-              y2: { field: 'hi' },
-              color: { field: 'channel', type: 'nominal' },
-            },
-          },
-          {
-            data: { values: rows },
-            mark: { type: 'line', point: true },
-            encoding: {
-              x: { field: 'level', type: 'quantitative', scale: { type: 'log' } },
-              y: { field: 'accuracy', type: 'quantitative' },
-              color: { field: 'channel', type: 'nominal' },
-            },
-          },
-          ...(best.length
-            ? [
-                {
-                  data: { values: best.map((b) => ({ ref: `${b.setting} head`, accuracy: b.accuracy })) },
-                  mark: { type: 'rule', strokeDash: [5, 4] },
-                  encoding: {
-                    y: { field: 'accuracy', type: 'quantitative' },
-                    strokeDash: { field: 'ref', type: 'nominal' },
-                  },
-                },
-              ]
-            : []),
-        ],
-      } as never,
-      'Quantum-head test accuracy (bootstrap 95% band) per noise channel and level; dashed lines: noiseless classical heads.',
-    );
+  if (res.state === 'ok' && isObj(res.value) && res.value.version === 1) {
+    // the noise stage's own chart specs (src/noise/plots.ts), rendered into the report
+    const r = res.value as unknown as NoiseResults;
+    const charts: [string, () => ChartSpec, boolean, string][] = [
+      [
+        'noise_accuracy_vs_level',
+        () => levelChart(r),
+        r.sweeps?.length > 0,
+        'Quantum-head test accuracy against the level of each noise channel (95% bootstrap CI bands), with mitigation where run; grey: the linear head.',
+      ],
+      [
+        'noise_accuracy_vs_shots',
+        () => shotsChart(r),
+        r.profiles?.some((p) => p.rows.some((x) => x.shots !== null)),
+        'Accuracy against shots per device profile.',
+      ],
+      [
+        'noise_profiles',
+        () => profileChart(r),
+        r.profiles?.length > 0,
+        'Accuracy per device profile and mitigation, with 95% CIs.',
+      ],
+    ];
+    for (const [name, spec, present, caption] of charts)
+      if (present) html += await ctx.chart(name, spec(), caption);
   }
   const prof = points.filter((p) => p.section === 'profile');
   if (prof.length)
@@ -124,12 +94,20 @@ export async function noiseSection(ctx: ReportContext): Promise<Section> {
     const v = res.value;
     for (const k of ['verdict', 'summary', 'conclusion'])
       if (typeof v[k] === 'string') html += `<p class="verdict">${esc(v[k])}</p>`;
-    if (Array.isArray(v.breakEven) && v.breakEven.length && v.breakEven.every(isObj)) {
-      const cols = Object.keys(v.breakEven[0] as Row).slice(0, 8);
-      html += `<h3>Break-even noise levels</h3>${table(
-        cols.map(esc),
-        (v.breakEven as Row[]).map((b) => cols.map((c) => fmt(b[c], 4))),
-      )}`;
+    if (Array.isArray(v.sweeps)) {
+      const rows: string[][] = [];
+      for (const sw of v.sweeps.filter(isObj))
+        if (isObj(sw.breakEven))
+          for (const [ref, be] of Object.entries(sw.breakEven))
+            if (isObj(be) && isObj(be.accuracy))
+              rows.push([
+                esc(sw.label ?? sw.channel),
+                esc(ref),
+                esc(be.accuracy.status),
+                isNum(be.accuracy.level) ? fmt(be.accuracy.level, 5) : '—',
+              ]);
+      if (rows.length)
+        html += `<h3>Break-even noise levels (accuracy)</h3>${table(['channel', 'classical head', 'status', 'level p'], rows)}`;
     }
   }
   if (!html) html = `<p>${esc(resPath)} has no points to draw.</p>`;
