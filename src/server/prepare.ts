@@ -24,11 +24,14 @@ export async function toModelImage(
 ): Promise<ModelImage> {
   const u8 = Buffer.alloc(s.gray.length);
   for (let i = 0; i < u8.length; i++) u8[i] = Math.round(Math.min(1, Math.max(0, s.gray[i])) * 255);
-  const px = await sharp(u8, { raw: { width: s.width, height: s.height, channels: 1 } })
+  const { data: px, info } = await sharp(u8, { raw: { width: s.width, height: s.height, channels: 1 } })
     .resize(size, size, { fit: 'fill', kernel: 'linear' })
+    .extractChannel(0)
     .raw()
-    .toBuffer();
+    .toBuffer({ resolveWithObject: true });
   const per = size * size;
+  if (info.width !== size || info.height !== size || info.channels !== 1)
+    throw new Error(`resize gave ${info.width}×${info.height}×${info.channels}, expected ${size}×${size}×1`);
   const display = new Float32Array(per);
   for (let i = 0; i < per; i++) display[i] = px[i] / 255;
   const input = new Float32Array(3 * per);
