@@ -3,7 +3,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-bash scripts/setup.sh
+QMRI_SETUP_EXTRA=chromium bash scripts/setup.sh
 source scripts/env.sh
 echo "[test] typecheck" >&2
 node_modules/.bin/tsc --noEmit -p tsconfig.json
