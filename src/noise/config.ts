@@ -23,7 +23,7 @@ export interface NoiseConfig {
   channels: SweepChannel[];
   levels: number[];
   profiles: string[];
-  /** finite shot counts; null = exact expectation */
+  /** finite shot counts; null (or "exact" or 0 in input) = exact expectation */
   shots: (number | null)[];
   mitigation: { readout: boolean; zne: boolean; sweeps: boolean; scales: number[] };
   aware: AwareConfig;
@@ -41,7 +41,7 @@ export const DEFAULT_NOISE_CONFIG: NoiseConfig = {
   profiles: ['ideal', 'heron', 'eagle'],
   shots: [100, 1000, 10000, null],
   mitigation: { readout: true, zne: true, sweeps: true, scales: [...ZNE_SCALES] },
-  aware: { enabled: true, noise: 'eagle', shots: 1000, epochs: 3, subset: 256, batchSize: 32, lr: 0.01 },
+  aware: { enabled: true, noise: 'eagle', shots: 1000, epochs: 3, subset: 256, batchSize: 32, lr: 0.05 },
   bootstrap: { resamples: 1000 },
   seed: 0,
 };
@@ -84,7 +84,7 @@ function parseLevels(v: unknown, f: string): number[] {
 }
 
 function parseShots(v: unknown, f: string): number | null {
-  if (v === null || v === 'exact') return null;
+  if (v === null || v === 'exact' || v === 0) return null;
   return int(v, f, 1, 100_000_000);
 }
 

@@ -3,13 +3,7 @@
  * log-spaced levels, and noise specs ("eagle", "path/to/profile.json", "bit_flip@0.01") used by
  * noise-aware training.
  */
-import {
-  BUILTIN_PROFILES,
-  loadProfile,
-  profileToNoiseModel,
-  type DeviceProfile,
-  type NoiseModel,
-} from '../quantum/index.js';
+import { loadProfile, profileToNoiseModel, type DeviceProfile, type NoiseModel } from '../quantum/index.js';
 
 export const SWEEP_CHANNELS = [
   'depolarizing_1q',
@@ -82,9 +76,8 @@ export function parseNoiseSpec(spec: string, field: string): NamedNoise {
   try {
     profile = loadProfile(spec);
   } catch (e) {
-    throw new Error(
-      `${field}: ${(e as Error).message} (a profile: ${BUILTIN_PROFILES.join(', ')} or a JSON file; or CHANNEL@LEVEL)`,
-    );
+    const msg = (e as Error).message;
+    throw new Error(`${field}: ${/no such profile/.test(msg) ? `${msg}, or CHANNEL@LEVEL` : msg}`);
   }
   return { name: profile.name, model: profileToNoiseModel(profile), profile };
 }

@@ -1,6 +1,180 @@
-/** `qmri noise (issue #7)`: placeholder registration; the owner of that issue replaces this file. */
+/**
+ * `qmri noise --run RUN [--json] [--profiles …] [--shots …] [--levels …]`: the NISQ noise study of a
+ * run's quantum head (src/noise noiseStudy) → RUN/noise/{results.json, points.csv, plots/}. Options
+ * override the defaults or a noise config file (--config, JSON or YAML with NoiseConfig fields).
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { setNumThreads } from '../../engine/index.js';
+import { noiseStudy, resolveNoiseConfig, type NoiseResults } from '../../noise/index.js';
+import { runPaths } from '../../train/index.js';
+import { cliProgressSink } from '../../util/progress.js';
+import { UsageError } from '../errors.js';
+
+interface NoiseOptions {
+  run: string;
+  config?: string;
+  json?: boolean;
+  profiles?: string;
+  shots?: string;
+  levels?: string;
+  channels?: string;
+  mitigation: boolean;
+  aware: boolean;
+  awareNoise?: string;
+  awareShots?: string;
+  awareEpochs?: string;
+  samples?: string;
+  resamples?: string;
+  seed?: string;
+  threads?: string;
+}
+
+const list = (v: string) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+function number(v: string, flag: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag}: '${v}' is not a number`);
+  return n;
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    throw new UsageError(`${path}: noise config not found`);
+  }
+  if (size > 1024 * 1024)
+    throw new UsageError(`${path}: noise config is ${size} bytes, over the 1 MiB limit`);
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`${path}: not valid YAML or JSON: ${(e as Error).message}`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new UsageError(`${path}: a noise config must be an object`);
+  return raw as Record<string, unknown>;
+}
+
+/** The noise config from a file (optional) and the command-line overrides, validated. */
+export function noiseConfigFromOptions(o: NoiseOptions): Record<string, unknown> {
+  const c: Record<string, unknown> = o.config ? readConfigFile(o.config) : {};
+  if (o.profiles !== undefined) c.profiles = list(o.profiles);
+  if (o.channels !== undefined) c.channels = list(o.channels);
+  if (o.shots !== undefined)
+    c.shots = list(o.shots).map((s) => (s === 'exact' ? null : number(s, '--shots')));
+  if (o.levels !== undefined) {
+    const m = /^([^:]+):([^:]+):([^:]+)$/.exec(o.levels);
+    c.levels = m
+      ? { from: number(m[1], '--levels'), to: number(m[2], '--levels'), count: number(m[3], '--levels') }
+      : list(o.levels).map((s) => number(s, '--levels'));
+  }
+  if (!o.mitigation)
+    c.mitigation = { ...((c.mitigation as object) ?? {}), readout: false, zne: false, sweeps: false };
+  const aware: Record<string, unknown> = { ...((c.aware as object) ?? {}) };
+  if (!o.aware) aware.enabled = false;
+  if (o.awareNoise !== undefined) aware.noise = o.awareNoise;
+  if (o.awareShots !== undefined)
+    aware.shots = o.awareShots === 'exact' ? null : number(o.awareShots, '--aware-shots');
+  if (o.awareEpochs !== undefined) aware.epochs = number(o.awareEpochs, '--aware-epochs');
+  if (Object.keys(aware).length) c.aware = aware;
+  if (o.samples !== undefined) c.maxSamples = number(o.samples, '--samples');
+  if (o.resamples !== undefined) c.bootstrap = { resamples: number(o.resamples, '--resamples') };
+  if (o.seed !== undefined) c.seed = number(o.seed, '--seed');
+  try {
+    resolveNoiseConfig(c);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  return c;
+}
+
+const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+const ci = (e: number, lo: number, hi: number) => `${pct(e)} [${pct(lo)}, ${pct(hi)}]`;
+const lvl = (v: number | null) => (v === null ? '—' : v === 0 ? '0' : v.toExponential(1));
+
+/** A short human summary of a study. */
+export function summarizeNoise(r: NoiseResults, dir: string): string {
+  const out: string[] = [];
+  const ref = r.references[0];
+  out.push(
+    `test set: ${r.test.n} samples; quantum head: ${r.head.qubits} qubits, ${r.head.layers} layers (${r.head.gates} gates)`,
+  );
+  for (const p of r.references)
+    out.push(`  ${p.setting} head: accuracy ${ci(p.accuracy, p.accuracyLo, p.accuracyHi)}`);
+  const n = r.noiseless;
+  out.push(`  hybrid, noiseless: accuracy ${ci(n.accuracy, n.accuracyLo, n.accuracyHi)}`);
+  if (r.sweeps.length) out.push(`break-even level vs the ${ref.setting} head (accuracy):`);
+  for (const s of r.sweeps) {
+    const b = s.breakEven[ref.setting].accuracy;
+    out.push(`  ${s.channel.padEnd(18)} ${b.status === 'crosses' ? `p ≈ ${lvl(b.level)}` : b.status}`);
+  }
+  if (r.profiles.length)
+    out.push('device profiles (exact expectation unless shots given): accuracy, drop from noiseless');
+  for (const p of r.profiles)
+    for (const row of p.rows) {
+      const label = `${p.name}${row.shots === null ? '' : ` ${row.shots} shots`}, ${row.mitigation}`;
+      out.push(
+        `  ${label.padEnd(40)} ${ci(row.point.accuracy, row.point.accuracyLo, row.point.accuracyHi)}  drop ${pct(row.dropAccuracy)}`,
+      );
+    }
+  if (r.aware)
+    out.push(
+      `noise-aware training under ${r.aware.noise}${r.aware.shots ? ` with ${r.aware.shots} shots` : ''} (${r.aware.epochs} epochs, ${r.aware.trainSamples} samples): accuracy ${pct(r.aware.before.accuracy)} → ${pct(r.aware.after.accuracy)}`,
+    );
+  out.push(`results: ${dir}/results.json, points.csv, plots/`);
+  return out.join('\n') + '\n';
+}
 
 export function registerNoise(program: Command): void {
-  void program;
+  program
+    .command('noise')
+    .description(
+      'evaluate the quantum head under NISQ noise (channel sweeps, device profiles, shots, mitigation, noise-aware training)',
+    )
+    .requiredOption('--run <dir>', 'run folder with RUN/features and RUN/heads (linear and quantum)')
+    .option('--config <file>', 'noise config (YAML or JSON, NoiseConfig fields); options below override it')
+    .option('--profiles <list>', 'device profiles: ideal, heron, eagle or JSON files (comma-separated)')
+    .option('--shots <list>', "shot counts, 'exact' for the exact expectation (default 100,1000,10000,exact)")
+    .option(
+      '--levels <list>',
+      'noise levels, comma-separated or FROM:TO:COUNT log-spaced (default 1e-4:1e-1:8)',
+    )
+    .option(
+      '--channels <list>',
+      'swept channels (default all: depolarizing_1q, depolarizing_2q, amplitude_damping, phase_damping, bit_flip, readout)',
+    )
+    .option('--no-mitigation', 'skip readout mitigation and zero-noise extrapolation')
+    .option('--no-aware', 'skip noise-aware training')
+    .option(
+      '--aware-noise <spec>',
+      'noise for noise-aware training: a profile or CHANNEL@LEVEL (default eagle)',
+    )
+    .option('--aware-shots <n>', "shots during noise-aware training, or 'exact' (default 1000)")
+    .option('--aware-epochs <n>', 'epochs of noise-aware training (default 3)')
+    .option('--samples <n>', 'evaluate on at most N test samples (seeded subset)')
+    .option('--resamples <n>', 'bootstrap resamples (default 1000)')
+    .option('--seed <n>', 'seed of shots, bootstrap and subsets (default 0)')
+    .option('--threads <n>', 'libtorch threads for noise-aware training (default 1)')
+    .option('--json', 'print the results JSON on stdout')
+    .action(async (o: NoiseOptions) => {
+      const run = resolve(o.run);
+      const cfg = noiseConfigFromOptions(o);
+      const threads = o.threads === undefined ? 1 : number(o.threads, '--threads');
+      if (!Number.isInteger(threads) || threads < 1)
+        throw new UsageError(`--threads: must be a positive integer`);
+      setNumThreads(threads);
+      const log = o.json ? () => {} : (l: string) => process.stderr.write(`${l}\n`);
+      const r = await noiseStudy(run, cfg, { log, progress: cliProgressSink({ json: o.json }) });
+      if (o.json) process.stdout.write(JSON.stringify(r) + '\n');
+      else process.stdout.write(summarizeNoise(r, runPaths(run).noiseDir));
+    });
 }
