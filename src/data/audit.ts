@@ -4,7 +4,7 @@
  * from metadata alone (size, channels, file format)? If so, a model may learn the source instead of
  * the tumor, and the audit says so.
  */
-import { nearDuplicatePairs } from './hash.js';
+import { DEFAULT_DUPLICATE_DISTANCE, nearDuplicatePairs } from './hash.js';
 import type { FileFacts } from './examine.js';
 import type { DataIssue, SplitName } from './types.js';
 
@@ -149,7 +149,7 @@ export function buildAudit(
   emptyClasses: readonly string[],
   opts: { maxDistance?: number; splits?: readonly (SplitName | null)[]; removed?: number } = {},
 ): DatasetAudit {
-  const maxDistance = opts.maxDistance ?? 3;
+  const maxDistance = opts.maxDistance ?? DEFAULT_DUPLICATE_DISTANCE;
   const ok = facts.filter((f) => f.ok);
   const counts: Record<string, number> = {};
   const perClass: Record<string, ClassProfile> = {};

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { decodeFile } from './decode.js';
 import { DataError, problemOf } from './errors.js';
-import { dHash, sha256 } from './hash.js';
+import { dHash, sha256, type PHash } from './hash.js';
 import { mapLimit } from './pool.js';
 import type { ScanItem } from './scan.js';
 import type { Box } from './types.js';
@@ -15,7 +15,7 @@ export interface FileFacts extends ScanItem {
   channels: number;
   format: string;
   sha256: string;
-  dhash: [number, number] | null;
+  dhash: PHash | null;
   box: Box | null;
   slice?: number;
 }

@@ -1,25 +1,42 @@
 /** File hashes (sha256 of the bytes) and a perceptual difference hash (dHash, 64 bits) for near-duplicates. */
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
+import { brainCropRect } from './preprocess.js';
 import type { Raster } from './raster.js';
 
 export const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
 
-/** dHash: 9×8 grayscale thumbnail, one bit per horizontal neighbour comparison; as two 32-bit words. */
-export async function dHash(r: Raster): Promise<[number, number]> {
-  const u8 = Uint8Array.from(r.pixels, (v) => Math.round(v * 255));
-  const { data } = await sharp(u8, { raw: { width: r.width, height: r.height, channels: 1 } })
-    .resize(9, 8, { fit: 'fill', kernel: 'cubic' })
+/** Words of a perceptual hash (HASH_SIDE² bits). */
+export type PHash = Uint32Array;
+export const HASH_SIDE = 16;
+/** Hamming distance (of 256 bits) counted as a near-duplicate by default. */
+export const DEFAULT_DUPLICATE_DISTANCE = 10;
+
+/**
+ * dHash on the brain, not the frame: crop to the largest bright component (so black borders and
+ * padding do not make every slice look alike), 17×16 grayscale thumbnail, one bit per horizontal
+ * neighbour comparison: 256 bits.
+ */
+export async function dHash(r: Raster): Promise<PHash> {
+  const [x0, y0, x1, y1] = brainCropRect(r);
+  const w = x1 - x0;
+  const h = y1 - y0;
+  const u8 = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) u8[y * w + x] = Math.round(r.pixels[(y0 + y) * r.width + x0 + x] * 255);
+  const H = HASH_SIDE;
+  const { data } = await sharp(u8, { raw: { width: w, height: h, channels: 1 } })
+    .resize(H + 1, H, { fit: 'fill', kernel: 'cubic' })
     .toColourspace('b-w')
     .raw()
     .toBuffer({ resolveWithObject: true });
-  const w = [0, 0];
-  for (let y = 0; y < 8; y++)
-    for (let x = 0; x < 8; x++) {
-      const bit = y * 8 + x;
-      if (data[y * 9 + x] > data[y * 9 + x + 1]) w[bit >> 5] |= 1 << (bit & 31);
+  const out = new Uint32Array((H * H) / 32);
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < H; x++) {
+      const bit = y * H + x;
+      if (data[y * (H + 1) + x] > data[y * (H + 1) + x + 1]) out[bit >> 5] |= 1 << (bit & 31);
     }
-  return [w[0] >>> 0, w[1] >>> 0];
+  return out;
 }
 
 function popcount(v: number): number {
@@ -28,12 +45,15 @@ function popcount(v: number): number {
   return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
 }
 
-export const hamming = (a: [number, number], b: [number, number]): number =>
-  popcount(a[0] ^ b[0]) + popcount(a[1] ^ b[1]);
+export function hamming(a: PHash, b: PHash): number {
+  let d = 0;
+  for (let k = 0; k < a.length; k++) d += popcount(a[k] ^ b[k]);
+  return d;
+}
 
-/** All pairs (i < j) within `maxDistance` bits. O(n²) on 64-bit words: ~10⁷ pairs/s. */
+/** All pairs (i < j) within `maxDistance` bits; O(n²) but on 8 words per pair. */
 export function nearDuplicatePairs(
-  hashes: readonly ([number, number] | null)[],
+  hashes: readonly (PHash | null)[],
   maxDistance: number,
 ): [number, number, number][] {
   const out: [number, number, number][] = [];
@@ -43,7 +63,8 @@ export function nearDuplicatePairs(
     for (let j = i + 1; j < hashes.length; j++) {
       const b = hashes[j];
       if (!b) continue;
-      const d = popcount(a[0] ^ b[0]) + popcount(a[1] ^ b[1]);
+      let d = 0;
+      for (let k = 0; k < a.length && d <= maxDistance; k++) d += popcount(a[k] ^ b[k]);
       if (d <= maxDistance) out.push([i, j, d]);
     }
   }

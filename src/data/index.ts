@@ -34,7 +34,14 @@ export { scanDataset, groupOf, type Layout, type ScanItem, type ScanResult } fro
 export { assignSplits, validateSplitSettings } from './split.js';
 export { readManifest, writeManifest, validateManifest, entriesOf } from './manifest.js';
 export { buildAudit, formatAudit, shortcutCheck, type DatasetAudit } from './audit.js';
-export { dHash, hamming, nearDuplicatePairs, sha256 } from './hash.js';
+export {
+  dHash,
+  hamming,
+  nearDuplicatePairs,
+  sha256,
+  DEFAULT_DUPLICATE_DISTANCE,
+  type PHash,
+} from './hash.js';
 export { loadSplit, loadSplitMasks, defaultCacheDir, type LoadOptions } from './load.js';
 export {
   prepareData,

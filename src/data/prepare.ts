@@ -10,7 +10,7 @@ import { writeJsonAtomic } from '../util/atomic.js';
 import { buildAudit, type DatasetAudit } from './audit.js';
 import { DataError } from './errors.js';
 import { examineFiles, type FileFacts } from './examine.js';
-import { nearDuplicatePairs, sha256 } from './hash.js';
+import { DEFAULT_DUPLICATE_DISTANCE, nearDuplicatePairs, sha256 } from './hash.js';
 import { readManifest, writeManifest } from './manifest.js';
 import { validatePreprocess } from './preprocess.js';
 import { scanDataset, type Layout, type ScanItem } from './scan.js';
@@ -35,7 +35,7 @@ export interface DataConfig {
   badInput?: BadInputPolicy;
   /** drop the val/test member of near-duplicate pairs that straddle splits (default false: report only) */
   removeDuplicates?: boolean;
-  /** dHash Hamming distance (of 64 bits) counted as a near-duplicate (default 3) */
+  /** dHash Hamming distance (of 256 bits) counted as a near-duplicate (default 10) */
   duplicateDistance?: number;
   /** cap on width×height of any input (default 64 Mpx) */
   maxPixels?: number;
@@ -56,9 +56,9 @@ export function validateDataConfig(cfg: DataConfig, field = 'data'): void {
     throw new Error(`${field}.badInput: expected 'skip' or 'fail'`);
   if (
     cfg.duplicateDistance !== undefined &&
-    !(Number.isInteger(cfg.duplicateDistance) && cfg.duplicateDistance >= 0 && cfg.duplicateDistance <= 32)
+    !(Number.isInteger(cfg.duplicateDistance) && cfg.duplicateDistance >= 0 && cfg.duplicateDistance <= 256)
   )
-    throw new Error(`${field}.duplicateDistance: expected an integer in [0, 32]`);
+    throw new Error(`${field}.duplicateDistance: expected an integer in [0, 256]`);
 }
 
 function subsample(items: ScanItem[], classes: string[], max: number, seed: number): ScanItem[] {
@@ -103,7 +103,7 @@ export async function prepareDataFull(
     maxImages: cfg.maxImages ?? null,
     badInput: cfg.badInput ?? 'skip',
     removeDuplicates: cfg.removeDuplicates ?? false,
-    duplicateDistance: cfg.duplicateDistance ?? 3,
+    duplicateDistance: cfg.duplicateDistance ?? DEFAULT_DUPLICATE_DISTANCE,
     maxPixels: cfg.maxPixels ?? null,
   };
   const configHash = sha256(JSON.stringify(settings)).slice(0, 16);

@@ -35,8 +35,8 @@ export function registerData(program: Command): void {
     )
     .option(
       '--distance <bits>',
-      'dHash distance counted as a near-duplicate',
-      intOption('--distance', 0, 32),
+      'dHash distance (of 256 bits) counted as a near-duplicate',
+      intOption('--distance', 0, 256),
       3,
     )
     .option(
