@@ -1,0 +1,91 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import sharp from 'sharp';
+import { openRun } from '../../src/train/run-folder.js';
+import { analyzeCase } from '../../src/explain/analyze-case.js';
+import { buildTinyRun, phantomCases } from './tiny-run.js';
+
+const run = buildTinyRun();
+const open = openRun(run);
+const cases = phantomCases(2);
+after(() => {
+  open.net.dispose();
+  rmSync(run, { recursive: true, force: true });
+});
+
+test('analyzeCase: both models, Grad-CAM overlays as PNG, additive Kernel SHAP, exact circuit SHAP, audit', async () => {
+  const r = await analyzeCase(open, cases[0], { shapSamples: 256 });
+  assert.deepEqual(
+    r.models.map((m) => m.name),
+    ['classical', 'hybrid'],
+  );
+  assert.equal(r.targetClass, r.models[0].predicted);
+  for (const m of r.models) {
+    assert.ok(Math.abs(m.probs.reduce((a, b) => a + b, 0) - 1) < 1e-9);
+    const png = m.maps.gradcam!.png!;
+    const meta = await sharp(png).metadata();
+    assert.equal(meta.format, 'png');
+    assert.ok(meta.width! > meta.height!, 'legend beside the image');
+    assert.ok(m.shap!.additivityError < 1e-9);
+    assert.equal(m.shap!.phi.length, open.net.numFeatures);
+    // Σφ of the explained class = f(x) − E f(bg)
+    const s = m.shap!.phi.reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(s - (m.shap!.fx - m.shap!.base)) < 1e-9);
+    assert.ok(Math.abs(m.shap!.fx - m.probs[r.targetClass]) < 1e-5);
+    assert.equal(m.shap!.top.length, 10);
+    assert.ok(m.audit && Number.isFinite(m.audit.spearman));
+    assert.equal(typeof m.audit.gradcam.pointing, 'boolean');
+  }
+  const hybrid = r.models[1];
+  assert.equal(hybrid.circuitShap!.phi.length, 3);
+  assert.ok(hybrid.circuitShap!.additivityError < 1e-12);
+});
+
+test('analyzeCase: chosen target class, earlier layer, partition SHAP and permutation SHAP on request', async () => {
+  const r = await analyzeCase(open, cases[1], {
+    methods: ['gradcam', 'permshap', 'shapcam', 'partition'],
+    layer: 'features.denseblock2',
+    targetClass: 3,
+    partitionGrid: 4,
+    partitionEvals: 24,
+    png: false,
+  });
+  assert.equal(r.targetClass, 3);
+  assert.equal(r.layer, 'features.denseblock2');
+  for (const m of r.models) {
+    assert.equal(m.shap!.method, 'permutation');
+    assert.ok(m.shap!.stdErr);
+    assert.ok(m.partition!.additivityError < 1e-9);
+    assert.ok(m.partition!.evaluations <= 24);
+    assert.equal(m.maps.gradcampp, undefined);
+    assert.equal(m.maps.partition!.png, undefined);
+  }
+});
+
+test('analyzeCase rejects bad requests before work', async () => {
+  await assert.rejects(
+    analyzeCase(open, cases[0], { targetClass: 9 }),
+    /target class 9 is out of range 0..3/,
+  );
+  await assert.rejects(analyzeCase(open, cases[0], { layer: 'classifier' }), /unknown layer 'classifier'/);
+  await assert.rejects(
+    analyzeCase(open, cases[0], { methods: ['lime'] }),
+    /unknown explanation method 'lime'/,
+  );
+  await assert.rejects(analyzeCase(open, { ...cases[0], size: 64 }), /backbone expects 48 px/);
+});
+
+test('analyzeCase on a run without feature files: Grad-CAM still works, SHAP skipped with a note', async () => {
+  const bare = buildTinyRun({ features: false });
+  const o = openRun(bare);
+  try {
+    const r = await analyzeCase(o, cases[0], { png: false });
+    assert.ok(r.models[0].maps.gradcam);
+    assert.equal(r.models[0].shap, undefined);
+    assert.match(r.notes.join(' '), /SHAP skipped: .*no feature file/);
+  } finally {
+    o.net.dispose();
+    rmSync(bare, { recursive: true, force: true });
+  }
+});
