@@ -11,4 +11,5 @@ export * from './checkpoint.js';
 export * from './backbone.js';
 export * from './compare-config.js';
 export * from './compare.js';
+export * from './stages.js';
 export * from './demo.js';

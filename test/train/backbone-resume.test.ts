@@ -74,3 +74,25 @@ test('training killed with SIGKILL after the first checkpoint resumes to the sam
   assert.equal(logs(a).length, EPOCHS);
   assert.ok(existsSync(runPaths(b).backboneMetrics));
 });
+
+test('a time limit stops between epochs with a resumable checkpoint; the resumed run ends where an uninterrupted one does', async () => {
+  const { trainBackboneOnData } = await import('../../src/train/index.js');
+  const { tinyConfig, tinyData, flipHalf } = await import('./helpers/tiny-backbone.js');
+  const a = mkdtempSync(join(tmpdir(), 'qmri-limit-a-'));
+  const b = mkdtempSync(join(tmpdir(), 'qmri-limit-b-'));
+  const full = trainBackboneOnData(a, tinyData(), tinyConfig(3), { augment: flipHalf });
+  const cut = trainBackboneOnData(
+    b,
+    tinyData(),
+    { ...tinyConfig(3), timeLimitMinutes: 1e-6 },
+    { augment: flipHalf },
+  );
+  assert.equal(cut.stopped, 'time-limit');
+  assert.equal(cut.epochsDone, 1);
+  const rest = trainBackboneOnData(b, tinyData(), tinyConfig(3), { augment: flipHalf });
+  assert.equal(rest.resumedFrom, 1);
+  assert.equal(rest.stopped, 'epochs');
+  assert.deepEqual(rest.test.confusion, full.test.confusion);
+  const wa = weights(a);
+  for (const [k, v] of weights(b)) assert.ok(v.equals(wa.get(k)!), `weights '${k}' differ`);
+});

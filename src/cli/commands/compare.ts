@@ -1,6 +1,101 @@
-/** `qmri compare (issue #5)`: placeholder registration; the owner of that issue replaces this file. */
+/**
+ * `qmri compare --run RUN [--config FILE] [--json]`: the classical-versus-quantum head comparison on
+ * the run's cached features (RUN/features): every head over the configured seeds, test metrics with
+ * bootstrap CIs, McNemar per seed, the low-data study and the verdict sentences. Settings come from
+ * the experiment config's `compare` section (--config, else RUN/config.json, else the defaults).
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { compareHeads, runPaths, type CompareConfig, type CompareResult } from '../../train/index.js';
+import { cliProgressSink } from '../../util/progress.js';
+import { UsageError } from '../errors.js';
+import { runConfig } from './train.js';
+
+interface CompareOptions {
+  run: string;
+  config?: string;
+  json?: boolean;
+  seeds?: number;
+  threads?: number;
+}
+
+/** A compact JSON summary (the full results, with every seed's probabilities, stay in results.json). */
+export function compareSummary(r: CompareResult, path: string): Record<string, unknown> {
+  return {
+    results: path,
+    classes: r.classes,
+    images: r.images,
+    heads: r.heads.map((h) => ({
+      kind: h.kind,
+      params: h.params,
+      seeds: h.perSeed.length,
+      accuracy: h.accuracy,
+      bootstrapAccuracy: h.bootstrapAccuracy,
+      balancedAccuracy: h.balancedAccuracy,
+      macroF1: h.macroF1,
+      macroAuc: h.macroAuc,
+      ece: h.ece,
+      trainSeconds: h.trainSeconds,
+    })),
+    comparisons: r.comparisons.map((c) => ({
+      head: c.head,
+      reference: c.reference,
+      accuracyDiff: c.accuracyDiff,
+      bootstrapDiff: c.bootstrapDiff,
+      mcnemarP: c.mcnemar.map((m) => m.p),
+      verdict: c.verdict,
+    })),
+    lowData: r.lowData.map((p) => ({
+      fraction: p.fraction,
+      trainImages: p.trainImages,
+      accuracy: Object.fromEntries(p.heads.map((h) => [h.kind, h.accuracy])),
+      verdicts: p.verdicts,
+    })),
+    seconds: r.seconds,
+  };
+}
 
 export function registerCompare(program: Command): void {
-  void program;
+  program
+    .command('compare')
+    .description(
+      'train the linear, bottleneck and quantum heads over seeds on the cached features and compare them',
+    )
+    .requiredOption('--run <dir>', 'run folder (after qmri train)')
+    .option('--config <file>', "experiment config (its 'compare' section); default RUN/config.json")
+    .option('--seeds <n>', 'seeds per head (overrides the config)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1)
+        throw new UsageError(`--seeds must be a positive integer, got '${v}'`);
+      return n;
+    })
+    .option('--threads <n>', 'libtorch threads', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1)
+        throw new UsageError(`--threads must be a positive integer, got '${v}'`);
+      return n;
+    })
+    .option('--json', 'print a JSON summary on stdout')
+    .action((o: CompareOptions) => {
+      const run = resolve(o.run);
+      if (!existsSync(run)) throw new UsageError(`${run}: run folder not found`);
+      const fromConfig =
+        o.config || existsSync(runPaths(run).config) ? runConfig(run, o.config, false) : null;
+      const cfg: Partial<CompareConfig> = {
+        ...(fromConfig?.compare ?? {}),
+        threads: o.threads ?? fromConfig?.threads ?? 2,
+        ...(o.seeds ? { seeds: o.seeds } : {}),
+      };
+      const r = compareHeads(run, cfg, {
+        log: o.json ? undefined : (l) => process.stderr.write(`${l}\n`),
+        progress: cliProgressSink({ json: o.json }),
+      });
+      const p = runPaths(run).compare;
+      if (o.json) process.stdout.write(JSON.stringify(compareSummary(r, p)) + '\n');
+      else {
+        for (const c of r.comparisons) process.stdout.write(`${c.verdict}\n`);
+        process.stdout.write(`results in ${p}\n`);
+      }
+    });
 }

@@ -1,0 +1,178 @@
+/**
+ * The run-folder stages of training: `trainBackbone` (RUN/data/manifest.json → images through the
+ * data pipeline → RUN/backbone/*) and `extractFeatures` (trained backbone → RUN/features/<split>).
+ * Everything that can be checked without images (config, manifest, classes per split, an existing
+ * checkpoint's architecture) is checked before the first image is decoded.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { Tensor, noGrad, setNumThreads, tidy } from '../engine/index.js';
+import {
+  DEFAULT_PREPROCESS,
+  augmentBatch,
+  loadSplit,
+  readManifest,
+  type ImageSet,
+  type Manifest,
+  type PreprocessConfig,
+  type SplitName,
+} from '../data/index.js';
+import { DenseNet } from '../nn/index.js';
+import type { ProgressSink } from '../util/progress.js';
+import { resolveBackboneConfig, resumeSettings, type BackboneConfig } from './backbone-config.js';
+import {
+  checkClassCoverage,
+  trainBackboneOnData,
+  type BackboneHooks,
+  type BackboneResult,
+} from './backbone.js';
+import { checkCheckpointFits, loadCheckpoint } from './checkpoint.js';
+import type { ArraySet } from './fit.js';
+import { loadBackbone, runPaths, saveFeatures } from './run-folder.js';
+
+const SPLITS: SplitName[] = ['train', 'val', 'test'];
+
+/** The preprocessing of a run: RUN/config.json's data.preprocess when present, else the default. */
+export function runPreprocess(run: string): PreprocessConfig {
+  const p = runPaths(run).config;
+  if (!existsSync(p)) return DEFAULT_PREPROCESS;
+  let cfg: { data?: { preprocess?: Partial<PreprocessConfig> } };
+  try {
+    cfg = JSON.parse(readFileSync(p, 'utf8')) as typeof cfg;
+  } catch (err) {
+    throw new Error(`${p}: not valid JSON (${(err as Error).message})`);
+  }
+  return { ...DEFAULT_PREPROCESS, ...(cfg.data?.preprocess ?? {}) };
+}
+
+/** Classes and per-split labels from the manifest alone (no image read): coverage checked. */
+function manifestLabels(m: Manifest): Record<SplitName, ArraySet> {
+  const out = {} as Record<SplitName, ArraySet>;
+  for (const s of SPLITS)
+    out[s] = {
+      x: new Float32Array(0),
+      y: Int32Array.from(
+        m.entries.filter((e) => e.split === s),
+        (e) => e.label,
+      ),
+      shape: [],
+    };
+  checkClassCoverage({ ...out, classes: m.classes });
+  return out;
+}
+
+async function loadSplits(
+  m: Manifest,
+  pre: PreprocessConfig,
+  progress: ProgressSink | undefined,
+  splits: SplitName[] = SPLITS,
+): Promise<Map<SplitName, ImageSet>> {
+  const out = new Map<SplitName, ImageSet>();
+  for (const s of splits) {
+    progress?.start(m.entries.filter((e) => e.split === s).length, `loading ${s} images`);
+    out.set(s, await loadSplit(m, s, pre, { onProgress: (done) => progress?.update(done) }));
+    progress?.stop();
+  }
+  return out;
+}
+
+const asArraySet = (s: ImageSet): ArraySet => ({ x: s.x, y: s.y, shape: [3, s.size, s.size] });
+
+export interface TrainBackboneOptions extends BackboneHooks {
+  /** overrides RUN/config.json's data.preprocess */
+  preprocess?: PreprocessConfig;
+}
+
+/** RUN/data/manifest.json → DenseNet trained on the train split → RUN/backbone/* (resumes a checkpoint). */
+export async function trainBackbone(
+  run: string,
+  partial: Partial<BackboneConfig>,
+  hooks: TrainBackboneOptions = {},
+): Promise<BackboneResult> {
+  const cfg = resolveBackboneConfig(partial);
+  const p = runPaths(run);
+  if (!existsSync(p.manifest))
+    throw new Error(`${p.manifest}: no data manifest in this run (prepare the data first)`);
+  const m = readManifest(p.manifest);
+  manifestLabels(m);
+  const pre = hooks.preprocess ?? runPreprocess(run);
+  const ck = loadCheckpoint(p.checkpoint);
+  if (ck) {
+    const net = new DenseNet({ ...(cfg.densenet ?? {}), numClasses: m.classes.length });
+    const dn = { ...net.config, blockConfig: [...net.config.blockConfig] };
+    net.dispose();
+    checkCheckpointFits(p.checkpoint, ck.state, dn, m.classes, resumeSettings(cfg));
+  }
+  const sets = await loadSplits(m, pre, hooks.progress);
+  return trainBackboneOnData(
+    run,
+    {
+      train: asArraySet(sets.get('train')!),
+      val: asArraySet(sets.get('val')!),
+      test: asArraySet(sets.get('test')!),
+      classes: m.classes,
+      preprocess: { ...pre },
+    },
+    cfg,
+    { ...hooks, augment: hooks.augment ?? ((x, m, size, rng) => augmentBatch(x, m, size, rng)) },
+  );
+}
+
+/** Pooled features N×numFeatures of an image set, in batches, eval mode, no grad. */
+export function embedImages(
+  net: DenseNet,
+  set: ArraySet,
+  batchSize = 32,
+  onBatch?: (done: number) => void,
+): Float32Array {
+  const n = set.y.length;
+  const d = set.shape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(n * net.numFeatures);
+  net.eval();
+  for (let s = 0; s < n; s += batchSize) {
+    const k = Math.min(batchSize, n - s);
+    tidy(() =>
+      noGrad(() =>
+        out.set(
+          net.embed(Tensor.from(set.x.subarray(s * d, (s + k) * d), [k, ...set.shape])).toFloat32Array(),
+          s * net.numFeatures,
+        ),
+      ),
+    );
+    onBatch?.(s + k);
+  }
+  return out;
+}
+
+/** The trained backbone's pooled features of every split → RUN/features/<split>.safetensors. */
+export async function extractFeatures(
+  run: string,
+  o: { batchSize?: number; threads?: number; progress?: ProgressSink; log?: (line: string) => void } = {},
+): Promise<void> {
+  const p = runPaths(run);
+  if (!existsSync(p.manifest))
+    throw new Error(`${p.manifest}: no data manifest in this run (prepare the data first)`);
+  const m = readManifest(p.manifest);
+  manifestLabels(m);
+  const { net, arch } = loadBackbone(run);
+  try {
+    if (JSON.stringify(arch.classes) !== JSON.stringify(m.classes))
+      throw new Error(
+        `${p.arch}: backbone classes [${arch.classes.join(', ')}] differ from the manifest's [${m.classes.join(', ')}]`,
+      );
+    if (o.threads) setNumThreads(o.threads);
+    const pre = { ...DEFAULT_PREPROCESS, ...arch.preprocess } as PreprocessConfig;
+    for (const s of SPLITS) {
+      const set = (await loadSplits(m, pre, o.progress, [s])).get(s)!;
+      const t0 = performance.now();
+      o.progress?.start(set.y.length, `features ${s}`);
+      const x = embedImages(net, asArraySet(set), o.batchSize ?? 32, (done) => o.progress?.update(done));
+      o.progress?.stop();
+      saveFeatures(p.features(s), { x, y: set.y, dim: net.numFeatures, files: set.files });
+      o.log?.(
+        `features ${s}: ${set.y.length} × ${net.numFeatures} (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+      );
+    }
+  } finally {
+    net.dispose();
+  }
+}

@@ -1,0 +1,68 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveBackboneConfig, runPaths, trainBackboneOnData } from '../../src/train/index.js';
+import { TINY_DENSENET, tinyConfig, tinyData } from './helpers/tiny-backbone.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'qmri-backbone-bad-'));
+
+test('backbone settings are checked by field before any work', () => {
+  assert.throws(() => resolveBackboneConfig({ epochs: 0 }), /'epochs' must be ≥ 1, got 0/);
+  assert.throws(() => resolveBackboneConfig({ lr: -1 }), /'lr' must be > 0/);
+  assert.throws(() => resolveBackboneConfig({ labelSmoothing: 1 }), /'labelSmoothing' must be < 1/);
+  assert.throws(() => resolveBackboneConfig({ batchSize: 1.5 }), /'batchSize' must be an integer/);
+  assert.throws(() => resolveBackboneConfig({ epoch: 3 } as never), /'epoch' is not a backbone setting/);
+  assert.throws(
+    () => resolveBackboneConfig({ densenet: { growth: 8 } as never }),
+    /'densenet\.growth' is not a DenseNet setting/,
+  );
+  assert.throws(
+    () => resolveBackboneConfig({ densenet: { blockConfig: [] } }),
+    /'densenet\.blockConfig' must be a list/,
+  );
+  assert.throws(
+    () => resolveBackboneConfig({ weights: '/no/such/weights.safetensors' }),
+    /'weights' file not found/,
+  );
+  assert.equal(resolveBackboneConfig({}).epochs, 10);
+});
+
+test('a dataset with one class, or a split that leaves a class empty, is refused before training', () => {
+  const d = tinyData();
+  const run = tmp();
+  const one = { ...d, classes: ['glioma'], train: { ...d.train, y: d.train.y.map(() => 0) } };
+  assert.throws(
+    () => trainBackboneOnData(run, one, tinyConfig(1)),
+    /1 class\(es\) \(glioma\); at least 2 are needed/,
+  );
+  const noPituitaryInVal = { ...d, val: { ...d.val, y: d.val.y.map((v) => (v === 3 ? 0 : v)) } };
+  assert.throws(
+    () => trainBackboneOnData(run, noPituitaryInVal, tinyConfig(1)),
+    /val split has no image of class 'pituitary'/,
+  );
+  assert.ok(!existsSync(runPaths(run).checkpoint), 'nothing was trained');
+});
+
+test('a checkpoint from another architecture or other settings is refused with a clear error', () => {
+  const run = tmp();
+  trainBackboneOnData(run, tinyData(), tinyConfig(1));
+  assert.ok(existsSync(runPaths(run).checkpoint));
+  assert.throws(
+    () =>
+      trainBackboneOnData(run, tinyData(), {
+        ...tinyConfig(1),
+        densenet: { ...TINY_DENSENET, growthRate: 12 },
+      }),
+    /checkpoint\.safetensors: checkpoint from another architecture .*"growthRate":8.*"growthRate":12/,
+  );
+  assert.throws(
+    () => trainBackboneOnData(run, tinyData(), { ...tinyConfig(1), lr: 0.1 }),
+    /checkpoint was trained with lr = 0\.003, this run asks for 0\.1/,
+  );
+  // a finished run with the same settings is not trained again
+  const again = trainBackboneOnData(run, tinyData(), tinyConfig(1));
+  assert.equal(again.resumedFrom, 1);
+  assert.equal(again.epochsDone, 1);
+});
