@@ -5,7 +5,12 @@
  * with YOLO boxes and PNG masks.
  */
 import type { Command } from 'commander';
-import { formatAudit, inspectDataset, writePhantomDataset } from '../../data/index.js';
+import {
+  DEFAULT_DUPLICATE_DISTANCE,
+  formatAudit,
+  inspectDataset,
+  writePhantomDataset,
+} from '../../data/index.js';
 import { cliProgressSink } from '../../util/progress.js';
 import { UsageError } from '../errors.js';
 
@@ -37,7 +42,7 @@ export function registerData(program: Command): void {
       '--distance <bits>',
       'dHash distance (of 256 bits) counted as a near-duplicate',
       intOption('--distance', 0, 256),
-      3,
+      DEFAULT_DUPLICATE_DISTANCE,
     )
     .option(
       '--max-pixels <n>',
