@@ -36,7 +36,7 @@ if (!run) {
   make(685, 'val');
   make(684, 'test');
 }
-const r = compareHeads(run, { seeds, lowData: [], threads });
+const r = await compareHeads(run, { seeds, lowData: [], threads });
 const out = {
   run,
   seeds,

@@ -39,6 +39,7 @@ import type { ProgressSink } from '../util/progress.js';
 import { Rng } from '../util/rng.js';
 import { checkClassCoverage } from './backbone.js';
 import { resolveCompareConfig, type CompareConfig } from './compare-config.js';
+import { finetuneQuantum, type FinetuneResult } from './finetune.js';
 import { fit, predict, type ArraySet } from './fit.js';
 import { exportHead, loadArch, loadFeatures, runPaths, saveHead, type HeadKind } from './run-folder.js';
 
@@ -99,6 +100,8 @@ export interface CompareResult {
   heads: HeadSummary[];
   comparisons: HeadComparison[];
   lowData: LowDataPoint[];
+  /** end-to-end fine-tuning of backbone + quantum head (when configured) */
+  finetune?: FinetuneResult;
   seconds: number;
 }
 
@@ -210,11 +213,11 @@ function trainHead(
   return { head, epochs: logs.length, seconds: (performance.now() - t0) / 1000 };
 }
 
-export function compareHeads(
+export async function compareHeads(
   run: string,
   partial: Partial<CompareConfig>,
   hooks: CompareHooks = {},
-): CompareResult {
+): Promise<CompareResult> {
   const t0 = performance.now();
   const cfg = resolveCompareConfig(partial);
   const data = readFeatureSplits(run);
@@ -371,6 +374,14 @@ export function compareHeads(
   }
   hooks.progress?.stop();
 
+  let finetune: FinetuneResult | undefined;
+  if (cfg.finetune?.enabled) {
+    finetune = await finetuneQuantum(run, cfg.finetune, seeds[0], preds.get('quantum')![0], hooks);
+    log(
+      `fine-tuned backbone + quantum head (seed ${seeds[0]}): test accuracy ${(100 * finetune.test.accuracy).toFixed(2)}%, ${finetune.accuracyGain >= 0 ? '+' : '−'}${Math.abs(finetune.accuracyGain).toFixed(1)} points vs frozen features, McNemar p = ${finetune.mcnemar.p.toPrecision(2)}`,
+    );
+  }
+
   const result: CompareResult = {
     version: 1,
     config: cfg,
@@ -381,6 +392,7 @@ export function compareHeads(
     heads,
     comparisons,
     lowData,
+    ...(finetune ? { finetune } : {}),
     seconds: (performance.now() - t0) / 1000,
   };
   writeJsonAtomic(runPaths(run).compare, result);

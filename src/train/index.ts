@@ -11,5 +11,6 @@ export * from './checkpoint.js';
 export * from './backbone.js';
 export * from './compare-config.js';
 export * from './compare.js';
+export * from './finetune.js';
 export * from './stages.js';
 export * from './demo.js';

@@ -44,9 +44,9 @@ function featureRun(o: { classes?: number; onlyClass?: number; emptyTestClass?: 
 
 const small = { seeds: 2, epochs: 6, qubits: 2, layers: 1, batchSize: 16, lr: 0.03, threads: 1 };
 
-test('compareHeads trains every head over every seed, stores the heads and a complete results.json', () => {
+test('compareHeads trains every head over every seed, stores the heads and a complete results.json', async () => {
   const run = featureRun();
-  const r = compareHeads(run, { ...small, lowData: [0.25, 1] });
+  const r = await compareHeads(run, { ...small, lowData: [0.25, 1] });
   assert.deepEqual(
     r.heads.map((h) => h.kind),
     ['linear', 'bottleneck', 'quantum'],
@@ -103,17 +103,17 @@ test('compareHeads trains every head over every seed, stores the heads and a com
   assert.equal(saved.test.files[0], 's3-0.png');
 });
 
-test('the same seeds give the same comparison', () => {
+test('the same seeds give the same comparison', async () => {
   const cfg = { ...small, seeds: 1, heads: ['linear', 'quantum'] as ('linear' | 'quantum')[], lowData: [] };
-  const a = compareHeads(featureRun(), cfg);
-  const b = compareHeads(featureRun(), cfg);
+  const a = await compareHeads(featureRun(), cfg);
+  const b = await compareHeads(featureRun(), cfg);
   assert.deepEqual(
     a.heads.map((h) => h.predictions),
     b.heads.map((h) => h.predictions),
   );
 });
 
-test('bad compare configs fail by field before any training', () => {
+test('bad compare configs fail by field before any training', async () => {
   assert.throws(
     () => resolveCompareConfig({ heads: ['linear', 'transformer' as 'linear'] }),
     /'heads' names a head that does not exist: 'transformer'/,
@@ -139,15 +139,15 @@ test('bad compare configs fail by field before any training', () => {
   );
   // validation comes before reading features: a run folder without features still reports the config error
   const empty = mkdtempSync(join(tmpdir(), 'qmri-compare-empty-'));
-  assert.throws(() => compareHeads(empty, { qubits: 13 }), /qubits/);
-  assert.throws(() => compareHeads(empty, {}), /features\/train\.safetensors: feature file not found/);
+  await assert.rejects(compareHeads(empty, { qubits: 13 }), /qubits/);
+  await assert.rejects(compareHeads(empty, {}), /features\/train\.safetensors: feature file not found/);
 });
 
-test('a dataset with one class, or a split that leaves a class empty, is refused before training', () => {
+test('a dataset with one class, or a split that leaves a class empty, is refused before training', async () => {
   const one = featureRun({ onlyClass: 0 });
-  assert.throws(() => compareHeads(one, small), /1 class\(es\).*at least 2 are needed/);
+  await assert.rejects(compareHeads(one, small), /1 class\(es\).*at least 2 are needed/);
   const gap = featureRun({ emptyTestClass: 1 });
-  assert.throws(() => compareHeads(gap, small), /test split has no image of class 'class 1'/);
+  await assert.rejects(compareHeads(gap, small), /test split has no image of class 'class 1'/);
   assert.ok(!existsSync(runPaths(gap).compare));
   assert.equal(listHeads(gap).length, 0);
 });

@@ -77,7 +77,7 @@ export function registerCompare(program: Command): void {
       return n;
     })
     .option('--json', 'print a JSON summary on stdout')
-    .action((o: CompareOptions) => {
+    .action(async (o: CompareOptions) => {
       const run = resolve(o.run);
       if (!existsSync(run)) throw new UsageError(`${run}: run folder not found`);
       const fromConfig =
@@ -87,7 +87,7 @@ export function registerCompare(program: Command): void {
         threads: o.threads ?? fromConfig?.threads ?? 2,
         ...(o.seeds ? { seeds: o.seeds } : {}),
       };
-      const r = compareHeads(run, cfg, {
+      const r = await compareHeads(run, cfg, {
         log: o.json ? undefined : (l) => process.stderr.write(`${l}\n`),
         progress: cliProgressSink({ json: o.json }),
       });
