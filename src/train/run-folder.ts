@@ -11,6 +11,8 @@
  *   RUN/backbone/log.jsonl              one JSON line per epoch
  *   RUN/features/<split>.safetensors    pooled features x (N×D, F32) and labels y (N, I64);
  *                                       metadata.files = JSON list of source files
+ *   RUN/features/<split>-maps.safetensors  optional final feature maps N×D×h×w (Grad-CAM without
+ *                                       re-running the backbone)
  *   RUN/heads/<kind>-seed<k>.json       HeadExport (plain arrays) of each trained head
  *   RUN/compare/results.json            the head comparison
  *   RUN/explain/…, RUN/noise/…          explanation audit, noise study
@@ -54,6 +56,8 @@ export function runPaths(run: string) {
     backboneMetrics: join(run, 'backbone', 'metrics.json'),
     featuresDir: join(run, 'features'),
     features: (split: string) => join(run, 'features', `${split}.safetensors`),
+    /** final DenseNet feature maps (N×D×h×w, F32 'maps') of a split, when extracted with `maps` */
+    featureMaps: (split: string) => join(run, 'features', `${split}-maps.safetensors`),
     headsDir: join(run, 'heads'),
     head: (kind: string, seed: number) => join(run, 'heads', `${kind}-seed${seed}.json`),
     compareDir: join(run, 'compare'),

@@ -5,7 +5,7 @@
  * checkpoint's architecture) is checked before the first image is decoded.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { Tensor, noGrad, setNumThreads, tidy } from '../engine/index.js';
+import { Tensor, noGrad, setNumThreads, tidy, writeSafetensors } from '../engine/index.js';
 import {
   DEFAULT_PREPROCESS,
   augmentBatch,
@@ -117,36 +117,53 @@ export async function trainBackbone(
   );
 }
 
-/** Pooled features N×numFeatures of an image set, in batches, eval mode, no grad. */
+/**
+ * Pooled features N×numFeatures of an image set, in batches, eval mode, no grad; with `maps`, also
+ * the final feature maps N×numFeatures×h×w (same pass).
+ */
 export function embedImages(
   net: DenseNet,
   set: ArraySet,
   batchSize = 32,
   onBatch?: (done: number) => void,
-): Float32Array {
+  o: { maps?: boolean } = {},
+): { pooled: Float32Array; maps: Float32Array | null; mapShape: number[] } {
   const n = set.y.length;
   const d = set.shape.reduce((a, b) => a * b, 1);
-  const out = new Float32Array(n * net.numFeatures);
+  const pooled = new Float32Array(n * net.numFeatures);
+  let maps: Float32Array | null = null;
+  let mapShape: number[] = [];
   net.eval();
   for (let s = 0; s < n; s += batchSize) {
     const k = Math.min(batchSize, n - s);
     tidy(() =>
-      noGrad(() =>
-        out.set(
-          net.embed(Tensor.from(set.x.subarray(s * d, (s + k) * d), [k, ...set.shape])).toFloat32Array(),
-          s * net.numFeatures,
-        ),
-      ),
+      noGrad(() => {
+        const r = net.forwardAll(Tensor.from(set.x.subarray(s * d, (s + k) * d), [k, ...set.shape]));
+        pooled.set(r.pooled.toFloat32Array(), s * net.numFeatures);
+        if (o.maps) {
+          const per = r.featureMap.numel / k;
+          mapShape = r.featureMap.shape.slice(1);
+          maps ??= new Float32Array(n * per);
+          maps.set(r.featureMap.toFloat32Array(), s * per);
+        }
+      }),
     );
     onBatch?.(s + k);
   }
-  return out;
+  return { pooled, maps, mapShape };
 }
 
 /** The trained backbone's pooled features of every split → RUN/features/<split>.safetensors. */
 export async function extractFeatures(
   run: string,
-  o: { batchSize?: number; threads?: number; progress?: ProgressSink; log?: (line: string) => void } = {},
+  o: {
+    batchSize?: number;
+    threads?: number;
+    progress?: ProgressSink;
+    log?: (line: string) => void;
+    /** splits whose final feature maps are stored too (RUN/features/<split>-maps.safetensors) */
+    maps?: SplitName[];
+  } = {},
 ): Promise<void> {
   const p = runPaths(run);
   if (!existsSync(p.manifest))
@@ -165,9 +182,20 @@ export async function extractFeatures(
       const set = (await loadSplits(m, pre, o.progress, [s])).get(s)!;
       const t0 = performance.now();
       o.progress?.start(set.y.length, `features ${s}`);
-      const x = embedImages(net, asArraySet(set), o.batchSize ?? 32, (done) => o.progress?.update(done));
+      const withMaps = !!o.maps?.includes(s);
+      const e = embedImages(net, asArraySet(set), o.batchSize ?? 32, (done) => o.progress?.update(done), {
+        maps: withMaps,
+      });
       o.progress?.stop();
-      saveFeatures(p.features(s), { x, y: set.y, dim: net.numFeatures, files: set.files });
+      saveFeatures(p.features(s), { x: e.pooled, y: set.y, dim: net.numFeatures, files: set.files });
+      if (withMaps && e.maps)
+        writeSafetensors(
+          p.featureMaps(s),
+          [['maps', { dtype: 'F32', shape: [set.y.length, ...e.mapShape], data: e.maps }]],
+          {
+            files: JSON.stringify(set.files),
+          },
+        );
       o.log?.(
         `features ${s}: ${set.y.length} × ${net.numFeatures} (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
       );

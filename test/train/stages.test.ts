@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readSafetensors } from '../../src/engine/index.js';
 import { prepareData, readManifest, writeManifest, writePhantomDataset } from '../../src/data/index.js';
 import {
   compareHeads,
@@ -39,7 +40,7 @@ test('manifest → trainBackbone → extractFeatures → compareHeads → openRu
   for (const f of [p.model, p.arch, p.checkpoint, p.checkpointState, p.trainLog, p.backboneMetrics])
     assert.ok(existsSync(f), f);
   assert.equal(readFileSync(p.trainLog, 'utf8').trim().split('\n').length, 2);
-  await extractFeatures(run, { batchSize: 8 });
+  await extractFeatures(run, { batchSize: 8, maps: ['test'] });
   const m = readManifest(p.manifest);
   for (const s of ['train', 'val', 'test'] as const) {
     const f = loadFeatures(p.features(s));
@@ -56,6 +57,17 @@ test('manifest → trainBackbone → extractFeatures → compareHeads → openRu
       entries.map((e) => e.file),
     );
   }
+  // the test split's final feature maps (N×32×h×w for the tiny net): their spatial mean is the pooled feature
+  const maps = readSafetensors(p.featureMaps('test')).tensors.get('maps')!;
+  const pooled = loadFeatures(p.features('test'));
+  assert.deepEqual(maps.shape.slice(0, 2), [pooled.y.length, 32]);
+  const hw = maps.shape[2] * maps.shape[3];
+  for (const i of [0, 5 * 32 + 7]) {
+    let mean = 0;
+    for (let k = 0; k < hw; k++) mean += (maps.data[i * hw + k] as number) / hw;
+    assert.ok(Math.abs(mean - pooled.x[i]) < 1e-5, `map mean ${mean} vs pooled ${pooled.x[i]}`);
+  }
+  assert.ok(!existsSync(p.featureMaps('train')));
   const c = await compareHeads(run, {
     seeds: 1,
     epochs: 3,

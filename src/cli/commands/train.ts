@@ -87,7 +87,7 @@ export async function runTrain(o: TrainOptions): Promise<Record<string, unknown>
   );
   if (backbone.stopped === 'time-limit')
     log('the time limit stopped training: features are extracted from the best epoch so far');
-  await extractFeatures(run, { threads, progress, log });
+  await extractFeatures(run, { threads, progress, log, maps: ['test'] });
   const p = runPaths(run);
   return {
     run,
