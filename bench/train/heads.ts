@@ -1,5 +1,6 @@
 // Time to train each head kind over 10 seeds with compareHeads' default budget (AdamW, 30 epochs,
-// batch 32, lr 1e-2, early stopping patience 10) on a run's cached features, or — without --run — on
+// batch 32, lr 1e-2) with early stopping off, so every seed runs all 30 epochs, on a run's cached
+// features, or — without --run — on
 // synthetic 1,024-d Gaussian-cluster features of the real set's size (3,195 / 685 / 684, 4 classes).
 //   source scripts/env.sh && npx tsx bench/train/heads.ts [--run RUN] [--seeds 10] [--threads 1]
 import { mkdtempSync } from 'node:fs';
@@ -36,7 +37,7 @@ if (!run) {
   make(685, 'val');
   make(684, 'test');
 }
-const r = await compareHeads(run, { seeds, lowData: [], threads });
+const r = await compareHeads(run, { seeds, lowData: [], threads, patience: 0 });
 const out = {
   run,
   seeds,
