@@ -18,6 +18,7 @@
  *       partition?: { grid, additivityError, evaluations }
  *       audit?: CaseAudit                                   // Grad-CAM vs SHAP-CAM (audit.ts)
  *     },
+ *     features: Float32Array, // the image's pooled backbone features
  *     agree: boolean,        // no model's audit raised a flag
  *     headsAgree: boolean,   // all models predict the same class
  *     notes: string[],       // e.g. SHAP skipped because the run has no feature file
@@ -101,6 +102,7 @@ export interface CaseAnalysis {
   targetClass: number;
   box: Box | null;
   models: ModelCase[];
+  features: Float32Array;
   agree: boolean;
   headsAgree: boolean;
   notes: string[];
@@ -180,6 +182,7 @@ export async function analyzeWithHeads(
   // the classical model decides the explained class unless one is given
   let target = opts.targetClass;
   const models: ModelCase[] = [];
+  let features: Float32Array = new Float32Array(0);
   const png = async (map: Float32Array, title: string) =>
     wantPng ? await overlayPng(img.display, map, S, { title }) : undefined;
   for (const h of heads) {
@@ -188,6 +191,7 @@ export async function analyzeWithHeads(
       targetClass: target,
       classes: h.head.classes,
     });
+    features = a.final.pooled;
     const probs = Array.from(headProbs(h.head, a.final.pooled));
     let predicted = 0;
     for (let c = 1; c < probs.length; c++) if (probs[c] > probs[predicted]) predicted = c;
@@ -269,6 +273,7 @@ export async function analyzeWithHeads(
     targetClass: target ?? 0,
     box: img.box,
     models,
+    features,
     agree: models.every((m) => !m.audit || m.audit.flags.length === 0),
     headsAgree: models.every((m) => m.predicted === models[0].predicted),
     notes,

@@ -1,6 +1,130 @@
-/** `qmri explain (issue #6)`: placeholder registration; the owner of that issue replaces this file. */
+/**
+ * `qmri explain --run RUN (--image FILE... | --split test) [--methods …] [--layer NAME] [--json]`:
+ * Grad-CAM / Grad-CAM++ and SHAP (Kernel, Permutation, Partition, SHAP-CAM) for the classical and
+ * the hybrid model, the per-image agreement and localisation audit, plots; written to RUN/explain.
+ */
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { setNumThreads } from '../../engine/index.js';
+import { explainRun, resolveMethods, type ExplainConfig } from '../../explain/index.js';
+import { cliProgressSink } from '../../util/progress.js';
+import { UsageError } from '../errors.js';
+import { existingRun, parseIntOption, parseSeed, parseThreads } from '../options.js';
+
+interface ExplainCliOptions {
+  run: string;
+  image?: string[];
+  split?: string;
+  cases?: number;
+  methods?: string;
+  layer?: string;
+  samples?: number;
+  background?: number;
+  seed?: number;
+  threads: number;
+  json?: boolean;
+}
+
+const fmt = (v: unknown) =>
+  typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(3)) : v === null ? 'n/a' : String(v);
 
 export function registerExplain(program: Command): void {
-  void program;
+  program
+    .command('explain')
+    .description(
+      'Grad-CAM and SHAP side by side for the classical and hybrid models, with an agreement and localisation audit',
+    )
+    .requiredOption('--run <dir>', 'trained run folder')
+    .option('--image <files...>', 'image files to explain (JPEG, PNG, DICOM, NIfTI)')
+    .option('--split <name>', 'explain images of this manifest split (train, val, test)')
+    .option('--cases <n>', 'at most this many images of the split', parseIntOption('--cases', 1, 100000), 16)
+    .option(
+      '--methods <list>',
+      'comma-separated: gradcam, gradcampp, kernelshap, permshap, partition, shapcam (or shap)',
+    )
+    .option('--layer <name>', 'Grad-CAM layer (default: the final feature map, "features")')
+    .option('--samples <n>', 'Kernel SHAP coalitions', parseIntOption('--samples', 2, 1_000_000), 2048)
+    .option('--background <n>', 'SHAP background rows', parseIntOption('--background', 1, 100000), 50)
+    .option('--seed <n>', 'sampling seed', parseSeed, 0)
+    .option('--threads <n>', 'libtorch threads', parseThreads, 2)
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (o: ExplainCliOptions) => {
+      const run = existingRun(resolve(o.run));
+      if (o.image?.length && o.split) throw new UsageError('give either --image files or --split, not both');
+      if (!o.image?.length && !o.split)
+        throw new UsageError('nothing to explain: give --image FILE... or --split test');
+      if (o.split && !['train', 'val', 'test'].includes(o.split))
+        throw new UsageError(`--split: expected train, val or test, got '${o.split}'`);
+      const methods = o.methods
+        ?.split(',')
+        .map((m) => m.trim())
+        .filter(Boolean);
+      try {
+        resolveMethods(methods);
+      } catch (err) {
+        throw new UsageError(`--methods: ${(err as Error).message}`);
+      }
+      setNumThreads(o.threads);
+      const cfg: ExplainConfig = {
+        images: o.image?.map((f) => resolve(f)),
+        split: o.split as ExplainConfig['split'],
+        cases: o.cases,
+        methods,
+        layer: o.layer,
+        shapSamples: o.samples,
+        backgroundSize: o.background,
+        seed: o.seed,
+      };
+      const r = await explainRun(run, cfg, {
+        progress: cliProgressSink({ json: o.json }),
+        log: o.json ? undefined : (l) => process.stderr.write(`${l}\n`),
+      });
+      if (o.json) {
+        process.stdout.write(
+          JSON.stringify({
+            run,
+            dir: r.dir,
+            cases: r.cases,
+            summaries: r.summaries,
+            flagged: r.flagged,
+            results: r.analyses.map((a) => ({
+              file: a.source,
+              explainedClass: a.classes[a.targetClass],
+              headsAgree: a.headsAgree,
+              agree: a.agree,
+              models: a.models.map((m) => ({
+                model: m.name,
+                head: m.source,
+                predicted: a.classes[m.predicted],
+                probs: Object.fromEntries(a.classes.map((c, i) => [c, m.probs[i]])),
+                audit: m.audit ?? null,
+                shap: m.shap
+                  ? {
+                      method: m.shap.method,
+                      base: m.shap.base,
+                      fx: m.shap.fx,
+                      additivityError: m.shap.additivityError,
+                      top: m.shap.top,
+                    }
+                  : null,
+                circuitShap: m.circuitShap ?? null,
+                partition: m.partition ?? null,
+              })),
+              notes: a.notes,
+            })),
+          }) + '\n',
+        );
+        return;
+      }
+      const w = (s: string) => process.stdout.write(`${s}\n`);
+      w(`explained ${r.cases} image(s); results in ${r.dir}`);
+      for (const [model, s] of Object.entries(r.summaries)) {
+        w(
+          `  ${model}: mean Spearman ${fmt(s.meanSpearman)}, top-20% IoU ${fmt(s.meanIouTop20)}, ` +
+            `pointing Grad-CAM ${fmt(s.gradcamPointing)} / SHAP ${fmt(s.shapPointing)} (${s.withBox} with a box), ` +
+            `${s.flagged} flagged`,
+        );
+      }
+      for (const f of r.flagged) w(`  flagged ${f.file}: ${f.flags.join('; ')}`);
+    });
 }

@@ -1,0 +1,316 @@
+/**
+ * explainRun(run, cfg, hooks?) — the explain stage over a run folder: explicit image files (decoded
+ * with the backbone's preprocessing) or the first `cases` images of a manifest split, each analysed
+ * with analyzeCase's machinery, then written atomically:
+ *
+ *   RUN/explain/audit.json           { version, config, summary (flat scalars), summaries per model,
+ *                                      flagged: [{file, flags}], cases: [{file, label, predicted,
+ *                                      flagged, flags, spearman, …, models: {…}, images: {…png}}] }
+ *   RUN/explain/cases/<n>-<model>-<map>.png     overlays (Grad-CAM, Grad-CAM++, SHAP-CAM, partition)
+ *   RUN/explain/cases/<n>-<model>-shap-{bar,waterfall}.{svg,png}
+ *   RUN/explain/overlay-grid.{svg,png}            cases × maps (first 8 cases)
+ *   RUN/explain/beeswarm-<model>.{svg,png}        SHAP over the explained cases
+ *
+ * Everything that can be checked cheaply (run, heads, layer, methods, split non-empty, files exist,
+ * background width) is checked before the first image is analysed.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import {
+  entriesOf,
+  loadSplit,
+  preprocessFile,
+  readManifest,
+  validatePreprocess,
+  type PreparedImage,
+  type PreprocessConfig,
+} from '../data/index.js';
+import { openRun, runPaths, type OpenRun } from '../train/run-folder.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
+import { nullProgress, type ProgressSink } from '../util/progress.js';
+import {
+  analyzeWithHeads,
+  checkCase,
+  resolveMethods,
+  type AnalyzeOptions,
+  type CaseAnalysis,
+} from './analyze-case.js';
+import { summarizeAudits, type AuditSummary, type AuditThresholds } from './audit.js';
+import { loadBackground } from './background.js';
+import { checkLayer, DEFAULT_LAYER } from './cam-base.js';
+import { disposeHeads, explainHeads } from './explain-heads.js';
+import {
+  beeswarmSvg,
+  overlayGridSvg,
+  shapBarSvg,
+  shapWaterfallSvg,
+  svgToPng,
+  type GridRow,
+} from './plots.js';
+
+export interface ExplainConfig {
+  /** image files to explain (instead of a split) */
+  images?: string[];
+  /** manifest split to explain when no images are given (default 'test') */
+  split?: 'train' | 'val' | 'test';
+  /** at most this many images of the split (default 16) */
+  cases?: number;
+  methods?: string[];
+  layer?: string;
+  /** Kernel SHAP coalitions (default 2048) */
+  shapSamples?: number;
+  backgroundSize?: number;
+  partitionEvals?: number;
+  partitionGrid?: number;
+  thresholds?: AuditThresholds;
+  seed?: number;
+  /** data cache folder for loadSplit (default: the data module's) */
+  cacheDir?: string;
+}
+
+export interface ExplainRunResult {
+  dir: string;
+  cases: number;
+  summaries: Record<string, AuditSummary>;
+  flagged: { file: string; flags: string[] }[];
+  analyses: CaseAnalysis[];
+}
+
+function displayOf(input: Float32Array, S: number): Float32Array {
+  const ch = input.subarray(0, S * S);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of ch) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  return Float32Array.from(ch, (v) => (hi > lo ? (v - lo) / (hi - lo) : 0));
+}
+
+async function loadImages(
+  open: OpenRun,
+  cfg: ExplainConfig,
+): Promise<{ images: PreparedImage[]; labels: (number | null)[] }> {
+  const pre = open.arch.preprocess as unknown as PreprocessConfig;
+  validatePreprocess(pre, `${runPaths(open.dir).arch}: preprocess`);
+  if (cfg.images && cfg.images.length) {
+    for (const f of cfg.images) if (!existsSync(f)) throw new Error(`${f}: image file not found`);
+    const images: PreparedImage[] = [];
+    for (const f of cfg.images) images.push(await preprocessFile(f, pre));
+    return { images, labels: images.map(() => null) };
+  }
+  const split = cfg.split ?? 'test';
+  const mpath = runPaths(open.dir).manifest;
+  if (!existsSync(mpath))
+    throw new Error(`${mpath}: no data manifest in this run (pass --image files instead)`);
+  const m = readManifest(mpath);
+  const n = entriesOf(m, split).length;
+  if (n === 0) throw new Error(`${mpath}: the '${split}' split is empty; nothing to explain`);
+  const set = await loadSplit(m, split, pre, { cacheDir: cfg.cacheDir });
+  const k = Math.min(cfg.cases ?? 16, set.y.length);
+  const per = 3 * set.size * set.size;
+  const images = Array.from({ length: k }, (_, i) => {
+    const input = set.x.slice(i * per, (i + 1) * per);
+    return {
+      input,
+      display: displayOf(input, set.size),
+      size: set.size,
+      box: set.boxes[i],
+      source: set.files[i],
+    };
+  });
+  return { images, labels: Array.from(set.y.subarray(0, k)) };
+}
+
+const safeName = (s: string) =>
+  basename(s)
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .slice(0, 60);
+
+export async function explainRun(
+  run: string,
+  cfg: ExplainConfig = {},
+  hooks: { log?: (line: string) => void; progress?: ProgressSink } = {},
+): Promise<ExplainRunResult> {
+  const log = hooks.log ?? (() => {});
+  const progress = hooks.progress ?? nullProgress;
+  const methods = resolveMethods(cfg.methods);
+  if (cfg.cases !== undefined && (!Number.isInteger(cfg.cases) || cfg.cases < 1))
+    throw new RangeError(`explain.cases must be a positive integer, got ${cfg.cases}`);
+  if (cfg.shapSamples !== undefined && (!Number.isInteger(cfg.shapSamples) || cfg.shapSamples < 2))
+    throw new RangeError(`explain.shapSamples must be an integer ≥ 2, got ${cfg.shapSamples}`);
+  const open = openRun(run);
+  const heads = (() => {
+    try {
+      checkLayer(open.net, cfg.layer ?? DEFAULT_LAYER);
+      return explainHeads(open);
+    } catch (err) {
+      open.net.dispose();
+      throw err;
+    }
+  })();
+  try {
+    if (methods.includes('kernelshap') || methods.includes('permshap')) {
+      const bg = loadBackground(run, cfg.backgroundSize ?? 50, cfg.seed ?? 0);
+      for (const h of heads)
+        if (bg.dim !== h.head.inDim)
+          throw new RangeError(
+            `SHAP background ${bg.source} has ${bg.dim} features, the ${h.source} head expects ${h.head.inDim}`,
+          );
+    }
+    const { images, labels } = await loadImages(open, cfg);
+    const opts: AnalyzeOptions = {
+      methods,
+      layer: cfg.layer,
+      shapSamples: cfg.shapSamples ?? 2048,
+      backgroundSize: cfg.backgroundSize,
+      partitionEvals: cfg.partitionEvals,
+      partitionGrid: cfg.partitionGrid,
+      thresholds: cfg.thresholds,
+      seed: cfg.seed,
+    };
+    for (const img of images) checkCase(open, img, opts);
+    const p = runPaths(run);
+    const dir = p.explainDir;
+    mkdirSync(join(dir, 'cases'), { recursive: true });
+    const analyses: CaseAnalysis[] = [];
+    const records: Record<string, unknown>[] = [];
+    const gridRows: GridRow[] = [];
+    progress.start(images.length, 'explain');
+    for (let i = 0; i < images.length; i++) {
+      const t0 = performance.now();
+      const a = await analyzeWithHeads(open, heads, images[i], methods, opts);
+      analyses.push(a);
+      const id = `${String(i).padStart(3, '0')}-${safeName(a.source)}`;
+      const pngs: Record<string, string> = {};
+      const models: Record<string, unknown> = {};
+      const flags: string[] = [];
+      const cells: GridRow['cells'] = [];
+      for (const m of a.models) {
+        for (const [k, v] of Object.entries(m.maps)) {
+          if (!v?.png) continue;
+          const rel = `cases/${id}-${m.name}-${k}.png`;
+          writeFileAtomic(join(dir, rel), v.png);
+          pngs[`${m.name}-${k}`] = rel;
+          if (gridRows.length < 8) cells.push({ title: `${m.name} ${k}`, png: v.png });
+        }
+        if (m.shap) {
+          const names = (f: number) => `feature ${f}`;
+          const top = m.shap.top.map((t) => ({ label: names(t.feature), phi: t.phi }));
+          const rest = m.shap.fx - m.shap.base - top.reduce((s, t) => s + t.phi, 0);
+          const cls = a.classes[a.targetClass] ?? String(a.targetClass);
+          for (const [kind, s] of [
+            ['bar', shapBarSvg(top, `${m.name}: SHAP (${cls})`)],
+            ['waterfall', shapWaterfallSvg(m.shap.base, m.shap.fx, top, rest, `${m.name}: P(${cls})`)],
+          ] as const) {
+            const rel = `cases/${id}-${m.name}-shap-${kind}`;
+            writeFileAtomic(join(dir, `${rel}.svg`), s);
+            writeFileAtomic(join(dir, `${rel}.png`), await svgToPng(s));
+            pngs[`${m.name}-shap-${kind}`] = `${rel}.png`;
+          }
+        }
+        for (const f of m.audit?.flags ?? []) flags.push(`${m.name}: ${f}`);
+        models[m.name] = {
+          source: m.source,
+          probs: m.probs,
+          predicted: m.predicted,
+          audit: m.audit ?? null,
+          shap: m.shap
+            ? {
+                method: m.shap.method,
+                base: m.shap.base,
+                fx: m.shap.fx,
+                additivityError: m.shap.additivityError,
+                evaluations: m.shap.evaluations,
+                top: m.shap.top,
+              }
+            : null,
+          circuitShap: m.circuitShap ?? null,
+          partition: m.partition ?? null,
+        };
+      }
+      if (cells.length) gridRows.push({ label: `${a.source} (${a.classes[a.targetClass]})`, cells });
+      const c0 = a.models[0];
+      records.push({
+        file: a.source,
+        label: labels[i],
+        explainedClass: a.targetClass,
+        predicted: c0.predicted,
+        headsAgree: a.headsAgree,
+        flagged: flags.length > 0,
+        flags,
+        spearman: c0.audit?.spearman ?? null,
+        iouTop20: c0.audit?.iouTop20 ?? null,
+        gradcamPointing: c0.audit?.gradcam.pointing ?? null,
+        shapPointing: c0.audit?.shap.pointing ?? null,
+        gradcamEnergyInBox: c0.audit?.gradcam.energyInBox ?? null,
+        shapEnergyInBox: c0.audit?.shap.energyInBox ?? null,
+        box: a.box,
+        models,
+        images: pngs,
+        notes: a.notes,
+      });
+      progress.update(i + 1);
+      log(
+        `explain ${i + 1}/${images.length} ${a.source}: ${flags.length ? flags.join('; ') : 'no flags'} (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+      );
+    }
+    progress.stop();
+    // dataset level
+    const summaries: Record<string, AuditSummary> = {};
+    const summary: Record<string, number | string | null> = { cases: analyses.length };
+    for (const h of heads) {
+      const audits = analyses.flatMap((a) =>
+        a.models.filter((m) => m.name === h.name && m.audit).map((m) => m.audit!),
+      );
+      if (!audits.length) continue;
+      const s = summarizeAudits(audits);
+      summaries[h.name] = s;
+      for (const [k, v] of Object.entries(s))
+        if (typeof v !== 'object' || v === null) summary[`${h.name}.${k}`] = v as number | null;
+      // beeswarm of this model's SHAP values over the cases
+      const withShap = analyses.map((a) => a.models.find((m) => m.name === h.name)?.shap).filter((s) => !!s);
+      if (withShap.length) {
+        const d = withShap[0]!.phi.length;
+        const phi = new Float64Array(withShap.length * d);
+        const vals = new Float64Array(withShap.length * d);
+        withShap.forEach((s, n) => {
+          phi.set(s!.phi, n * d);
+        });
+        analyses
+          .filter((a) => a.models.find((m) => m.name === h.name)?.shap)
+          .forEach((a, n) => vals.set(a.features, n * d));
+        const s = beeswarmSvg(
+          phi,
+          vals,
+          withShap.length,
+          d,
+          (f) => `feature ${f}`,
+          `${h.name}: SHAP over ${withShap.length} cases`,
+        );
+        writeFileAtomic(join(dir, `beeswarm-${h.name}.svg`), s);
+        writeFileAtomic(join(dir, `beeswarm-${h.name}.png`), await svgToPng(s));
+      }
+    }
+    if (gridRows.length) {
+      const g = await overlayGridSvg(gridRows, 'Grad-CAM / SHAP overlays');
+      writeFileAtomic(join(dir, 'overlay-grid.svg'), g);
+      writeFileAtomic(join(dir, 'overlay-grid.png'), await svgToPng(g));
+    }
+    const flagged = records
+      .filter((r) => (r.flags as string[]).length)
+      .map((r) => ({ file: r.file as string, flags: r.flags as string[] }));
+    writeJsonAtomic(join(dir, 'audit.json'), {
+      version: 1,
+      config: { ...cfg, methods, layer: cfg.layer ?? DEFAULT_LAYER, shapSamples: opts.shapSamples },
+      summary,
+      summaries,
+      flagged,
+      cases: records,
+    });
+    return { dir, cases: analyses.length, summaries, flagged, analyses };
+  } finally {
+    disposeHeads(heads);
+    open.net.dispose();
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * src/explain — why a model decided, and whether the explanations agree. Owns Grad-CAM and
+ * Grad-CAM++ (any captured layer, any class, through the classical and the hybrid head — the
+ * hybrid gradient flows through the circuit), SHAP on the pooled features (Kernel SHAP with the exact
+ * additivity constraint, Permutation SHAP, exact Shapley values on the circuit inputs), spatial SHAP
+ * (Partition SHAP / Owen values over a grid hierarchy with a blur masker, SHAP-CAM through the final
+ * feature maps), the per-image audit (Spearman, top-20% IoU, pointing game, energy in box, flags),
+ * the plots (overlays, SHAP bar / waterfall / beeswarm, overlay grid; SVG and PNG), and the two entry
+ * points used elsewhere:
+ *
+ *   analyzeCase(open, img, opts?)  one image → CaseAnalysis (see analyze-case.ts), for `qmri predict`
+ *                                  and the web viewer;
+ *   explainRun(run, cfg, hooks?)   the explain stage → RUN/explain/{audit.json, cases/*, plots}.
+ *
+ * One small file per method over shared bases: cam-base.ts (forward/backward with capture),
+ * head-split.ts + masked-head.ts (the SHAP value function, linear in the mask at the first layer),
+ * shap-result.ts (result and additivity).
+ */
+export * from './analyze-case.js';
+export * from './explain-run.js';
+export * from './audit.js';
+export { activations, upsample, DEFAULT_LAYER, type Activations } from './cam-base.js';
+export { gradCam, type CamMap } from './gradcam.js';
+export { gradCamPlusPlus } from './gradcampp.js';
+export { shapCam } from './shap-cam.js';
+export { kernelShap, kernelCoalitions, type KernelShapOptions } from './kernel-shap.js';
+export { permutationShap, type PermutationShapOptions } from './permutation-shap.js';
+export { circuitInputShap } from './circuit-shap.js';
+export { exactShapleyFromValues } from './exact-shap.js';
+export { MaskedHead, type Coalition } from './masked-head.js';
+export { splitHead, type SplitHead } from './head-split.js';
+export { partitionShap, cellsToImage, type PartitionResult, type ImageModel } from './partition-shap.js';
+export { blurImage } from './blur-masker.js';
+export { explainHeads, backboneHead, type ExplainHead, type ModelName } from './explain-heads.js';
+export { loadBackground } from './background.js';
+export { overlayPng, colormap } from './overlay.js';
+export { shapBarSvg, shapWaterfallSvg, beeswarmSvg, overlayGridSvg, svgToPng } from './plots.js';
+export type { ShapResult } from './shap-result.js';

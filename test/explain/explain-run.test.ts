@@ -1,0 +1,120 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { prepareData, writePhantomDataset } from '../../src/data/index.js';
+import { explainRun } from '../../src/explain/index.js';
+import { runPaths } from '../../src/train/run-folder.js';
+import { writeJsonAtomic } from '../../src/util/atomic.js';
+import { buildTinyRun, S } from './tiny-run.js';
+
+const run = buildTinyRun();
+const data = join(run, 'phantoms');
+after(() => rmSync(run, { recursive: true, force: true }));
+
+test('explainRun over the test split writes the audit, overlays, SHAP plots and beeswarms', async () => {
+  await writePhantomDataset(data, { n: 16, size: S, seed: 5 });
+  await prepareData(run, {
+    dir: data,
+    split: { train: 0.5, val: 0.2, test: 0.3, seed: 0, blockSize: 4 },
+    preprocess: { size: S, brainCrop: false, normalize: 'zscore' },
+  });
+  const r = await explainRun(run, {
+    split: 'test',
+    cases: 3,
+    shapSamples: 256,
+    cacheDir: join(run, 'cache'),
+  });
+  assert.equal(r.cases, 3);
+  const audit = JSON.parse(readFileSync(join(r.dir, 'audit.json'), 'utf8'));
+  assert.equal(audit.cases.length, 3);
+  assert.equal(audit.summary.cases, 3);
+  assert.ok('classical.meanSpearman' in audit.summary && 'hybrid.meanSpearman' in audit.summary);
+  for (const c of audit.cases) {
+    assert.equal(typeof c.file, 'string');
+    assert.equal(c.flagged, c.flags.length > 0);
+    // boxes come from the YOLO sidecars: n/a (null) exactly where the image has none
+    assert.equal(c.gradcamPointing === null, c.box === null);
+    for (const rel of Object.values(c.images as Record<string, string>))
+      assert.ok(existsSync(join(r.dir, rel)), rel);
+    assert.ok(c.models.classical.shap.additivityError < 1e-9);
+    assert.equal(c.models.hybrid.circuitShap.phi.length, 3);
+  }
+  assert.deepEqual(
+    audit.flagged.map((f: { file: string }) => f.file),
+    audit.cases.filter((c: { flagged: boolean }) => c.flagged).map((c: { file: string }) => c.file),
+  );
+  const files = readdirSync(r.dir);
+  for (const f of ['overlay-grid.svg', 'overlay-grid.png', 'beeswarm-classical.png', 'beeswarm-hybrid.svg'])
+    assert.ok(files.includes(f), f);
+  assert.ok(readdirSync(join(r.dir, 'cases')).some((f) => f.endsWith('-shap-waterfall.svg')));
+});
+
+test('explainRun: empty split, missing image, wrong background width → clear errors before work', async () => {
+  const empty = buildTinyRun();
+  try {
+    writeJsonAtomic(runPaths(empty).manifest, {
+      version: 1,
+      root: data,
+      classes: ['glioma', 'meningioma', 'notumor', 'pituitary'],
+      entries: [],
+      split: {},
+    });
+    await assert.rejects(explainRun(empty, { split: 'test' }), /the 'test' split is empty/);
+    await assert.rejects(
+      explainRun(empty, { images: [join(empty, 'nope.png')] }),
+      /nope.png: image file not found/,
+    );
+    await assert.rejects(explainRun(empty, { images: ['x'], layer: 'features.bogus' }), /unknown layer/);
+    // a feature file of the wrong width as the SHAP background
+    const { saveFeatures } = await import('../../src/train/run-folder.js');
+    saveFeatures(runPaths(empty).features('train'), {
+      x: new Float32Array(10),
+      y: new Int32Array(2),
+      dim: 5,
+      files: ['a', 'b'],
+    });
+    await assert.rejects(
+      explainRun(empty, { images: ['x'] }),
+      /background .* has 5 features, the linear head expects 32/,
+    );
+  } finally {
+    rmSync(empty, { recursive: true, force: true });
+  }
+});
+
+test('qmri explain --image … --json through the CLI', () => {
+  const pngs = readdirSync(join(data, 'glioma')).filter((f) => f.endsWith('.png') && !f.includes('mask'));
+  const img = join(data, 'glioma', pngs[0]);
+  const cli = spawnSync(
+    'bin/qmri',
+    [
+      'explain',
+      '--run',
+      run,
+      '--image',
+      img,
+      '--methods',
+      'gradcam,kernelshap,shapcam',
+      '--samples',
+      '128',
+      '--threads',
+      '1',
+      '--json',
+    ],
+    { encoding: 'utf8' },
+  );
+  assert.equal(cli.status, 0, cli.stderr);
+  const out = JSON.parse(cli.stdout);
+  assert.equal(out.cases, 1);
+  assert.equal(out.results[0].models.length, 2);
+  assert.ok(out.results[0].models[0].shap.additivityError < 1e-9);
+  const bad = spawnSync('bin/qmri', ['explain', '--run', run, '--image', img, '--methods', 'lime'], {
+    encoding: 'utf8',
+  });
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /qmri: error: --methods: unknown explanation method 'lime'/);
+  const none = spawnSync('bin/qmri', ['explain', '--run', run], { encoding: 'utf8' });
+  assert.match(none.stderr, /nothing to explain/);
+});
