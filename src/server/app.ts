@@ -131,10 +131,10 @@ export function createViewerServer(viewer: Viewer, opts: ServerOptions = {}): Se
         if (k === undefined) throw new HttpError(400, 'k: the slice index is required');
         return sendJson(res, 200, await viewer.setSlice(id, k, deadline));
       }
-      if (parts[3] === 'gradcam') {
+      if (parts[3] === 'explain') {
         only('GET');
         const layer = q.get('layer') ?? 'features';
-        return sendJson(res, 200, await viewer.gradcam(id, layer, intParam(q, 'target'), deadline));
+        return sendJson(res, 200, await viewer.explain(id, layer, intParam(q, 'target'), deadline));
       }
       if (parts[3] === 'quantum') {
         only('GET');

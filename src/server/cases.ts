@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { UploadKind } from './sniff.js';
-import type { ModelImage } from './prepare.js';
+import type { PreparedImage } from '../data/index.js';
+import type { CaseAnalysis } from '../explain/analyze-case.js';
 
 export interface Case {
   id: string;
@@ -14,7 +15,8 @@ export interface Case {
   kind: UploadKind;
   slices: number;
   slice: number;
-  image: ModelImage;
+  /** preprocessed exactly as in training (src/data) */
+  image: PreparedImage;
   /** pooled backbone features (1×D) */
   pooled: Float32Array;
   /** class probabilities of the backbone's own classifier */
@@ -23,6 +25,8 @@ export interface Case {
   volume?: Uint8Array;
   /** trusted server-side source (gallery cases) */
   galleryIndex?: number;
+  /** explanations already computed, keyed by layer and target class */
+  explained: Map<string, CaseAnalysis>;
 }
 
 export class CaseStore {

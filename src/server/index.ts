@@ -5,12 +5,11 @@
  * gallery of the run's test cases (misclassified, flagged by the audit).
  *
  *   app.ts           node:http server: routes, body limit, deadlines, Host check, access log
- *   viewer.ts        the opened run, case store and model queue; predictions, Grad-CAM, noisy head
- *   decode.ts        upload decoding with pixel / volume limits (sharp, dicom-parser, nifti-reader-js)
+ *   viewer.ts        the opened run, case store and model queue; predictions, explanations
+ *                    (src/explain analyzeCase), the noisy quantum head, the circuit, the gallery
+ *   decode.ts        the upload guard in front of src/data's decoders (type, gzip cap, pixel limit)
  *   sniff.ts         file type from content (JPEG, PNG, DICOM, NIfTI, gzip NIfTI)
- *   prepare.ts       slice → model input (resize, normalise) and display image
- *   gradcam.ts       Grad-CAM on the backbone's classifier at any captured layer
- *   png.ts           grayscale and heat-map PNGs
+ *   png.ts           grayscale and heat-map PNGs (the heat map keeps its alpha for the opacity slider)
  *   queue.ts         one serial queue for libtorch work (synchronous, per-thread grad mode)
  *   cases.ts         bounded in-memory case store (uploads are never written to disk)
  *   gallery.ts       the run's test cases with per-head predictions and audit flags
@@ -21,8 +20,6 @@ export * from './cases.js';
 export * from './decode.js';
 export * from './errors.js';
 export * from './gallery.js';
-export * from './gradcam.js';
-export * from './prepare.js';
 export * from './queue.js';
 export * from './sniff.js';
 export * from './viewer.js';

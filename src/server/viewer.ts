@@ -1,7 +1,9 @@
 /**
- * The viewer's model side: one opened run, the case store and the model queue. Every method that
- * touches libtorch goes through the queue; plain-array heads and the density-matrix simulator run
- * in TypeScript.
+ * The viewer's model side: one opened run, the case store and the model queue. Uploads are decoded
+ * by the guard in decode.ts and preprocessed by src/data exactly as in training; explanations
+ * (Grad-CAM / Grad-CAM++ through each head, SHAP, SHAP-CAM, the Grad-CAM/SHAP audit) come from
+ * src/explain's analyzeCase. Every call that touches libtorch goes through the queue; plain-array
+ * heads and the density-matrix simulator run in TypeScript.
  */
 import { readFileSync } from 'node:fs';
 import { Tensor, noGrad, tidy } from '../engine/index.js';
@@ -15,14 +17,14 @@ import {
   loadProfile,
   profileToNoiseModel,
 } from '../quantum/index.js';
+import { DEFAULT_PREPROCESS, prepareRaster, type PreprocessConfig } from '../data/index.js';
+import { analyzeCase, type CaseAnalysis } from '../explain/analyze-case.js';
 import { dressedParams, headProbs, openRun, type OpenRun } from '../train/run-folder.js';
 import { CaseStore, type Case } from './cases.js';
 import { decodeUpload, type DecodeLimits } from './decode.js';
 import { HttpError } from './errors.js';
 import { buildGallery, type Gallery } from './gallery.js';
-import { gradCam } from './gradcam.js';
 import { grayPng, heatPng } from './png.js';
-import { toModelImage } from './prepare.js';
 import { ModelQueue } from './queue.js';
 
 export interface HeadPrediction {
@@ -81,6 +83,11 @@ export class Viewer {
     return this.open.arch.preprocess.size;
   }
 
+  /** the run's preprocessing (arch.json), completed with the defaults for older runs */
+  get preprocess(): PreprocessConfig {
+    return { ...DEFAULT_PREPROCESS, ...this.open.arch.preprocess } as PreprocessConfig;
+  }
+
   info() {
     const q = this.open.heads.get('quantum');
     return {
@@ -115,28 +122,31 @@ export class Viewer {
     galleryIndex?: number,
   ): Promise<Case> {
     const dec = await decodeUpload(buf, name, this.limits, { slice });
-    const image = await toModelImage(dec, this.size, String(this.open.arch.preprocess.normalize ?? 'zscore'));
+    const label = dec.kind === 'dicom' ? 'DICOM upload' : name;
+    const image = await prepareRaster(dec.raster, this.preprocess, label);
+    const S = image.size;
     const { pooled, backbone } = await this.queue.run(
       () =>
         tidy(() =>
           noGrad(() => {
-            const r = this.open.net.forwardAll(Tensor.from(image.input, [1, 3, this.size, this.size]));
+            const r = this.open.net.forwardAll(Tensor.from(image.input, [1, 3, S, S]));
             return { pooled: r.pooled.toFloat32Array(), backbone: r.logits.softmax(1).toFloat32Array() };
           }),
         ),
       deadline,
     );
     return {
-      backbone: Array.from(backbone),
       id: '',
-      label: dec.kind === 'dicom' ? 'DICOM upload' : name,
+      label,
       kind: dec.kind,
       slices: dec.slices,
       slice: dec.slice,
       image,
       pooled,
+      backbone: Array.from(backbone),
       volume: dec.kind.startsWith('nifti') ? buf : undefined,
       galleryIndex,
+      explained: new Map(),
     };
   }
 
@@ -181,22 +191,61 @@ export class Viewer {
     return this.view(merged);
   }
 
-  async gradcam(id: string, layer: string, target: number | undefined, deadline: number) {
+  /** Grad-CAM, Grad-CAM++, SHAP and SHAP-CAM of every head (src/explain), cached per layer and class. */
+  async explain(id: string, layer: string, target: number | undefined, deadline: number) {
     const c = this.need(id);
     if (!this.open.net.layerNames().includes(layer))
       throw new HttpError(400, `layer: '${layer}' is not one of ${this.open.net.layerNames().join(', ')}`);
     const C = this.open.arch.classes.length;
     if (target !== undefined && !(Number.isInteger(target) && target >= 0 && target < C))
       throw new HttpError(400, `targetClass: must be an integer in 0..${C - 1}`);
-    const cam = await this.queue.run(
-      () => gradCam(this.open.net, c.image.input, c.image.size, layer, target),
-      deadline,
-    );
+    const key = `${layer}|${target ?? ''}`;
+    let a = c.explained.get(key);
+    if (!a) {
+      a = await this.queue.run(
+        () => analyzeCase(this.open, c.image, { layer, targetClass: target, png: false }),
+        deadline,
+      );
+      c.explained.set(key, a);
+    }
+    return this.explainView(a);
+  }
+
+  private async explainView(a: CaseAnalysis) {
+    const S = a.size;
+    const models = [];
+    for (const m of a.models) {
+      const maps: Record<string, string> = {};
+      for (const [k, v] of Object.entries(m.maps)) if (v) maps[k] = dataUrl(await heatPng(v.map, S));
+      models.push({
+        name: m.name,
+        source: m.source,
+        probs: m.probs,
+        predicted: m.predicted,
+        maps,
+        shap: m.shap
+          ? {
+              method: m.shap.method,
+              base: m.shap.base,
+              fx: m.shap.fx,
+              additivityError: m.shap.additivityError,
+              top: m.shap.top,
+            }
+          : null,
+        circuitShap: m.circuitShap ?? null,
+        audit: m.audit
+          ? { spearman: m.audit.spearman, iouTop20: m.audit.iouTop20, flags: m.audit.flags }
+          : null,
+      });
+    }
     return {
-      layer: cam.layer,
-      targetClass: cam.targetClass,
-      className: this.open.arch.classes[cam.targetClass] ?? String(cam.targetClass),
-      overlay: dataUrl(await heatPng(cam.map, c.image.size)),
+      layer: a.layer,
+      targetClass: a.targetClass,
+      className: a.classes[a.targetClass] ?? String(a.targetClass),
+      models,
+      agree: a.agree,
+      headsAgree: a.headsAgree,
+      notes: a.notes,
     };
   }
 
@@ -256,7 +305,7 @@ export class Viewer {
   async galleryThumb(index: number): Promise<Buffer> {
     const src = this.gallerySource(index);
     const dec = await decodeUpload(readFileSync(src), `gallery case ${index}`, this.limits);
-    const img = await toModelImage(dec, Math.min(96, this.size * 2));
+    const img = await prepareRaster(dec.raster, { ...this.preprocess, size: 96 }, `gallery case ${index}`);
     return grayPng(img.display, img.size);
   }
 

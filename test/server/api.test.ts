@@ -7,10 +7,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { Tensor, noGrad, tidy } from '../../src/engine/index.js';
-import { decodeUpload, toModelImage } from '../../src/server/index.js';
+import { DEFAULT_PREPROCESS, prepareRaster, type PreprocessConfig } from '../../src/data/index.js';
+import { decodeUpload } from '../../src/server/index.js';
 import { headProbs, openRun, type OpenRun } from '../../src/train/run-folder.js';
 import { makeDicom, makeNifti } from './formats.js';
 import { getJson, postFile, type Loose, startTiny } from './helpers.js';
+import { makePhantomSet } from '../../src/data/phantoms.js';
 import { phantomImage } from './tiny-run.js';
 
 type View = {
@@ -45,7 +47,8 @@ describe('server API', () => {
   /** the run's heads on our own decode of the same bytes, without the server */
   async function expected(buf: Uint8Array, slice?: number) {
     const dec = await decodeUpload(buf, 'ref', limits, { slice });
-    const img = await toModelImage(dec, 64);
+    const cfg = { ...DEFAULT_PREPROCESS, ...ref.arch.preprocess } as PreprocessConfig;
+    const img = await prepareRaster(dec.raster, cfg, 'ref');
     const pooled = tidy(() =>
       noGrad(() => ref.net.embed(Tensor.from(img.input, [1, 3, 64, 64])).toFloat32Array()),
     );
@@ -71,7 +74,7 @@ describe('server API', () => {
       const buf = await phantomImage(fmt, 96, fmt === 'png' ? 5 : 6);
       const r = await postFile(srv.url, buf, `slice.${fmt}`);
       assert.equal(r.status, 200, JSON.stringify(r.json));
-      const v = r.json as unknown as View;
+      const v = r.json as View;
       assert.equal(v.kind, fmt);
       assert.equal(v.size, 64);
       assert.equal((await pngInfo(v.image)).width, 64);
@@ -84,13 +87,13 @@ describe('server API', () => {
     const dcm = makeDicom(px, 72, 80);
     const d = await postFile(srv.url, dcm, 'scan.dcm');
     assert.equal(d.status, 200, JSON.stringify(d.json));
-    assertMatches(d.json as unknown as View, await expected(dcm));
+    assertMatches(d.json as View, await expected(dcm));
 
     const vol = new Int16Array(40 * 48 * 5).map((_, i) => (i % 40) * (1 + Math.floor(i / (40 * 48))) * 9);
     const nii = makeNifti(vol, 40, 48, 5, true);
     const n = await postFile(srv.url, nii, 'vol.nii.gz');
     assert.equal(n.status, 200, JSON.stringify(n.json));
-    const v = n.json as unknown as View;
+    const v = n.json as View;
     assert.equal(v.kind, 'nifti-gz');
     assert.equal(v.slices, 5);
     assert.equal(v.slice, 2, 'the middle slice by default');
@@ -102,40 +105,74 @@ describe('server API', () => {
     assert.equal(v4.slice, 4);
     assertMatches(v4, await expected(nii, 4));
     const direct = await postFile(srv.url, nii, 'vol.nii.gz', '?slice=4');
-    assert.deepEqual((direct.json as unknown as View).predictions, v4.predictions);
+    assert.deepEqual((direct.json as View).predictions, v4.predictions);
   });
 
-  test('Grad-CAM: an overlay at the input size for each layer and class, layers differ', async () => {
-    const v = (await postFile(srv.url, await phantomImage('png', 64, 8), 'a.png')).json as unknown as View;
-    const maps = new Map<string, string>();
-    for (const layer of ['features', 'features.denseblock1']) {
-      const r = await fetch(`${srv.url}api/cases/${v.id}/gradcam?layer=${layer}&target=1`);
-      const g = (await r.json()) as {
-        layer: string;
-        targetClass: number;
-        className: string;
-        overlay: string;
-      };
-      assert.equal(r.status, 200, JSON.stringify(g));
-      assert.equal(g.layer, layer);
-      assert.equal(g.targetClass, 1);
-      assert.equal(g.className, 'meningioma');
-      const m = await pngInfo(g.overlay);
-      assert.equal(m.width, 64);
-      assert.equal(m.channels, 4);
-      maps.set(layer, g.overlay);
+  test('the slice the model sees is the uploaded picture (same size: same pixels)', async () => {
+    const [ph] = makePhantomSet(1, 64, 12);
+    const png = await sharp(Buffer.from(ph.image.map((v) => Math.round(v * 255))), {
+      raw: { width: 64, height: 64, channels: 1 },
+    })
+      .png()
+      .toBuffer();
+    const v = (await postFile(srv.url, png, 'same.png')).json as View;
+    const shown = await sharp(Buffer.from(v.image.split(',')[1], 'base64'))
+      .extractChannel(0)
+      .raw()
+      .toBuffer();
+    let err = 0;
+    for (let i = 0; i < shown.length; i++) err = Math.max(err, Math.abs(shown[i] / 255 - ph.image[i]));
+    assert.equal(shown.length, 64 * 64);
+    assert.ok(err <= 1.5 / 255, `display differs from the upload by ${err}`);
+  });
+
+  test('explanations: Grad-CAM, Grad-CAM++, SHAP-CAM overlays and SHAP top features for both heads', async () => {
+    const v = (await postFile(srv.url, await phantomImage('png', 64, 8), 'a.png')).json as View;
+    const e = await getJson(`${srv.url}api/cases/${v.id}/explain?layer=features&target=1`);
+    assert.equal(e.layer, 'features');
+    assert.equal(e.targetClass, 1);
+    assert.equal(e.className, 'meningioma');
+    assert.deepEqual(
+      e.models.map((m: Loose) => [m.name, m.source]),
+      [
+        ['classical', 'linear'],
+        ['hybrid', 'quantum'],
+      ],
+    );
+    for (const m of e.models) {
+      const mine = v.predictions.find((p) => p.kind === m.source)!;
+      m.probs.forEach((p: number, i: number) => assert.ok(Math.abs(p - mine.probs[i]) < 1e-5));
+      for (const k of ['gradcam', 'gradcampp', 'shapcam']) {
+        const info = await pngInfo(m.maps[k]);
+        assert.equal(info.width, 64, k);
+        assert.equal(info.channels, 4, k);
+      }
+      assert.equal(m.shap.top.length, 10);
+      const mags = m.shap.top.map((t: Loose) => Math.abs(t.phi));
+      assert.deepEqual(
+        mags,
+        [...mags].sort((a, b) => b - a),
+        'largest |φ| first',
+      );
+      assert.ok(Array.isArray(m.audit.flags));
     }
-    assert.notEqual(maps.get('features'), maps.get('features.denseblock1'));
-    const d = await getJson(`${srv.url}api/cases/${v.id}/gradcam`);
+    assert.equal(
+      e.agree,
+      e.models.every((m: Loose) => m.audit.flags.length === 0),
+    );
+    assert.equal(e.models[1].circuitShap.phi.length, 4, 'one Shapley value per qubit');
+    const deep = await getJson(`${srv.url}api/cases/${v.id}/explain?layer=features.denseblock1&target=1`);
+    assert.notEqual(deep.models[0].maps.gradcam, e.models[0].maps.gradcam);
+    const d = await getJson(`${srv.url}api/cases/${v.id}/explain`);
     assert.equal(
       d.targetClass,
-      v.backbone.probs.indexOf(Math.max(...v.backbone.probs)),
-      'defaults to predicted',
+      v.predictions.find((p) => p.kind === 'linear')!.predicted,
+      'classical prediction',
     );
   });
 
   test('noisy quantum head: ideal and exact equals the exact head; seeds reproduce; noise changes ⟨Z⟩', async () => {
-    const v = (await postFile(srv.url, await phantomImage('png', 64, 9), 'b.png')).json as unknown as View;
+    const v = (await postFile(srv.url, await phantomImage('png', 64, 9), 'b.png')).json as View;
     const exact = v.predictions.find((p) => p.kind === 'quantum')!;
     const q = (query: string) => getJson(`${srv.url}api/cases/${v.id}/quantum?${query}`);
     const ideal = await q('profile=ideal');
@@ -174,15 +211,15 @@ describe('server API', () => {
   });
 
   test('bad parameters are refused with the field named', async () => {
-    const v = (await postFile(srv.url, await phantomImage('png', 64, 2), 'c.png')).json as unknown as View;
+    const v = (await postFile(srv.url, await phantomImage('png', 64, 2), 'c.png')).json as View;
     const cases: [string, number, RegExp][] = [
-      [`api/cases/${v.id}/gradcam?layer=nope`, 400, /layer/],
-      [`api/cases/${v.id}/gradcam?target=9`, 400, /targetClass/],
+      [`api/cases/${v.id}/explain?layer=nope`, 400, /layer/],
+      [`api/cases/${v.id}/explain?target=9`, 400, /targetClass/],
       [`api/cases/${v.id}/quantum?profile=..%2F..%2Fetc%2Fpasswd`, 400, /profile/],
       [`api/cases/${v.id}/quantum?shots=0`, 400, /shots/],
       [`api/cases/${v.id}/quantum?shots=abc`, 400, /shots/],
       [`api/cases/${v.id}/slice?k=1`, 405, /method/],
-      [`api/cases/00000000-0000-0000-0000-000000000000/gradcam`, 404, /not found/],
+      [`api/cases/00000000-0000-0000-0000-000000000000/explain`, 404, /not found/],
       [`api/nothing`, 404, /no such endpoint/],
     ];
     for (const [path, status, re] of cases) {

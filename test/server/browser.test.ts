@@ -84,9 +84,16 @@ describe(
       assert.equal(natural, 64);
       await page.fill('#opacity', '20');
       assert.equal(await js(`document.getElementById('overlay-img').style.opacity`), '0.2');
+      assert.equal(await page.locator('#shap tbody tr').count(), 10, 'SHAP top features');
+      assert.match(await page.locator('#audit').innerText(), /Grad-CAM and SHAP (agree|disagree)/);
       await page.selectOption('#layer', 'features.denseblock1');
       await page.click('#cam-go');
       await page.waitForSelector('#cam-caption:has-text("features.denseblock1")');
+      await page.selectOption('#model', 'hybrid');
+      await page.selectOption('#map', 'shapcam');
+      await page.waitForSelector('#cam-caption:has-text("SHAP-CAM")');
+      assert.match(await page.locator('#cam-caption').innerText(), /hybrid model \(quantum\)/);
+      await page.fill('#opacity', '60');
       await page.screenshot({ path: join(ARTIFACTS, 'upload-gradcam.png'), fullPage: true });
     });
 

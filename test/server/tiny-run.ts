@@ -58,6 +58,12 @@ export async function buildTinyRun(dir?: string): Promise<string> {
     tidy(() => noGrad(() => net.embed(Tensor.from(xs, [n, 3, S, S])).toFloat32Array()));
   const fTrain = embed(toTensorData(train, S), train.length);
   const D = net.numFeatures;
+  saveFeatures(runPaths(run).features('train'), {
+    x: fTrain,
+    y: Int32Array.from(train.map((p) => p.label)),
+    dim: D,
+    files: train.map((_, i) => `#${i}`),
+  });
   const fx = Tensor.from(fTrain, [train.length, D]);
   const heads: HeadModule[] = [new LinearHead(D, 4), new QuantumHead(D, 4, { qubits: 4, layers: 1 })];
   for (const h of heads) {

@@ -1,7 +1,13 @@
 // qmri viewer front end: plain ES module, no build step. Talks to the JSON API of src/server/app.ts.
 /* global URLSearchParams */
 const $ = (id) => document.getElementById(id);
-const state = { info: null, caseId: null, view: null, gallery: [] };
+const state = { info: null, caseId: null, view: null, gallery: [], explained: null };
+const MAP_NAMES = {
+  gradcam: 'Grad-CAM',
+  gradcampp: 'Grad-CAM++',
+  shapcam: 'SHAP-CAM',
+  partition: 'Partition SHAP',
+};
 
 function status(text, isError = false) {
   const s = $('status');
@@ -68,12 +74,16 @@ function probsTable(rows) {
 function showCase(v) {
   state.caseId = v.id;
   state.view = v;
+  state.explained = null;
   $('case').hidden = false;
+  $('explain').hidden = false;
   $('case-title').textContent =
     `${v.label} (${v.kind}${v.slices > 1 ? `, slice ${v.slice} of ${v.slices}` : ''}), ${v.size}×${v.size} px model input`;
   $('slice-img').src = v.image;
   $('overlay-img').hidden = true;
-  $('cam-caption').textContent = 'Grad-CAM: computing…';
+  $('cam-caption').textContent = 'Computing Grad-CAM and SHAP…';
+  $('audit').replaceChildren();
+  $('shap').replaceChildren();
   const picker = $('slice-picker');
   picker.hidden = v.slices <= 1;
   $('slice').max = String(Math.max(0, v.slices - 1));
@@ -90,26 +100,98 @@ function showCase(v) {
     }),
     ` (${preds || 'no heads in this run'}).`,
   );
-  $('target').replaceChildren(option('', `predicted (${className(v.backbone.predicted)})`));
+  const keep = $('target').value;
+  $('target').replaceChildren(option('', 'the classical prediction'));
   state.info.classes.forEach((c, i) => $('target').append(option(i, c)));
+  $('target').value = keep;
   if (state.info.quantum) {
     $('quantum').hidden = false;
     $('quantum-out').replaceChildren();
     $('circuit-img').src = `/api/circuit.svg?case=${encodeURIComponent(v.id)}`;
   }
-  return updateCam();
+  return updateExplain();
 }
 
-async function updateCam() {
+function shapTable(shap) {
+  const max = Math.max(...shap.top.map((t) => Math.abs(t.phi)), 1e-12);
+  const head = el(
+    'tr',
+    {},
+    ['feature', 'value', 'SHAP φ', ''].map((t) => el('th', { text: t, scope: 'col' })),
+  );
+  const body = el(
+    'tbody',
+    {},
+    shap.top.map((t) => {
+      const bar = el('span', { class: `bar ${t.phi >= 0 ? 'pos' : 'neg'}`, 'aria-hidden': 'true' });
+      bar.style.width = `${Math.round((Math.abs(t.phi) / max) * 160)}px`;
+      return el('tr', {}, [
+        el('td', { text: `#${t.feature}` }),
+        el('td', { text: t.value.toFixed(3) }),
+        el('td', { text: `${t.phi >= 0 ? '+' : '−'}${Math.abs(t.phi).toFixed(4)}` }),
+        el('td', {}, [bar]),
+      ]);
+    }),
+  );
+  return el('table', { class: 'shap' }, [
+    el('caption', {
+      class: 'muted',
+      text: `${shap.method} SHAP of the explained class: base ${shap.base.toFixed(3)} → f(x) ${shap.fx.toFixed(3)} (additivity error ${shap.additivityError.toExponential(1)}). Red raises the class score, blue lowers it.`,
+    }),
+    el('thead', {}, [head]),
+    body,
+  ]);
+}
+
+function renderExplain() {
+  const e = state.explained;
+  if (!e) return;
+  const m = e.models.find((x) => x.name === $('model').value) || e.models[0];
+  const mapKey = $('map').value in m.maps ? $('map').value : Object.keys(m.maps)[0];
+  const img = $('overlay-img');
+  if (mapKey) {
+    img.src = m.maps[mapKey];
+    img.hidden = false;
+    img.style.opacity = String(Number($('opacity').value) / 100);
+  } else img.hidden = true;
+  $('cam-caption').textContent =
+    `${MAP_NAMES[mapKey] || 'no map'} of class “${e.className}” for the ${m.name} model (${m.source}), layer ${e.layer}`;
+  const flags = m.audit ? m.audit.flags : null;
+  $('audit').replaceChildren(
+    el('span', {
+      class: e.agree ? 'flag-ok' : 'flag-bad',
+      text: e.agree ? 'Grad-CAM and SHAP agree' : 'Grad-CAM and SHAP disagree',
+    }),
+    m.audit
+      ? ` — ${m.name}: Spearman ${m.audit.spearman.toFixed(2)}, top-20% IoU ${m.audit.iouTop20.toFixed(2)}${flags.length ? `; flags: ${flags.join(', ')}` : ''}.`
+      : ' — no audit for this model (SHAP unavailable).',
+  );
+  const parts = [];
+  if (m.shap) parts.push(shapTable(m.shap));
+  else parts.push(el('p', { class: 'muted', text: 'No SHAP values for this model.' }));
+  if (m.circuitShap)
+    parts.push(
+      el('p', {
+        text: `Circuit inputs (per qubit angle) SHAP: ${m.circuitShap.phi.map((p, i) => `q${i} ${p >= 0 ? '+' : '−'}${Math.abs(p).toFixed(3)}`).join(', ')}`,
+      }),
+    );
+  $('shap').replaceChildren(...parts);
+  $('explain-notes').textContent = e.notes.join(' · ');
+}
+
+async function updateExplain() {
   const q = new URLSearchParams({ layer: $('layer').value });
   if ($('target').value !== '') q.set('target', $('target').value);
-  const r = await api(`/api/cases/${state.caseId}/gradcam?${q}`);
-  const img = $('overlay-img');
-  img.src = r.overlay;
-  img.hidden = false;
-  img.style.opacity = String(Number($('opacity').value) / 100);
-  $('cam-caption').textContent =
-    `Grad-CAM of class “${r.className}” at layer ${r.layer} (backbone classifier)`;
+  const e = await api(`/api/cases/${state.caseId}/explain?${q}`);
+  state.explained = e;
+  const keepModel = $('model').value;
+  $('model').replaceChildren(...e.models.map((m) => option(m.name, `${m.name} (${m.source} head)`)));
+  if (e.models.some((m) => m.name === keepModel)) $('model').value = keepModel;
+  const keys = Object.keys(e.models[0]?.maps || {});
+  const keepMap = $('map').value;
+  $('map').replaceChildren(...keys.map((k) => option(k, MAP_NAMES[k] || k)));
+  if (keys.includes(keepMap)) $('map').value = keepMap;
+  renderExplain();
   status('Done.');
 }
 
@@ -200,7 +282,9 @@ async function init() {
   $('opacity').addEventListener('input', () => {
     $('overlay-img').style.opacity = String(Number($('opacity').value) / 100);
   });
-  $('cam-go').addEventListener('click', () => busy($('cam-go'), updateCam));
+  $('cam-go').addEventListener('click', () => busy($('cam-go'), updateExplain));
+  $('model').addEventListener('change', renderExplain);
+  $('map').addEventListener('change', renderExplain);
   $('slice').addEventListener('input', () => ($('slice-out').textContent = $('slice').value));
   $('slice-go').addEventListener('click', () =>
     busy($('slice-go'), async () => {
