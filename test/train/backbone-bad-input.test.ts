@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readSafetensors } from '../../src/engine/index.js';
 import { resolveBackboneConfig, runPaths, trainBackboneOnData } from '../../src/train/index.js';
 import { TINY_DENSENET, tinyConfig, tinyData } from './helpers/tiny-backbone.js';
 
@@ -65,4 +67,34 @@ test('a checkpoint from another architecture or other settings is refused with a
   const again = trainBackboneOnData(run, tinyData(), tinyConfig(1));
   assert.equal(again.resumedFrom, 1);
   assert.equal(again.epochsDone, 1);
+});
+
+test('training starts from imported torchvision weights (classifier ignored); weights of another architecture are refused', () => {
+  const fixture = fileURLToPath(new URL('../fixtures/densenet/weights.safetensors', import.meta.url));
+  const tv = readSafetensors(fixture).tensors;
+  const arch = { growthRate: 8, blockConfig: [2, 2], numInitFeatures: 16, bnSize: 2 };
+  const run = tmp();
+  // a learning rate of 1e-9 leaves the imported convolutions where they were (AdamW moves each by ≈ lr)
+  trainBackboneOnData(run, tinyData(), {
+    ...tinyConfig(1),
+    lr: 1e-9,
+    weightDecay: 0,
+    densenet: arch,
+    weights: fixture,
+  });
+  const trained = readSafetensors(runPaths(run).model).tensors;
+  for (const k of ['features.conv0.weight', 'features.denseblock2.denselayer2.conv2.weight']) {
+    const a = tv.get(k)!.data as Float32Array;
+    const b = trained.get(k)!.data as Float32Array;
+    let max = 0;
+    for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+    assert.ok(max < 1e-6, `${k} moved by ${max}`);
+  }
+  // the fixture has 3 classes, the data 4: the classifier is trained from scratch
+  assert.deepEqual(trained.get('classifier.weight')!.shape, [4, 32]);
+  assert.throws(
+    () =>
+      trainBackboneOnData(tmp(), tinyData(), { ...tinyConfig(1), densenet: TINY_DENSENET, weights: fixture }),
+    /weights\.safetensors: shape mismatch for 'features\.denseblock1\.denselayer1\.conv1\.weight'/,
+  );
 });
