@@ -1,7 +1,15 @@
 /**
- * src/train — training: a generic seeded training loop (AdamW, warm-up + cosine, class-weighted
- * cross entropy, early stopping on validation macro-F1), the run folder (where every stage finds its
- * inputs: backbone, features, heads as plain arrays) and the embedded demo job.
+ * src/train — training and the head comparison, on the run folder:
+ *   fit.ts              generic seeded loop (AdamW, warm-up + cosine, class-weighted CE, label
+ *                       smoothing, early stopping on validation macro-F1) and predict()
+ *   backbone*.ts        DenseNet backbone training with an atomic per-epoch checkpoint
+ *                       (checkpoint.ts) and bit-exact resume after kill -9; settings validated
+ *   stages.ts           trainBackbone / extractFeatures: manifest → images → RUN/backbone, RUN/features
+ *   compare*.ts         compareHeads: linear, parameter-matched bottleneck and quantum heads over
+ *                       seeds, test metrics, bootstrap CIs, McNemar, low-data study, verdicts
+ *   finetune.ts         optional end-to-end fine-tuning of backbone + quantum head
+ *   run-folder.ts       the run-folder contract (paths, features, heads as plain arrays, backbone)
+ *   demo.ts             the embedded demo job
  */
 export * from './schedule.js';
 export * from './fit.js';
