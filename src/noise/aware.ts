@@ -1,12 +1,15 @@
 /**
- * Noise-aware training: the quantum head (pre layer, circuit weights, post layer), starting from the
- * noiselessly trained head, is fine-tuned with the circuit run on the density-matrix simulator under
+ * Noise-aware training: the quantum head's circuit weights and post layer, starting from the
+ * noiselessly trained head, are fine-tuned with the circuit run on the density-matrix simulator under
  * a noise model and finite shots, with parameter-shift gradients (QuantumLayer 'parameter-shift' with
  * a noisy evaluator) inside the generic training loop (src/train fit: AdamW, cosine schedule, best
- * validation macro-F1 kept). Cost is bounded: a seeded subset of the training features and a few
- * epochs; each step costs 2 circuit runs per circuit parameter occurrence.
+ * validation macro-F1 kept). The 1,024→n pre layer stays frozen (it carries the features, not the
+ * noise). The starting head is a candidate too: if no epoch beats its validation macro-F1 under the
+ * same noise, it is kept (validation data only, never test). Cost is bounded: a seeded subset of the
+ * training features and a few epochs; each step costs 2 circuit runs per circuit parameter occurrence.
  */
 import { Tensor, noGrad, tidy } from '../engine/index.js';
+import { argmaxRows, classificationMetrics } from '../eval/index.js';
 import { QuantumHead } from '../nn/index.js';
 import { evaluateNoisy, type Evaluator, type NoiseModel } from '../quantum/index.js';
 import {
@@ -16,6 +19,7 @@ import {
   type ArraySet,
   type EpochLog,
   type FeatureSet,
+  headProbs,
   type HeadExport,
 } from '../train/index.js';
 import { Rng } from '../util/rng.js';
@@ -50,6 +54,22 @@ export interface AwareTrainingResult {
   epochs: EpochLog[];
   trainSamples: number;
   valSamples: number;
+  /** validation macro-F1 under the training noise of the starting head and of the best epoch */
+  valMacroF1: { start: number; fineTuned: number };
+  /** 'fine-tuned', or 'start' when no epoch beat the starting head on validation */
+  selected: 'fine-tuned' | 'start';
+}
+
+/** The quantum head with its pre layer frozen: only circuit weights and the post layer train. */
+class FrozenPreQuantumHead extends QuantumHead {
+  override parameters() {
+    return [this.quantum.weights, ...this.post.parameters()];
+  }
+}
+
+function valMacroF1(head: HeadExport, va: ArraySet, evaluator: Evaluator): number {
+  const probs = headProbs(head, va.x, { evaluator });
+  return classificationMetrics(va.y, argmaxRows(probs, head.classes), head.classes).macroF1;
 }
 
 /**
@@ -79,14 +99,15 @@ export function trainNoiseAware(
     tr = { x: tr.x.slice(0, nt * train.dim), y: tr.y.slice(0, nt), shape: tr.shape };
   }
   const d = start.dressed;
-  const head = new QuantumHead(start.inDim, start.classes, {
+  const evaluator = noisyEvaluator(noise, cfg.shots, seed);
+  const head = new FrozenPreQuantumHead(start.inDim, start.classes, {
     qubits: d.nQubits,
     layers: d.circuit.layers,
     template: d.circuit.template,
     embedding: d.circuit.embedding,
     reupload: d.circuit.reupload,
     gradient: 'parameter-shift',
-    evaluator: noisyEvaluator(noise, cfg.shots, seed),
+    evaluator,
   });
   const init = importHead(start);
   try {
@@ -106,7 +127,19 @@ export function trainNoiseAware(
       seed,
       onEpoch,
     });
-    return { head: exportHead(head), epochs, trainSamples: tr.y.length, valSamples: va.y.length };
+    const tuned = exportHead(head);
+    const valEval = noisyEvaluator(noise, cfg.shots, seed + 2);
+    const f1Start = valMacroF1(start, va, valEval);
+    const f1Tuned = valMacroF1(tuned, va, noisyEvaluator(noise, cfg.shots, seed + 2));
+    const keepStart = f1Start >= f1Tuned;
+    return {
+      head: keepStart ? start : tuned,
+      epochs,
+      trainSamples: tr.y.length,
+      valSamples: va.y.length,
+      valMacroF1: { start: f1Start, fineTuned: f1Tuned },
+      selected: keepStart ? 'start' : 'fine-tuned',
+    };
   } finally {
     head.dispose();
   }

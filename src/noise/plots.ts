@@ -24,26 +24,20 @@ const MIT_LABEL: Record<string, string> = {
 export function levelChart(r: NoiseResults): ChartSpec {
   const ref = r.references[0];
   const rows: Record<string, unknown>[] = [];
-  for (const s of r.sweeps) {
+  for (const s of r.sweeps)
     for (const p of s.points)
       rows.push({
-        kind: 'curve',
         channel: s.label,
         level: p.level,
         accuracy: p.accuracy,
         lo: p.accuracyLo,
         hi: p.accuracyHi,
         series: MIT_LABEL[p.mitigation],
+        ref: ref.accuracy,
+        refLo: ref.accuracyLo,
+        refHi: ref.accuracyHi,
+        noiseless: r.noiseless.accuracy,
       });
-    rows.push({
-      kind: 'ref',
-      channel: s.label,
-      ref: ref.accuracy,
-      refLo: ref.accuracyLo,
-      refHi: ref.accuracyHi,
-      noiseless: r.noiseless.accuracy,
-    });
-  }
   const x = { field: 'level', type: 'quantitative', scale: { type: 'log' }, title: 'noise level p' };
   const color = {
     field: 'series',
@@ -51,8 +45,8 @@ export function levelChart(r: NoiseResults): ChartSpec {
     title: 'hybrid',
     sort: MIT_ORDER.map((m) => MIT_LABEL[m]),
   };
-  const curve = { filter: "datum.kind === 'curve'" };
-  const refF = { filter: "datum.kind === 'ref'" };
+  // one row per point carries the references; the rules aggregate them to one per panel
+  const mean = (field: string) => ({ field, aggregate: 'mean', type: 'quantitative' });
   return {
     $schema: SCHEMA,
     title: `Quantum head accuracy under noise (grey: ${ref.setting} head, 95% CI; dashed: noiseless hybrid)`,
@@ -64,27 +58,16 @@ export function levelChart(r: NoiseResults): ChartSpec {
       height: 170,
       layer: [
         {
-          transform: [refF],
           mark: { type: 'rect', color: '#999', opacity: 0.2 },
-          encoding: { y: { field: 'refLo', type: 'quantitative' }, y2: { field: 'refHi' } },
+          encoding: { y: mean('refLo'), y2: { field: 'refHi', aggregate: 'mean' } },
         },
+        { mark: { type: 'rule', color: '#555' }, encoding: { y: mean('ref') } },
+        { mark: { type: 'rule', color: '#555', strokeDash: [4, 3] }, encoding: { y: mean('noiseless') } },
         {
-          transform: [refF],
-          mark: { type: 'rule', color: '#555' },
-          encoding: { y: { field: 'ref', type: 'quantitative' } },
-        },
-        {
-          transform: [refF],
-          mark: { type: 'rule', color: '#555', strokeDash: [4, 3] },
-          encoding: { y: { field: 'noiseless', type: 'quantitative' } },
-        },
-        {
-          transform: [curve],
           mark: { type: 'area', opacity: 0.18 },
           encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color },
         },
         {
-          transform: [curve],
           mark: { type: 'line', point: true },
           encoding: {
             x,

@@ -80,6 +80,9 @@ export interface AwareResult {
   trainSamples: number;
   valSamples: number;
   log: { epoch: number; loss: number; valAccuracy: number; valMacroF1: number }[];
+  /** validation macro-F1 under the training noise: starting head vs best epoch; the one kept */
+  valMacroF1: { start: number; fineTuned: number };
+  selected: 'fine-tuned' | 'start';
   /** test scores under the training noise, before and after; and the fine-tuned head without noise */
   before: Point;
   after: Point;
@@ -386,6 +389,11 @@ export async function noiseStudy(
         valAccuracy: Number(e.valAccuracy.toFixed(6)),
         valMacroF1: Number(e.valMacroF1.toFixed(6)),
       })),
+      valMacroF1: {
+        start: Number(tr.valMacroF1.start.toFixed(6)),
+        fineTuned: Number(tr.valMacroF1.fineTuned.toFixed(6)),
+      },
+      selected: tr.selected,
       before,
       after: afterP,
       afterNoiseless,

@@ -128,7 +128,7 @@ export function summarizeNoise(r: NoiseResults, dir: string): string {
     }
   if (r.aware)
     out.push(
-      `noise-aware training under ${r.aware.noise}${r.aware.shots ? ` with ${r.aware.shots} shots` : ''} (${r.aware.epochs} epochs, ${r.aware.trainSamples} samples): accuracy ${pct(r.aware.before.accuracy)} → ${pct(r.aware.after.accuracy)}`,
+      `noise-aware training under ${r.aware.noise}${r.aware.shots ? ` with ${r.aware.shots} shots` : ''} (${r.aware.epochs} epochs, ${r.aware.trainSamples} samples): accuracy ${pct(r.aware.before.accuracy)} → ${pct(r.aware.after.accuracy)}${r.aware.selected === 'start' ? ' (no epoch beat the starting head on validation: kept it)' : ''}`,
     );
   out.push(`results: ${dir}/results.json, points.csv, plots/`);
   return out.join('\n') + '\n';
