@@ -92,13 +92,20 @@ export function kernelCoalitions(d: number, nsamples: number, rng: Rng): Row[] {
     const cum = new Float64Array(rw.length);
     let acc = 0;
     for (let i = 0; i < rw.length; i++) cum[i] = acc += rw[i];
+    // a partial Fisher–Yates shuffle of a persistent permutation draws a uniform s-subset in O(s)
+    const pool = Int32Array.from({ length: d }, (_, i) => i);
     while (left > 0) {
       const u = rng.next() * acc;
       let k = 0;
       while (k < cum.length - 1 && cum[k] <= u) k++;
       const s = k + full + 1;
-      const perm = rng.permutation(d);
-      const on = Int32Array.from(perm.subarray(0, s)).sort();
+      for (let i = 0; i < s; i++) {
+        const j = i + rng.int(d - i);
+        const t = pool[i];
+        pool[i] = pool[j];
+        pool[j] = t;
+      }
+      const on = pool.slice(0, s).sort();
       const co = side(d, on);
       rows.push({ co, w: 1 });
       left--;
@@ -116,20 +123,62 @@ export function kernelCoalitions(d: number, nsamples: number, rng: Rng): Row[] {
   return rows;
 }
 
-/** In-place Cholesky of an n×n symmetric positive definite matrix (row-major, lower triangle). */
+/**
+ * In-place Cholesky of an n×n symmetric positive definite matrix (row-major, lower triangle),
+ * blocked by 32 columns so each row is streamed once per block (the matrix does not fit in cache).
+ */
 export function cholesky(a: Float64Array, n: number): void {
-  for (let j = 0; j < n; j++) {
-    const rj = j * n;
-    let s = a[rj + j];
-    for (let k = 0; k < j; k++) s -= a[rj + k] * a[rj + k];
-    if (!(s > 0)) throw new Error(`Kernel SHAP: regression matrix is not positive definite (pivot ${j})`);
-    const djj = Math.sqrt(s);
-    a[rj + j] = djj;
-    for (let i = j + 1; i < n; i++) {
-      const ri = i * n;
-      let t = a[ri + j];
-      for (let k = 0; k < j; k++) t -= a[ri + k] * a[rj + k];
-      a[ri + j] = t / djj;
+  const B = 32;
+  for (let jb = 0; jb < n; jb += B) {
+    const je = Math.min(n, jb + B);
+    // contributions of the columns left of the block, for every row at or below it
+    if (jb > 0)
+      for (let i = jb; i < n; i++) {
+        const ri = i * n;
+        const jmax = Math.min(je, i + 1);
+        let j = jb;
+        for (; j + 3 < jmax; j += 4) {
+          const r0 = j * n;
+          const r1 = r0 + n;
+          const r2 = r1 + n;
+          const r3 = r2 + n;
+          let t0 = 0;
+          let t1 = 0;
+          let t2 = 0;
+          let t3 = 0;
+          for (let k = 0; k < jb; k++) {
+            const v = a[ri + k];
+            t0 += v * a[r0 + k];
+            t1 += v * a[r1 + k];
+            t2 += v * a[r2 + k];
+            t3 += v * a[r3 + k];
+          }
+          a[ri + j] -= t0;
+          a[ri + j + 1] -= t1;
+          a[ri + j + 2] -= t2;
+          a[ri + j + 3] -= t3;
+        }
+        for (; j < jmax; j++) {
+          const rj = j * n;
+          let t = 0;
+          for (let k = 0; k < jb; k++) t += a[ri + k] * a[rj + k];
+          a[ri + j] -= t;
+        }
+      }
+    // the block's own columns
+    for (let j = jb; j < je; j++) {
+      const rj = j * n;
+      let s = a[rj + j];
+      for (let k = jb; k < j; k++) s -= a[rj + k] * a[rj + k];
+      if (!(s > 0)) throw new Error(`Kernel SHAP: regression matrix is not positive definite (pivot ${j})`);
+      const djj = Math.sqrt(s);
+      a[rj + j] = djj;
+      for (let i = j + 1; i < n; i++) {
+        const ri = i * n;
+        let t = a[ri + j];
+        for (let k = jb; k < j; k++) t -= a[ri + k] * a[rj + k];
+        a[ri + j] = t / djj;
+      }
     }
   }
 }
@@ -163,31 +212,37 @@ function constrainedWls(
 ): Float64Array {
   const K = rows.length;
   const C = delta.length;
+  // a row and its complement contribute the same sparse outer product: merge them
+  const merged = new Map<Int32Array, number>();
+  for (const { co, w } of rows) merged.set(co.idx, (merged.get(co.idx) ?? 0) + w);
+  // lower triangle of SᵀWS
   const a = new Float64Array(d * d);
-  for (const { co, w } of rows) {
-    const idx = co.idx;
-    for (const i of idx) {
-      const ri = i * d;
-      for (const j of idx) a[ri + j] += w;
+  for (const [idx, w] of merged)
+    for (let p = 0; p < idx.length; p++) {
+      const ri = idx[p] * d;
+      for (let q = 0; q <= p; q++) a[ri + idx[q]] += w;
     }
-  }
-  // P A P with P = I − 11ᵀ/d
+  // row sums of the symmetric matrix, then P·A·P on the lower triangle
   const rowMean = new Float64Array(d);
+  for (let i = 0; i < d; i++)
+    for (let j = 0; j <= i; j++) {
+      const v = a[i * d + j];
+      rowMean[i] += v;
+      if (j !== i) rowMean[j] += v;
+    }
   let all = 0;
   for (let i = 0; i < d; i++) {
-    let s = 0;
-    for (let j = 0; j < d; j++) s += a[i * d + j];
-    rowMean[i] = s / d;
-    all += s;
+    all += rowMean[i];
+    rowMean[i] /= d;
   }
   all /= d * d;
   let trace = 0;
-  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) a[i * d + j] += all - rowMean[i] - rowMean[j];
+  for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) a[i * d + j] += all - rowMean[i] - rowMean[j];
   for (let i = 0; i < d; i++) trace += a[i * d + i];
   const alpha = trace / d || 1;
   // the 1·1ᵀ direction (annihilated by PAP) and a tiny ridge for features no coalition separates
   for (let i = 0; i < d; i++) {
-    for (let j = 0; j < d; j++) a[i * d + j] += alpha / d;
+    for (let j = 0; j <= i; j++) a[i * d + j] += alpha / d;
     a[i * d + i] += 1e-10 * alpha;
   }
   cholesky(a, d);

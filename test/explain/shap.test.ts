@@ -86,29 +86,35 @@ for (const kind of ['linear', 'bottleneck', 'quantum'] as const) {
   });
 }
 
-test('Kernel SHAP on 1,024 features with 2,048 sampled coalitions: exact additivity, close to Permutation SHAP on a linear logit', () => {
+test('Kernel SHAP on 1,024 features: exact additivity at 2,048 coalitions, converges to Permutation SHAP with more', () => {
   const d = 1024;
   const head = randomHead('linear', d, 21);
   const x = randomRows(1, d, 5);
   const bg = randomRows(10, d, 6);
   const m = new MaskedHead(splitHead(head), x, bg);
+  const cos = (a: Float64Array, b: Float64Array) => {
+    let num = 0;
+    let den1 = 0;
+    let den2 = 0;
+    for (let i = 0; i < d; i++) {
+      num += a[i] * b[i];
+      den1 += a[i] ** 2;
+      den2 += b[i] ** 2;
+    }
+    return num / Math.sqrt(den1 * den2);
+  };
   const k = kernelShap(m, { nsamples: 2048, seed: 1 });
   assert.ok(k.additivityError <= 1e-9, `kernel additivity ${k.additivityError}`);
   assert.equal(k.phi.length, 4 * d);
   assert.ok(k.phi.every(Number.isFinite));
-  const p = permutationShap(m, { permutations: 4, seed: 2 });
+  const p = permutationShap(m, { permutations: 20, seed: 2 });
   assert.ok(p.additivityError <= 1e-9);
-  // the two estimators agree on which features matter most
-  let num = 0;
-  let den1 = 0;
-  let den2 = 0;
-  for (let i = 0; i < d; i++) {
-    num += k.phi[i] * p.phi[i];
-    den1 += k.phi[i] ** 2;
-    den2 += p.phi[i] ** 2;
-  }
-  const cos = num / Math.sqrt(den1 * den2);
-  assert.ok(cos > 0.8, `cosine between Kernel and Permutation SHAP: ${cos}`);
+  // 2,048 coalitions for 1,024 features is a nearly square regression (noisy); 8,192 converges
+  const k8 = kernelShap(m, { nsamples: 8192, seed: 1 });
+  assert.ok(k8.additivityError <= 1e-9);
+  const c8 = cos(k8.phi, p.phi);
+  assert.ok(c8 > 0.95, `cosine between Kernel SHAP (8,192) and Permutation SHAP: ${c8}`);
+  assert.ok(c8 > cos(k.phi, p.phi), 'more coalitions, closer to the Shapley values');
 });
 
 test('exact Shapley values on the circuit inputs are additive and match brute force over the angles', () => {
