@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { UploadKind } from './sniff.js';
 import type { PreparedImage } from '../data/index.js';
-import type { CaseAnalysis } from '../explain/analyze-case.js';
+import type { CaseAnalysis } from '../explain/index.js';
 
 export interface Case {
   id: string;

@@ -1,7 +1,8 @@
 /**
  * The run's test cases for the gallery: labels and source files from RUN/features/test.safetensors,
  * each head's prediction (plain-array heads, no libtorch), and audit flags from
- * RUN/explain/audit.json when the explain stage has run. Every file is optional; the gallery is
+ * RUN/explain/audit.json when the explain stage has run ({flagged: [{file, flags}], cases: [{file,
+ * flagged, flags, …}]}; any array of objects with a file and flags is read). Every file is optional; the gallery is
  * empty, or has no flags, when they are absent. Source images are found only through this list
  * (by index), never from a path sent by a client.
  */
@@ -48,11 +49,11 @@ export function auditFlags(raw: unknown): Map<string, string> {
         const file = [o.file, o.source, o.path].find((f) => typeof f === 'string') as string | undefined;
         if (!file) continue;
         const reasons: string[] = [];
-        if (o.flagged === true) reasons.push('flagged');
-        if (o.agree === false || o.agreement === false) reasons.push('Grad-CAM and SHAP disagree');
-        if (o.onTumor === false || o.inBox === false) reasons.push('attention outside the tumor');
         if (Array.isArray(o.flags) && o.flags.length) reasons.push(...o.flags.map(String));
-        if (reasons.length) flags.set(file, reasons.join('; '));
+        else if (o.flagged === true) reasons.push('flagged');
+        if (o.agree === false || o.agreement === false) reasons.push('Grad-CAM and SHAP disagree');
+        if (reasons.length)
+          flags.set(file, [...new Set([...(flags.get(file)?.split('; ') ?? []), ...reasons])].join('; '));
       }
       return;
     }

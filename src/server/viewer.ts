@@ -18,7 +18,7 @@ import {
   profileToNoiseModel,
 } from '../quantum/index.js';
 import { DEFAULT_PREPROCESS, prepareRaster, type PreprocessConfig } from '../data/index.js';
-import { analyzeCase, type CaseAnalysis } from '../explain/analyze-case.js';
+import { analyzeCase, type CaseAnalysis } from '../explain/index.js';
 import { dressedParams, headProbs, openRun, type OpenRun } from '../train/run-folder.js';
 import { CaseStore, type Case } from './cases.js';
 import { decodeUpload, type DecodeLimits } from './decode.js';

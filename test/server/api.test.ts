@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { Tensor, noGrad, tidy } from '../../src/engine/index.js';
 import { DEFAULT_PREPROCESS, prepareRaster, type PreprocessConfig } from '../../src/data/index.js';
-import { decodeUpload } from '../../src/server/index.js';
+import { auditFlags, decodeUpload } from '../../src/server/index.js';
 import { headProbs, openRun, type OpenRun } from '../../src/train/run-folder.js';
 import { makeDicom, makeNifti } from './formats.js';
 import { getJson, postFile, type Loose, startTiny } from './helpers.js';
@@ -200,6 +200,7 @@ describe('server API', () => {
       g.items.filter((i: { flagged: boolean }) => i.flagged).map((i: { index: number }) => i.index),
       [1],
     );
+    assert.equal(g.items[1].flagReason, 'low-agreement');
     const t = await fetch(`${srv.url}api/gallery/3/thumb.png`);
     assert.equal(t.status, 200);
     assert.equal(t.headers.get('content-type'), 'image/png');
@@ -231,5 +232,27 @@ describe('server API', () => {
     const s = await fetch(`${srv.url}api/cases/${v.id}/slice?k=1`, { method: 'POST' });
     assert.equal(s.status, 400);
     assert.match(((await s.json()) as Loose).error, /one slice/);
+  });
+
+  test('audit flags are read from the explain stage layout and tolerated when absent or odd', () => {
+    const f = auditFlags({
+      flagged: [{ file: 'a/x.png', flags: ['low-agreement', 'gradcam-off-tumor'] }],
+      cases: [
+        { file: 'a/x.png', flagged: true, flags: ['low-agreement', 'gradcam-off-tumor'] },
+        { file: 'b.png', flagged: false, flags: [] },
+        { file: 'c.png', flagged: true },
+        { nofile: true, flags: ['x'] },
+      ],
+    });
+    assert.deepEqual(
+      [...f],
+      [
+        ['a/x.png', 'low-agreement; gradcam-off-tumor'],
+        ['c.png', 'flagged'],
+      ],
+    );
+    assert.equal(auditFlags(undefined).size, 0);
+    assert.equal(auditFlags('text').size, 0);
+    assert.equal(auditFlags({ cases: [null, 3, 'x'] }).size, 0);
   });
 });

@@ -103,8 +103,11 @@ export async function buildTinyRun(dir?: string): Promise<string> {
     classes: [...PHANTOM_CLASSES],
     entries: [],
   });
+  // RUN/explain/audit.json as src/explain writes it (one flagged case)
   writeJsonAtomic(join(runPaths(run).explainDir, 'audit.json'), {
-    cases: [{ file: files[1], agree: false }],
+    version: 1,
+    flagged: [{ file: files[1], flags: ['low-agreement'] }],
+    cases: files.map((file, i) => ({ file, flagged: i === 1, flags: i === 1 ? ['low-agreement'] : [] })),
   });
   for (const h of heads) h.dispose();
   net.dispose();
