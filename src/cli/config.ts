@@ -8,6 +8,15 @@
 import { readFileSync, statSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
+import { DEFAULT_PREPROCESS, DEFAULT_SPLIT, type DataConfig } from '../data/index.js';
+import { SWEEP_CHANNELS, DEFAULT_NOISE_CONFIG as N, type NoiseConfig } from '../noise/index.js';
+import {
+  DEFAULT_BACKBONE as B,
+  DEFAULT_COMPARE as C,
+  HEAD_KINDS,
+  type BackboneConfig,
+  type CompareConfig,
+} from '../train/index.js';
 import { UsageError } from './errors.js';
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -45,98 +54,147 @@ export const EXPERIMENT_SCHEMA = root({
   threads: int(1, 2, 256),
   data: closed({
     dir: { type: 'string', minLength: 1 },
-    layout: {
-      type: 'string',
-      enum: ['auto', 'folders', 'kaggle', 'figshare', 'nifti', 'dicom'],
-      default: 'auto',
-    },
+    layout: { type: 'string', enum: ['auto', 'folders', 'kaggle'], default: 'auto' },
     synthetic: {
       type: 'object',
       additionalProperties: false,
       description: 'write phantoms (src/data writePhantomDataset) into RUN/data/phantoms and use them as dir',
-      properties: { n: int(8, 320, 100000), size: int(16, 64, 1024), seed: int(0, 7) },
-      required: [],
+      properties: { n: int(8, 400, 1_000_000), size: int(16, 64, 1024), seed: int(0, 7) },
     },
-    maxImages: int(1),
+    maxImages: int(4),
+    badInput: { type: 'string', enum: ['skip', 'fail'], default: 'skip' },
+    removeDuplicates: { type: 'boolean', default: false },
+    duplicateDistance: int(0, 3, 32),
+    maxPixels: int(1),
     split: closed({
-      train: num(0, 0.7, 1, true),
-      val: num(0, 0.15, 1),
-      test: num(0, 0.15, 1, true),
-      seed: int(0, 7),
-      blockSize: int(1, 20),
+      train: num(0, DEFAULT_SPLIT.train, 1, true),
+      val: num(0, DEFAULT_SPLIT.val, 1),
+      test: num(0, DEFAULT_SPLIT.test, 1, true),
+      seed: int(0, DEFAULT_SPLIT.seed),
+      blockSize: int(1, DEFAULT_SPLIT.blockSize),
     }),
     preprocess: closed({
-      size: int(16, 224, 1024),
-      brainCrop: { type: 'boolean', default: false },
-      normalize: { type: 'string', enum: ['zscore', 'imagenet'], default: 'zscore' },
+      size: int(16, DEFAULT_PREPROCESS.size, 1024),
+      brainCrop: { type: 'boolean', default: DEFAULT_PREPROCESS.brainCrop },
+      normalize: { type: 'string', enum: ['zscore', 'imagenet'], default: DEFAULT_PREPROCESS.normalize },
     }),
   }),
   backbone: closed({
-    epochs: int(1, 10, 10000),
-    batchSize: int(1, 16, 4096),
-    lr: num(0, 1e-3, 10, true),
-    weightDecay: num(0, 1e-4, 1),
-    warmupFraction: num(0, 0.05, 1),
-    labelSmoothing: num(0, 0, 0.999),
-    patience: int(0, 5),
-    augment: { type: 'boolean', default: true },
+    epochs: int(1, B.epochs, 10000),
+    batchSize: int(2, B.batchSize, 4096),
+    lr: num(0, B.lr, 10, true),
+    weightDecay: num(0, B.weightDecay, 10),
+    warmupFraction: num(0, B.warmupFraction, 0.999),
+    labelSmoothing: num(0, B.labelSmoothing, 0.999),
+    patience: int(0, B.patience),
+    augment: { type: 'boolean', default: B.augment },
     densenet: {
       type: 'object',
       additionalProperties: false,
       properties: {
-        growthRate: int(1, undefined, 256),
-        blockConfig: { type: 'array', items: int(1, undefined, 256), minItems: 1, maxItems: 8 },
+        growthRate: int(1, undefined, 1024),
+        blockConfig: { type: 'array', items: int(1, undefined, 64), minItems: 1, maxItems: 8 },
         numInitFeatures: int(1, undefined, 1024),
-        bnSize: int(1, undefined, 16),
+        bnSize: int(1, undefined, 1024),
       },
     },
     weights: { type: 'string', minLength: 1 },
     timeLimitMinutes: num(0, undefined, undefined, true),
+    evalBatchSize: int(1, undefined, 4096),
   }),
   compare: closed({
     heads: {
       type: 'array',
-      items: { type: 'string', enum: ['linear', 'bottleneck', 'quantum'] },
+      items: { type: 'string', enum: [...HEAD_KINDS] },
       minItems: 1,
       uniqueItems: true,
-      default: ['linear', 'bottleneck', 'quantum'],
+      default: [...C.heads],
     },
-    seeds: int(1, 5, 1000),
-    qubits: int(2, 4, 12),
-    layers: int(1, 2, 50),
-    template: { type: 'string', enum: ['strong', 'basic'], default: 'strong' },
-    embedding: { type: 'string', enum: ['X', 'Y', 'Z'], default: 'Y' },
-    reupload: { type: 'boolean', default: false },
-    epochs: int(1, 30, 10000),
-    lr: num(0, 1e-2, 10, true),
-    batchSize: int(1, 32, 4096),
-    lowData: { type: 'array', items: num(0, undefined, 1, true), default: [] },
+    seeds: int(1, C.seeds, 1000),
+    qubits: int(2, C.qubits, 12),
+    layers: int(1, C.layers, 50),
+    template: { type: 'string', enum: ['strong', 'basic'], default: C.template },
+    embedding: { type: 'string', enum: ['X', 'Y', 'Z'], default: C.embedding },
+    reupload: { type: 'boolean', default: C.reupload },
+    epochs: int(1, C.epochs, 10000),
+    lr: num(0, C.lr, 10, true),
+    batchSize: int(1, C.batchSize, 4096),
+    lowData: { type: 'array', items: num(0, undefined, 1, true), default: [...C.lowData] },
+    patience: int(0, C.patience),
+    weightDecay: num(0, C.weightDecay, 10),
+    firstSeed: int(0, C.firstSeed),
+    finetune: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        enabled: { type: 'boolean' },
+        epochs: int(1, undefined, 10000),
+        lr: num(0, undefined, 10, true),
+        batchSize: int(1, undefined, 4096),
+      },
+    },
   }),
   explain: closed({
     enabled: { type: 'boolean', default: true },
-    cases: int(1, 16, 10000),
-    methods: {
-      type: 'array',
-      items: { type: 'string', enum: ['gradcam', 'shap'] },
-      minItems: 1,
-      uniqueItems: true,
-      default: ['gradcam', 'shap'],
-    },
-    layer: { type: 'string', minLength: 1 },
-    shapSamples: int(8, 256, 100000),
   }),
   noise: closed({
     enabled: { type: 'boolean', default: true },
+    channels: {
+      type: 'array',
+      items: { type: 'string', enum: [...SWEEP_CHANNELS] },
+      minItems: 1,
+      uniqueItems: true,
+      default: [...N.channels],
+    },
+    levels: {
+      anyOf: [
+        { type: 'array', items: num(0, undefined, 1, true), minItems: 2 },
+        {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            from: num(0, undefined, 1, true),
+            to: num(0, undefined, 1, true),
+            count: int(2, undefined, 100),
+          },
+        },
+      ],
+      default: [...N.levels],
+    },
     profiles: {
       type: 'array',
       items: { type: 'string', minLength: 1 },
       minItems: 1,
-      default: ['ideal', 'heron', 'eagle'],
+      default: [...N.profiles],
     },
-    scales: { type: 'array', items: num(0), minItems: 1, default: [0, 0.5, 1, 2, 4] },
-    shots: { type: 'array', items: int(0), minItems: 1, default: [0, 1000] },
-    samples: int(1, 200, 100000),
-    seed: int(0),
+    shots: {
+      type: 'array',
+      items: { anyOf: [int(1, undefined, 100_000_000), { type: 'null' }, { const: 'exact' }] },
+      minItems: 1,
+      default: [...N.shots],
+    },
+    mitigation: closed({
+      readout: { type: 'boolean', default: N.mitigation.readout },
+      zne: { type: 'boolean', default: N.mitigation.zne },
+      sweeps: { type: 'boolean', default: N.mitigation.sweeps },
+      scales: { type: 'array', items: int(1, undefined, 99), minItems: 2, default: [...N.mitigation.scales] },
+    }),
+    aware: closed({
+      enabled: { type: 'boolean', default: N.aware.enabled },
+      noise: { type: 'string', minLength: 1, default: N.aware.noise },
+      shots: {
+        anyOf: [int(1, undefined, 100_000_000), { type: 'null' }, { const: 'exact' }],
+        default: N.aware.shots,
+      },
+      epochs: int(1, N.aware.epochs, 1000),
+      subset: int(4, N.aware.subset),
+      batchSize: int(1, N.aware.batchSize, 4096),
+      lr: num(0, N.aware.lr, 10, true),
+    }),
+    bootstrap: closed({ resamples: int(10, N.bootstrap.resamples, 1_000_000) }),
+    seed: int(0, N.seed, 2 ** 32 - 1),
+    headSeed: int(0),
+    maxSamples: int(1),
   }),
   report: closed({
     enabled: { type: 'boolean', default: true },
@@ -149,54 +207,20 @@ export interface ExperimentConfig {
   out: string;
   seed: number;
   threads: number;
-  data: {
+  data: Omit<DataConfig, 'dir' | 'layout'> & {
     dir?: string;
-    layout: string;
+    layout: 'auto' | 'folders' | 'kaggle';
     synthetic?: { n: number; size: number; seed: number };
-    maxImages?: number;
-    split: { train: number; val: number; test: number; seed: number; blockSize: number };
-    preprocess: { size: number; brainCrop: boolean; normalize: 'zscore' | 'imagenet' };
   };
-  backbone: {
-    epochs: number;
-    batchSize: number;
-    lr: number;
-    weightDecay: number;
-    warmupFraction: number;
-    labelSmoothing: number;
-    patience: number;
-    augment: boolean;
-    densenet?: { growthRate?: number; blockConfig?: number[]; numInitFeatures?: number; bnSize?: number };
-    weights?: string;
-    timeLimitMinutes?: number;
-  };
-  compare: {
-    heads: ('linear' | 'bottleneck' | 'quantum')[];
-    seeds: number;
-    qubits: number;
-    layers: number;
-    template: 'strong' | 'basic';
-    embedding: 'X' | 'Y' | 'Z';
-    reupload: boolean;
-    epochs: number;
-    lr: number;
-    batchSize: number;
-    lowData: number[];
-  };
-  explain: {
+  backbone: Omit<BackboneConfig, 'seed' | 'threads'>;
+  compare: Omit<CompareConfig, 'threads'>;
+  /** the explain stage's settings: only `enabled` until src/explain lands */
+  explain: { enabled: boolean };
+  noise: Omit<NoiseConfig, 'shots' | 'levels' | 'aware'> & {
     enabled: boolean;
-    cases: number;
-    methods: ('gradcam' | 'shap')[];
-    layer?: string;
-    shapSamples: number;
-  };
-  noise: {
-    enabled: boolean;
-    profiles: string[];
-    scales: number[];
-    shots: number[];
-    samples: number;
-    seed?: number;
+    shots: (number | null | 'exact')[];
+    levels: number[] | { from?: number; to?: number; count?: number };
+    aware: Omit<NoiseConfig['aware'], 'shots'> & { shots: number | null | 'exact' };
   };
   report: { enabled: boolean; title: string; gallery: number };
 }
@@ -244,7 +268,11 @@ function schemaAt(schemaPath: string): { properties?: Record<string, unknown> } 
 }
 
 const fieldName = (instancePath: string) =>
-  instancePath.replace(/^\//, '').replace(/\//g, '.') || '(top level)';
+  instancePath
+    .replace(/^\//, '')
+    .split('/')
+    .map((k, i) => (/^\d+$/.test(k) ? `[${k}]` : i ? `.${k}` : k))
+    .join('') || '(top level)';
 
 function describe(e: ErrorObject): string {
   const at = fieldName(e.instancePath);

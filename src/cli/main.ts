@@ -1,4 +1,6 @@
 /** The `qmri` command line: one program, a subcommand per job. */
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { reportError } from './errors.js';
 import { registerCircuit } from './commands/circuit.js';
@@ -62,6 +64,8 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv).then((c) => {
-  process.exitCode = c;
-});
+// run only as the program (bin/qmri), not when a test imports buildProgram
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href)
+  main(process.argv).then((c) => {
+    process.exitCode = c;
+  });

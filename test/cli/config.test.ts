@@ -11,7 +11,9 @@ test('defaults are filled in for every section', () => {
   assert.equal(c.data.preprocess.size, 224);
   assert.equal(c.data.preprocess.normalize, 'zscore');
   assert.equal(c.data.split.train, 0.7);
-  assert.equal(c.backbone.batchSize, 16);
+  assert.equal(c.backbone.batchSize, 32);
+  assert.equal(c.compare.seeds, 10);
+  assert.deepEqual(c.noise.profiles, ['ideal', 'heron', 'eagle']);
   assert.deepEqual(c.compare.heads, ['linear', 'bottleneck', 'quantum']);
   assert.equal(c.compare.qubits, 4);
   assert.equal(c.report.enabled, true);

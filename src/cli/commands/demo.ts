@@ -1,29 +1,31 @@
-/** `qmri demo`: the embedded default job on synthetic phantoms (no downloads). */
+/** `qmri demo [--quick]`: the embedded default experiment on synthetic phantoms (no downloads). */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { runDemo } from '../../train/index.js';
+import { cliProgressSink } from '../../util/progress.js';
+import { demoConfig } from '../demo-config.js';
+import { parseSeed, parseThreads } from '../options.js';
+import { runExperiment } from '../pipeline.js';
+import { printOutcome } from './run.js';
 
 export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description(
-      'run the embedded default job: synthetic phantoms → DenseNet121 → classical and quantum heads → comparison',
+      'the embedded default: synthetic phantoms → DenseNet121 → classical and quantum heads → comparison → noise sweep → HTML report',
     )
-    .option('--quick', 'a smaller, faster run (about a minute)')
-    .option('--out <dir>', 'run folder', 'runs/demo')
-    .option('--seed <n>', 'seed', (v) => Number.parseInt(v, 10), 7)
-    .option('--threads <n>', 'libtorch threads', (v) => Number.parseInt(v, 10), 2)
-    .option('--json', 'print the results as JSON on stdout')
-    .action((o: { quick?: boolean; out: string; seed: number; threads: number; json?: boolean }) => {
-      const out = resolve(o.out);
-      const r = runDemo({
-        out,
-        quick: o.quick,
-        seed: o.seed,
-        threads: o.threads,
+    .option('--quick', 'a smaller run (under 2 minutes on 2 cores)')
+    .option('--out <dir>', 'run folder (default runs/demo, or runs/demo-quick with --quick)')
+    .option('--seed <n>', 'seed', parseSeed, 7)
+    .option('--threads <n>', 'libtorch threads', parseThreads, 2)
+    .option('--json', 'print the stage summary as JSON on stdout (no progress bars)')
+    .action(async (o: { quick?: boolean; out?: string; seed: number; threads: number; json?: boolean }) => {
+      const out = resolve(o.out ?? (o.quick ? 'runs/demo-quick' : 'runs/demo'));
+      const cfg = demoConfig({ quick: o.quick, out, seed: o.seed, threads: o.threads });
+      const r = await runExperiment(cfg, {
         log: o.json ? undefined : (l) => process.stderr.write(`${l}\n`),
+        progress: cliProgressSink({ json: o.json }),
       });
-      if (o.json) process.stdout.write(JSON.stringify(r) + '\n');
-      else process.stdout.write(`\nqmri demo finished: results in ${out}/results.json\n`);
+      printOutcome(r, o.json);
+      if (!o.json) process.stdout.write(`open the report: ${r.report ?? '(report disabled)'}\n`);
     });
 }

@@ -1,6 +1,44 @@
-/** `qmri run (issue #8)`: placeholder registration; the owner of that issue replaces this file. */
+/** `qmri run --config experiment.yaml [--out RUN]`: the whole pipeline from one config file. */
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { cliProgressSink } from '../../util/progress.js';
+import { loadConfig } from '../config.js';
+import { runExperiment, type RunOutcome } from '../pipeline.js';
+import { parseThreads } from '../options.js';
+
+export function printOutcome(r: RunOutcome, json: boolean | undefined): void {
+  if (json) {
+    process.stdout.write(JSON.stringify(r) + '\n');
+    return;
+  }
+  const w = (s: string) => process.stdout.write(s + '\n');
+  w(`\nrun folder: ${r.run} (${r.seconds.toFixed(0)} s)`);
+  for (const s of r.stages)
+    w(
+      `  ${s.stage.padEnd(9)} ${s.state.padEnd(8)}${s.state === 'done' ? ` ${s.seconds.toFixed(1)} s` : ''}${s.note ? `  ${s.note}` : ''}`,
+    );
+  if (r.report) w(`report: ${r.report}`);
+}
 
 export function registerRun(program: Command): void {
-  void program;
+  program
+    .command('run')
+    .description(
+      'run the whole pipeline from one experiment config (YAML/JSON): data → backbone → features → heads → explain → noise → report; a rerun resumes',
+    )
+    .requiredOption('--config <file>', 'experiment config (YAML or JSON); unknown keys are rejected by name')
+    .option('--out <dir>', 'run folder (overrides the config’s out)')
+    .option('--threads <n>', 'libtorch threads (overrides the config’s threads)', parseThreads)
+    .option('--json', 'print the stage summary as JSON on stdout (no progress bars)')
+    .action(async (o: { config: string; out?: string; threads?: number; json?: boolean }) => {
+      const cfg = loadConfig(o.config);
+      if (o.out) cfg.out = o.out;
+      if (o.threads) cfg.threads = o.threads;
+      cfg.out = resolve(cfg.out);
+      const r = await runExperiment(cfg, {
+        log: o.json ? undefined : (l) => process.stderr.write(`${l}\n`),
+        progress: cliProgressSink({ json: o.json }),
+      });
+      printOutcome(r, o.json);
+    });
 }

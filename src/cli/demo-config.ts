@@ -1,0 +1,63 @@
+/**
+ * The embedded default experiment of `qmri demo`: synthetic phantoms written into the run folder,
+ * then every stage of `qmri run` with sizes chosen to fit this 2-core machine (≤ 10 minutes;
+ * `--quick` ≤ 2 minutes). It is an ordinary experiment config, validated like any other.
+ */
+import { resolveConfig, type ExperimentConfig } from './config.js';
+
+export function demoConfig(o: {
+  quick?: boolean;
+  out: string;
+  seed?: number;
+  threads?: number;
+}): ExperimentConfig {
+  const quick = !!o.quick;
+  const seed = o.seed ?? 7;
+  return resolveConfig(
+    {
+      out: o.out,
+      seed,
+      threads: o.threads ?? 2,
+      data: {
+        synthetic: { n: quick ? 240 : 640, size: 64, seed },
+        split: { train: 0.7, val: 0.15, test: 0.15, seed, blockSize: 20 },
+        preprocess: { size: 64, brainCrop: false, normalize: 'zscore' },
+      },
+      backbone: {
+        epochs: quick ? 4 : 8,
+        batchSize: 16,
+        lr: 1e-3,
+        patience: 0,
+        labelSmoothing: 0,
+        augment: !quick,
+      },
+      compare: {
+        seeds: quick ? 3 : 8,
+        epochs: quick ? 15 : 30,
+        lowData: quick ? [] : [0.1, 0.25, 0.5, 1],
+      },
+      explain: { enabled: true },
+      noise: {
+        channels: quick
+          ? ['depolarizing_1q', 'amplitude_damping', 'readout']
+          : [
+              'depolarizing_1q',
+              'depolarizing_2q',
+              'amplitude_damping',
+              'phase_damping',
+              'bit_flip',
+              'readout',
+            ],
+        levels: { from: 1e-3, to: 1e-1, count: quick ? 4 : 6 },
+        profiles: quick ? ['ideal', 'heron'] : ['ideal', 'heron', 'eagle'],
+        shots: quick ? [null, 1000] : [null, 100, 1000, 10000],
+        mitigation: { readout: true, zne: !quick, sweeps: false },
+        aware: { enabled: !quick, epochs: 2, subset: 128 },
+        bootstrap: { resamples: quick ? 200 : 1000 },
+        maxSamples: quick ? 48 : 96,
+      },
+      report: { title: quick ? 'qmri demo (quick) — synthetic phantoms' : 'qmri demo — synthetic phantoms' },
+    },
+    'built-in demo config',
+  );
+}
