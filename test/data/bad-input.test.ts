@@ -171,7 +171,7 @@ test('a dataset with bad files: skipped and reported one by one (or fail by poli
   const root = join(tmp, 'mixed');
   await writePhantomDataset(root, { n: 24, size: 32, seed: 2 });
   mkdirSync(join(root, 'empty-class'));
-  const bad: Record<string, string | Buffer> = {
+  const bad: Record<string, string | Uint8Array> = {
     'glioma/zero.png': Buffer.alloc(0),
     'glioma/text.jpg': 'not an image',
     'meningioma/half.png': (await png(32, 32)).subarray(0, 50),
