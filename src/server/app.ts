@@ -167,36 +167,43 @@ export function createViewerServer(viewer: Viewer, opts: ServerOptions = {}): Se
     throw new HttpError(404, `${path.slice(0, 200)}: no such endpoint`);
   }
 
-  const server = createServer((req, res) => {
-    const t0 = performance.now();
-    const deadline = Date.now() + timeout;
-    res.setHeader('x-content-type-options', 'nosniff');
-    res.setHeader('referrer-policy', 'no-referrer');
-    res.setHeader('cache-control', 'no-store');
-    res.setHeader(
-      'content-security-policy',
-      "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'",
-    );
-    res.on('finish', () => {
-      const path = (req.url ?? '/').split('?')[0].slice(0, 200);
-      log(`${req.method} ${path} ${res.statusCode} ${(performance.now() - t0).toFixed(1)} ms`);
-    });
-    const fail = (err: unknown) => {
-      const e = err instanceof HttpError ? err : new HttpError(500, (err as Error)?.message ?? String(err));
-      if (res.headersSent) return void res.destroy();
-      if (e.status === 413) res.setHeader('connection', 'close');
-      sendJson(res, e.status, { error: e.message });
-      if (e.status === 413) res.on('finish', () => req.destroy());
-    };
-    const bound = (server.address() as AddressInfo | null)?.address ?? '';
-    const host = (req.headers.host ?? '').replace(/:\d+$/, '');
-    if ((bound === '127.0.0.1' || bound === '::1') && !LOOPBACK_HOSTS.has(host))
-      return fail(new HttpError(421, `Host '${host.slice(0, 60)}' is not this loopback server`));
-    withDeadline(route(req, res, deadline), deadline).catch(fail);
-  });
-  server.requestTimeout = timeout;
-  server.headersTimeout = Math.min(timeout, 20_000);
-  server.keepAliveTimeout = 5_000;
+  // Node drops connections whose request (headers + body) is not complete by requestTimeout
+  // (slow-loris); checked every connectionsCheckingInterval
+  const server = createServer(
+    {
+      requestTimeout: timeout,
+      headersTimeout: Math.min(timeout, 20_000),
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(timeout / 4))),
+      keepAliveTimeout: 5_000,
+    },
+    (req, res) => {
+      const t0 = performance.now();
+      const deadline = Date.now() + timeout;
+      res.setHeader('x-content-type-options', 'nosniff');
+      res.setHeader('referrer-policy', 'no-referrer');
+      res.setHeader('cache-control', 'no-store');
+      res.setHeader(
+        'content-security-policy',
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'",
+      );
+      res.on('finish', () => {
+        const path = (req.url ?? '/').split('?')[0].slice(0, 200);
+        log(`${req.method} ${path} ${res.statusCode} ${(performance.now() - t0).toFixed(1)} ms`);
+      });
+      const fail = (err: unknown) => {
+        const e = err instanceof HttpError ? err : new HttpError(500, (err as Error)?.message ?? String(err));
+        if (res.headersSent) return void res.destroy();
+        if (e.status === 413) res.setHeader('connection', 'close');
+        sendJson(res, e.status, { error: e.message });
+        if (e.status === 413) res.on('finish', () => req.destroy());
+      };
+      const bound = (server.address() as AddressInfo | null)?.address ?? '';
+      const host = (req.headers.host ?? '').replace(/:\d+$/, '');
+      if ((bound === '127.0.0.1' || bound === '::1') && !LOOPBACK_HOSTS.has(host))
+        return fail(new HttpError(421, `Host '${host.slice(0, 60)}' is not this loopback server`));
+      withDeadline(route(req, res, deadline), deadline).catch(fail);
+    },
+  );
   return server;
 }
 

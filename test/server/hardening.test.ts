@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -206,6 +207,32 @@ describe('server hardening', () => {
       await quick.close();
     }
   });
+
+  test(
+    'slow clients: a request whose headers or body never complete is answered 408 / 503 and closed',
+    { timeout: 30_000 },
+    async () => {
+      const quick = await startTiny({ requestTimeoutMs: 300 }, run);
+      try {
+        const u = new URL(quick.url);
+        for (const partial of [
+          'GET /api/info HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: 1',
+          'POST /api/cases HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\nabc',
+        ]) {
+          const reply = await new Promise<string>((resolve, reject) => {
+            const sock = connect(Number(u.port), u.hostname, () => sock.write(partial));
+            let got = '';
+            sock.on('data', (d) => (got += d.toString()));
+            sock.on('close', () => resolve(got));
+            sock.on('error', reject);
+          });
+          assert.ok(reply === '' || /^HTTP\/1\.1 (408|503)/.test(reply), reply.slice(0, 80));
+        }
+      } finally {
+        await quick.close();
+      }
+    },
+  );
 
   test('concurrent requests: model work never overlaps and results equal the sequential ones', async () => {
     const imgs = await Promise.all([1, 2, 3, 4].map((s) => phantomImage('png', 64, 40 + s)));
