@@ -183,17 +183,28 @@ export function cholesky(a: Float64Array, n: number): void {
   }
 }
 
-function cholSolve(l: Float64Array, n: number, b: Float64Array): Float64Array {
+/** Solves L·Lᵀ·Y = B for C right-hand sides at once (B is C×n, row-major), row-contiguous sweeps. */
+function cholSolveMany(l: Float64Array, n: number, b: Float64Array, C: number): Float64Array {
   const y = Float64Array.from(b);
-  for (let i = 0; i < n; i++) {
-    let s = y[i];
-    for (let k = 0; k < i; k++) s -= l[i * n + k] * y[k];
-    y[i] = s / l[i * n + i];
+  // forward: L·z = b
+  for (let c = 0; c < C; c++) {
+    const o = c * n;
+    for (let i = 0; i < n; i++) {
+      const ri = i * n;
+      let s = y[o + i];
+      for (let k = 0; k < i; k++) s -= l[ri + k] * y[o + k];
+      y[o + i] = s / l[ri + i];
+    }
   }
+  // backward: Lᵀ·x = z, sweeping row i of L (column i of Lᵀ) once for every right-hand side
   for (let i = n - 1; i >= 0; i--) {
-    let s = y[i];
-    for (let k = i + 1; k < n; k++) s -= l[k * n + i] * y[k];
-    y[i] = s / l[i * n + i];
+    const ri = i * n;
+    const dii = l[ri + i];
+    for (let c = 0; c < C; c++) {
+      const o = c * n;
+      const xi = (y[o + i] /= dii);
+      for (let k = 0; k < i; k++) y[o + k] -= l[ri + k] * xi;
+    }
   }
   return y;
 }
@@ -246,23 +257,27 @@ function constrainedWls(
     a[i * d + i] += 1e-10 * alpha;
   }
   cholesky(a, d);
-  const phi = new Float64Array(C * d);
+  const rhs = new Float64Array(C * d);
   for (let c = 0; c < C; c++) {
     const phi0 = delta[c] / d;
-    const b = new Float64Array(d);
+    const o = c * d;
     for (let k = 0; k < K; k++) {
       const { co, w } = rows[k];
       const sgn = co.complement ? -1 : 1;
       const t = y[k * C + c] - (co.complement ? delta[c] : 0) - sgn * co.idx.length * phi0;
-      for (const i of co.idx) b[i] += w * sgn * t;
+      for (const i of co.idx) rhs[o + i] += w * sgn * t;
     }
     let m = 0;
-    for (let i = 0; i < d; i++) m += b[i];
-    for (let i = 0; i < d; i++) b[i] -= m / d;
-    const u = cholSolve(a, d, b);
+    for (let i = 0; i < d; i++) m += rhs[o + i];
+    for (let i = 0; i < d; i++) rhs[o + i] -= m / d;
+  }
+  const u = cholSolveMany(a, d, rhs, C);
+  const phi = new Float64Array(C * d);
+  for (let c = 0; c < C; c++) {
+    const o = c * d;
     let mu = 0;
-    for (let i = 0; i < d; i++) mu += u[i];
-    for (let i = 0; i < d; i++) phi[c * d + i] = u[i] - mu / d + phi0;
+    for (let i = 0; i < d; i++) mu += u[o + i];
+    for (let i = 0; i < d; i++) phi[o + i] = u[o + i] - mu / d + delta[c] / d;
   }
   return phi;
 }

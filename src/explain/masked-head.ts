@@ -96,6 +96,14 @@ export class MaskedHead {
     }
   }
 
+  /** pre(N∖S)_b = pre(x) + pre(bg_b) − pre(S)_b, from the block of S (one pass instead of |S| adds). */
+  private complementOf(block: Float64Array, from: number, to: number): void {
+    const { nb, h } = this;
+    for (let r = 0; r < nb; r++)
+      for (let o = 0; o < h; o++)
+        block[to + r * h + o] = this.preX[o] + this.preBg[r * h + o] - block[from + r * h + o];
+  }
+
   /** v(S) for every coalition, K×C (mean over the background). */
   values(coalitions: readonly Coalition[]): Float64Array {
     const { nb, h, C } = this;
@@ -104,7 +112,12 @@ export class MaskedHead {
     for (let k0 = 0; k0 < coalitions.length; k0 += per) {
       const k1 = Math.min(coalitions.length, k0 + per);
       const pre = new Float64Array((k1 - k0) * nb * h);
-      for (let k = k0; k < k1; k++) this.preOf(coalitions[k], pre, (k - k0) * nb * h);
+      for (let k = k0; k < k1; k++) {
+        const prev = k > k0 ? coalitions[k - 1] : null;
+        if (prev && prev.idx === coalitions[k].idx && prev.complement !== coalitions[k].complement)
+          this.complementOf(pre, (k - k0 - 1) * nb * h, (k - k0) * nb * h);
+        else this.preOf(coalitions[k], pre, (k - k0) * nb * h);
+      }
       const probs = this.head.rest(pre, (k1 - k0) * nb);
       for (let k = k0; k < k1; k++)
         for (let r = 0; r < nb; r++)
