@@ -12,7 +12,7 @@
  * info, run the noisy quantum head (heron, 1000 shots), and every fourth loop the full explanation
  * (Grad-CAM, Grad-CAM++, Kernel SHAP, SHAP-CAM for both heads).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -111,6 +111,7 @@ async function client(k: number): Promise<void> {
 await Promise.all(Array.from({ length: conc }, (_, k) => client(k)));
 const seconds = (performance.now() - t0) / 1000;
 await srv.close();
+rmSync(run, { recursive: true, force: true });
 const pct = (v: number[], p: number) => {
   const s = [...v].sort((x, y) => x - y);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];

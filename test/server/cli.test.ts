@@ -1,6 +1,7 @@
 /** `qmri serve` end to end: starts on a free loopback port, answers, stops on SIGTERM; bad flags fail early. */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { getJson } from './helpers.js';
@@ -31,6 +32,7 @@ describe('qmri serve', () => {
     });
     assert.equal(code, 0);
     assert.match(err, /GET \/api\/info 200/);
+    rmSync(run, { recursive: true, force: true });
   });
 
   test('bad arguments: one line on stderr and exit code 2, before anything is loaded', () => {

@@ -4,7 +4,7 @@
  * deadlines, and concurrent requests that cannot corrupt the shared model state.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -38,7 +38,10 @@ describe('server hardening', () => {
       run,
     );
   });
-  after(() => srv.close());
+  after(async () => {
+    await srv.close();
+    rmSync(run, { recursive: true, force: true });
+  });
 
   test('binds 127.0.0.1 by default and refuses foreign Host headers (DNS rebinding)', async () => {
     assert.match(srv.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);

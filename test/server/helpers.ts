@@ -1,13 +1,19 @@
 /** Shared set-up of the server tests: the tiny run served on loopback, and a raw HTTP client. */
+import { rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { serveRun, type ServeOptions } from '../../src/server/index.js';
 import { buildTinyRun } from './tiny-run.js';
 
+/** Serves the tiny run (built in a temp folder unless given; close() removes a folder it built). */
 export async function startTiny(o: ServeOptions = {}, run?: string) {
   const dir = run ?? (await buildTinyRun());
   const logs: string[] = [];
   const s = await serveRun(dir, { log: (l) => logs.push(l), ...o });
-  return { run: dir, logs, ...s };
+  const close = async () => {
+    await s.close();
+    if (!run) rmSync(dir, { recursive: true, force: true });
+  };
+  return { run: dir, logs, ...s, close };
 }
 
 /** JSON bodies of the API, read loosely in tests (the assertions check their shape). */
