@@ -122,11 +122,17 @@ function pickHead(
   required: boolean,
 ): { seed: number; head: HeadExport } | null {
   const all = listHeads(run).filter((h) => h.kind === kind);
-  const hit = seed === undefined ? all[0] : (all.find((h) => h.seed === seed) ?? all[0]);
-  if (!hit) {
-    if (required)
-      throw new Error(`${runPaths(run).headsDir}: no ${kind} head (train the heads first: qmri compare)`);
+  const dir = runPaths(run).headsDir;
+  if (all.length === 0) {
+    if (required) throw new Error(`${dir}: no ${kind} head (train the heads first: qmri compare)`);
     return null;
+  }
+  const hit = seed === undefined ? all[0] : all.find((h) => h.seed === seed);
+  if (!hit) {
+    if (!required) return null;
+    throw new Error(
+      `noise.headSeed: no ${kind} head with seed ${seed} in ${dir} (seeds: ${all.map((h) => h.seed).join(', ')})`,
+    );
   }
   return { seed: hit.seed, head: loadHead(hit.path) };
 }

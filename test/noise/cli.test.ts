@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runPaths } from '../../src/train/index.js';
@@ -14,6 +14,20 @@ const cli = (...args: string[]) =>
 test('qmri noise --json: the study on a run folder, results on stdout; bad flags are one-line usage errors', () => {
   const run = buildNoiseRun({ qubits: 2, layers: 1, test: 24 });
   try {
+    const mine = join(run, 'my-device.json');
+    writeFileSync(
+      mine,
+      JSON.stringify({
+        name: 'my-device',
+        gate_error_1q: 0.001,
+        gate_error_2q: 0.02,
+        gate_time_1q_ns: 50,
+        gate_time_2q_ns: 300,
+        t1_us: 100,
+        t2_us: 80,
+        readout_error: 0.03,
+      }),
+    );
     const r = cli(
       '--run',
       run,
@@ -25,7 +39,7 @@ test('qmri noise --json: the study on a run folder, results on stdout; bad flags
       '--shots',
       '100,exact',
       '--profiles',
-      'ideal,heron',
+      `ideal,${mine}`,
       '--resamples',
       '50',
       '--no-aware',
@@ -42,6 +56,11 @@ test('qmri noise --json: the study on a run folder, results on stdout; bad flags
     assert.deepEqual(out.config.levels, [0.001, 0.01, 0.1]);
     assert.deepEqual(out.config.shots, [100, null]);
     assert.equal(out.aware, null);
+    assert.deepEqual(
+      out.profiles.map((p: { name: string }) => p.name),
+      ['ideal', 'my-device'],
+    );
+    assert.equal(out.profiles[1].rows.length, 2 * 5); // 2 shot settings × (none, readout, ZNE ×2, both)
     assert.ok(existsSync(join(runPaths(run).noiseDir, 'points.csv')));
     for (const [args, re] of [
       [['--run', run, '--shots', '10,lots'], /--shots: 'lots' is not a number/],

@@ -74,7 +74,7 @@ test('config: defaults, overrides and errors that name the field', () => {
     [{ channels: ['depolarizing_1q', 'gamma'] }, /noise\.channels\[1\]: unknown channel "gamma"/],
     [{ levels: [0.1, 0.01] }, /noise\.levels\[1\]: levels must increase/],
     [{ levels: [0, 0.1] }, /noise\.levels\[0\]: must be a number in \(0, 1\]/],
-    [{ shots: [0] }, /noise\.shots\[0\]: must be an integer/],
+    [{ shots: [1.5] }, /noise\.shots\[0\]: must be an integer/],
     [{ mitigation: { scales: [1, 2] } }, /noise\.mitigation\.scales\[1\]: scale factors must be odd/],
     [{ aware: { lr: -1 } }, /noise\.aware\.lr/],
     [{ bootstrap: { resamples: 1.5 } }, /noise\.bootstrap\.resamples/],

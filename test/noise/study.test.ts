@@ -163,6 +163,10 @@ test('noise study: bad runs fail with the file and the problem, before any work 
       /noise\.aware\.noise: unknown channel/,
     );
     await assert.rejects(noiseStudy(run, { shots: [-3] }), /noise\.shots\[0\]/);
+    await assert.rejects(
+      noiseStudy(run, { headSeed: 4 }),
+      /noise\.headSeed: no quantum head with seed 4 .*\(seeds: 0\)/,
+    );
     assert.ok(!existsSync(runPaths(run).noiseDir));
     rmSync(run, { recursive: true, force: true });
   } finally {
