@@ -109,16 +109,10 @@ export function shortcutCheck(
         }
       }
       const recall = hit / total;
-      // a value shared by many images of one class only is a shortcut; unique sizes of single images are not
-      if (recall >= 0.5 && values.length <= Math.max(3, total / 20))
-        findings.push({
-          feature,
-          className: c,
-          recall,
-          precision: claimed ? hit / claimed : 0,
-          values: values.slice(0, 5),
-        });
-      else if (recall >= 0.9 && feature !== 'size+channels+format')
+      // a value shared by many images of one class only is a shortcut; unique sizes of single images
+      // are not, unless nearly the whole class is told apart by its values
+      const fewValues = values.length <= Math.max(3, total / 20);
+      if ((recall >= 0.5 && fewValues) || (recall >= 0.9 && feature !== 'size+channels+format'))
         findings.push({
           feature,
           className: c,

@@ -1,5 +1,5 @@
 /** Decoding every sample once (bounded concurrency): what the audit, the split and the manifest need to know. */
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { decodeFile } from './decode.js';
 import { DataError, problemOf } from './errors.js';
 import { dHash, sha256, type PHash } from './hash.js';
@@ -59,7 +59,7 @@ export async function examineFiles(
         return {
           ...base,
           ok: false,
-          problem: `${err.file === join(root, it.file) ? '' : err.file + ': '}${problemOf(err)}`,
+          problem: `${err.file === join(root, it.file) ? '' : relative(root, err.file) + ': '}${problemOf(err)}`,
         };
       }
     },
