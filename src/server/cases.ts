@@ -31,13 +31,30 @@ export interface Case {
 
 export class CaseStore {
   private readonly map = new Map<string, Case>();
-  constructor(private readonly max = 32) {}
+  /**
+   * @param max most cases kept
+   * @param maxVolumeBytes most NIfTI bytes kept across cases (older volumes are dropped first; their
+   *   cases stay viewable but can no longer change slice)
+   */
+  constructor(
+    private readonly max = 32,
+    private readonly maxVolumeBytes = 256 * 1024 * 1024,
+  ) {}
 
   add(c: Omit<Case, 'id'>): Case {
     const full = { ...c, id: randomUUID() };
     this.map.set(full.id, full);
-    while (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
+    this.trim();
     return full;
+  }
+
+  private trim(): void {
+    while (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
+    let bytes = 0;
+    for (const c of [...this.map.values()].reverse()) {
+      bytes += c.volume?.length ?? 0;
+      if (bytes > this.maxVolumeBytes) c.volume = undefined;
+    }
   }
 
   get(id: string): Case | undefined {
@@ -51,6 +68,7 @@ export class CaseStore {
 
   replace(c: Case): void {
     this.map.set(c.id, c);
+    this.trim();
   }
 
   get size(): number {

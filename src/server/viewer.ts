@@ -184,7 +184,12 @@ export class Viewer {
 
   async setSlice(id: string, slice: number, deadline: number): Promise<CaseView> {
     const c = this.need(id);
-    if (!c.volume) throw new HttpError(400, `case ${id}: a ${c.kind} upload has one slice`);
+    if (c.slices <= 1) throw new HttpError(400, `case ${id}: a ${c.kind} upload has one slice`);
+    if (!c.volume)
+      throw new HttpError(
+        410,
+        `case ${id}: the volume was dropped from memory (upload it again to pick a slice)`,
+      );
     const next = await this.makeCase(c.volume, c.label, slice, deadline);
     const merged = { ...next, id: c.id };
     this.cases.replace(merged);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { describe, test } from 'node:test';
-import { HttpError, decodeUpload, gunzipCapped, sniffUpload } from '../../src/server/index.js';
+import { CaseStore, HttpError, decodeUpload, gunzipCapped, sniffUpload } from '../../src/server/index.js';
 import { makeDicom, makeNifti } from './formats.js';
 import { phantomImage } from './tiny-run.js';
 
@@ -84,5 +84,39 @@ describe('upload guard', () => {
       assert.equal(s, 400);
       assert.match(m, /v\.nii: .*slice/);
     }
+  });
+});
+
+describe('case store', () => {
+  test('bounded by count (least recently used first) and by kept volume bytes', () => {
+    const store = new CaseStore(3, 100);
+    const mk = (label: string, volume?: number) =>
+      store.add({
+        label,
+        kind: volume ? 'nifti' : 'png',
+        slices: volume ? 4 : 1,
+        slice: 0,
+        image: {
+          input: new Float32Array(0),
+          display: new Float32Array(0),
+          size: 32,
+          box: null,
+          source: label,
+        },
+        pooled: new Float32Array(0),
+        backbone: [],
+        volume: volume ? new Uint8Array(volume) : undefined,
+        explained: new Map(),
+      });
+    const a = mk('a', 60);
+    const b = mk('b', 60);
+    assert.equal(store.get(a.id)?.volume, undefined, 'the older volume is dropped past 100 bytes');
+    assert.equal(store.get(b.id)?.volume?.length, 60);
+    const c = mk('c');
+    store.get(a.id); // a becomes the most recently used
+    mk('d');
+    assert.equal(store.size, 3);
+    assert.equal(store.get(b.id), undefined, 'least recently used evicted');
+    assert.ok(store.get(a.id) && store.get(c.id));
   });
 });

@@ -69,6 +69,10 @@ export function registerServe(program: Command): void {
           requestTimeoutMs: o.timeout * 1000,
           log: o.quiet ? undefined : (l) => process.stderr.write(`${l}\n`),
         });
+        if (!['127.0.0.1', 'localhost', '::1'].includes(o.host))
+          process.stderr.write(
+            `qmri serve: warning: bound to ${o.host}: anyone who can reach this address can upload and read results (no authentication)\n`,
+          );
         process.stderr.write(`qmri serve: ${s.url} (run ${o.run}; Ctrl-C to stop)\n`);
         await new Promise<void>((resolve) => {
           const stop = () => void s.close().then(resolve);
