@@ -9,7 +9,7 @@ export async function grayPng(v: Float32Array, size: number): Promise<Buffer> {
     .toBuffer();
 }
 
-/** A perceptually ordered blue→cyan→yellow→red ramp; alpha grows with the value. */
+/** A blue→cyan→yellow→red ramp; alpha grows with the value (cold regions leave the slice visible). */
 function heatColour(t: number): [number, number, number] {
   const stops: [number, number, number, number][] = [
     [0, 30, 60, 200],
@@ -30,7 +30,7 @@ export async function heatPng(map: Float32Array, size: number): Promise<Buffer> 
   for (let i = 0; i < size * size; i++) {
     const t = Math.min(1, Math.max(0, map[i]));
     const [r, g, b] = heatColour(t);
-    rgba.set([r, g, b, Math.round(255 * Math.min(1, 0.25 + 0.75 * t))], i * 4);
+    rgba.set([r, g, b, Math.round(255 * Math.min(1, 1.6 * t))], i * 4);
   }
   return sharp(rgba, { raw: { width: size, height: size, channels: 4 } })
     .png()
