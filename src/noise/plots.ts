@@ -4,6 +4,7 @@
  *   accuracy-vs-level   accuracy against noise level (log), one panel per channel, 95% CI bands,
  *                       mitigated curves, the linear head's accuracy (line + CI band) and the
  *                       noiseless hybrid (dashed);
+ *   zerror-vs-level     mean |⟨Z⟩ − ⟨Z⟩ noiseless| against level (log–log), per channel and mitigation;
  *   accuracy-vs-shots   accuracy against shots (log) per device profile, CI bands, exact as dashed;
  *   profiles            accuracy per device profile and mitigation (exact expectation, or the most
  *                       shots configured), CI error bars, the linear head's accuracy as a rule.
@@ -76,6 +77,38 @@ export function levelChart(r: NoiseResults): ChartSpec {
           },
         },
       ],
+    },
+  } as unknown as ChartSpec;
+}
+
+/** Mean |⟨Z⟩ − ⟨Z⟩ noiseless| against level per channel and mitigation (log–log): the circuit-level error. */
+export function zErrorChart(r: NoiseResults): ChartSpec {
+  const rows = r.sweeps.flatMap((s) =>
+    s.points
+      .filter((p) => p.zError !== null && p.zError > 0)
+      .map((p) => ({ channel: s.label, level: p.level, zError: p.zError, series: MIT_LABEL[p.mitigation] })),
+  );
+  const color = {
+    field: 'series',
+    type: 'nominal',
+    title: 'hybrid',
+    sort: MIT_ORDER.map((m) => MIT_LABEL[m]),
+  };
+  return {
+    $schema: SCHEMA,
+    title: 'Circuit error: mean |⟨Z⟩ − ⟨Z⟩ noiseless| (exact readout mitigation gives 0, not drawn)',
+    data: { values: rows },
+    facet: { field: 'channel', type: 'nominal', title: null, sort: r.sweeps.map((s) => s.label) },
+    columns: 3,
+    spec: {
+      width: 240,
+      height: 170,
+      mark: { type: 'line', point: true },
+      encoding: {
+        x: { field: 'level', type: 'quantitative', scale: { type: 'log' }, title: 'noise level p' },
+        y: { field: 'zError', type: 'quantitative', scale: { type: 'log' }, title: 'mean |Δ⟨Z⟩|' },
+        color,
+      },
     },
   } as unknown as ChartSpec;
 }
@@ -188,6 +221,7 @@ export function profileChart(r: NoiseResults): ChartSpec {
 export async function writeNoisePlots(dir: string, r: NoiseResults): Promise<string[]> {
   const charts: [string, ChartSpec | null][] = [
     ['accuracy-vs-level', r.sweeps.length ? levelChart(r) : null],
+    ['zerror-vs-level', r.sweeps.length ? zErrorChart(r) : null],
     [
       'accuracy-vs-shots',
       r.profiles.some((p) => p.rows.some((x) => x.shots !== null)) ? shotsChart(r) : null,

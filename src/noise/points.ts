@@ -1,6 +1,6 @@
 /**
  * Every evaluated setting of a study as one flat row (results.json `points`, RUN/noise/points.csv):
- * section, setting, level, shots, mitigation and the scores with their 95% CIs.
+ * section, setting, level, shots, mitigation, the scores with their 95% CIs and the ⟨Z⟩ error.
  */
 import type { Interval } from '../eval/index.js';
 import type { PointScore } from './scoring.js';
@@ -20,6 +20,8 @@ export interface Point {
   macroF1: number;
   macroF1Lo: number;
   macroF1Hi: number;
+  /** mean |⟨Z⟩ − ⟨Z⟩ noiseless| over samples and wires (the circuit-level error; null for references) */
+  zError: number | null;
 }
 
 const r6 = (v: number) => Number(v.toFixed(6));
@@ -29,7 +31,7 @@ export function makePoint(
   section: Point['section'],
   setting: string,
   s: PointScore,
-  o: { level?: number | null; shots?: number | null; mitigation?: Mitigation } = {},
+  o: { level?: number | null; shots?: number | null; mitigation?: Mitigation; zError?: number } = {},
 ): Point {
   const [accuracy, accuracyLo, accuracyHi] = iv(s.accuracy);
   const [macroF1, macroF1Lo, macroF1Hi] = iv(s.macroF1);
@@ -45,6 +47,7 @@ export function makePoint(
     macroF1,
     macroF1Lo,
     macroF1Hi,
+    zError: o.zError === undefined ? null : r6(o.zError),
   };
 }
 
@@ -60,6 +63,7 @@ const COLUMNS: (keyof Point)[] = [
   'macroF1',
   'macroF1Lo',
   'macroF1Hi',
+  'zError',
 ];
 
 const cell = (v: unknown) => {

@@ -52,8 +52,17 @@ test('noise study on a tiny run: every setting, references, mitigation, noise-aw
       assert.deepEqual(Object.keys(s.breakEven), ['linear', 'bottleneck']);
       if (s.channel === 'readout')
         // exact readout mitigation with the true confusion restores the noiseless predictions
-        for (const x of s.points.filter((q) => q.mitigation === 'readout'))
+        for (const x of s.points.filter((q) => q.mitigation === 'readout')) {
           assert.equal(x.accuracy, r.noiseless.accuracy);
+          assert.ok(x.zError! < 1e-9);
+        }
+      else {
+        // at a moderate level ZNE brings ⟨Z⟩ closer to noiseless, Richardson more than linear
+        const at = (m: string) => s.points.find((q) => q.level === 0.00464159 && q.mitigation === m)!.zError!;
+        assert.ok(at('none') > 0);
+        assert.ok(at('zne-linear') < at('none'), `${s.channel}: linear ${at('zne-linear')} vs ${at('none')}`);
+        assert.ok(at('zne-richardson') < at('zne-linear'), `${s.channel}: richardson vs linear`);
+      }
     }
     // strong gate noise hurts: depolarizing on 2q gates at 0.1 is below noiseless
     const dep = r.sweeps.find((s) => s.channel === 'depolarizing_2q')!.points;
@@ -85,8 +94,9 @@ test('noise study on a tiny run: every setting, references, mitigation, noise-aw
     const csv = readFileSync(join(p.noiseDir, 'points.csv'), 'utf8');
     assert.deepEqual(JSON.parse(json), JSON.parse(JSON.stringify(r)));
     assert.equal(csv.trim().split('\n').length, r.points.length + 1);
-    assert.match(csv.split('\n')[1], /^reference,linear,,,none,/);
-    for (const name of ['accuracy-vs-level', 'accuracy-vs-shots', 'profiles']) {
+    assert.match(csv.split('\n')[1], /^reference,linear,,,none,.*,$/);
+    assert.match(csv.split('\n')[0], /,zError$/);
+    for (const name of ['accuracy-vs-level', 'zerror-vs-level', 'accuracy-vs-shots', 'profiles']) {
       assert.match(readFileSync(join(p.noiseDir, 'plots', `${name}.svg`), 'utf8'), /^<svg/);
       const png = readFileSync(join(p.noiseDir, 'plots', `${name}.png`));
       assert.deepEqual([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);

@@ -118,12 +118,16 @@ export function summarizeNoise(r: NoiseResults, dir: string): string {
     out.push(`  ${s.channel.padEnd(18)} ${b.status === 'crosses' ? `p ≈ ${lvl(b.level)}` : b.status}`);
   }
   if (r.profiles.length)
-    out.push('device profiles (exact expectation unless shots given): accuracy, drop from noiseless');
+    out.push('device profiles: accuracy [95% CI], drop from noiseless | mitigated accuracy');
   for (const p of r.profiles)
-    for (const row of p.rows) {
-      const label = `${p.name}${row.shots === null ? '' : ` ${row.shots} shots`}, ${row.mitigation}`;
+    for (const shots of r.config.shots) {
+      const [raw, ...mit] = p.rows.filter((x) => x.shots === shots);
+      if (!raw) continue;
+      const label = `${p.name}, ${shots === null ? 'exact' : `${shots} shots`}`;
+      const pt = raw.point;
+      const extra = mit.map((m) => ` | ${m.mitigation} ${pct(m.point.accuracy)}`).join('');
       out.push(
-        `  ${label.padEnd(40)} ${ci(row.point.accuracy, row.point.accuracyLo, row.point.accuracyHi)}  drop ${pct(row.dropAccuracy)}`,
+        `  ${label.padEnd(20)} ${ci(pt.accuracy, pt.accuracyLo, pt.accuracyHi)} drop ${pct(raw.dropAccuracy)}${extra}`,
       );
     }
   if (r.aware)
