@@ -6,7 +6,9 @@
  *   bottleneck and quantum heads; Permutation SHAP (one antithetic pair) and the exact circuit-input
  *   Shapley values likewise; Partition SHAP on DenseNet121 at 224 px (8×8 grid, 128 masked images).
  * Random weights (timing does not depend on training); features are ReLU-like non-negative vectors.
- *   source scripts/env.sh && node --import tsx bench/explain/explain.ts [--threads 1] [--reps 5] [--json]
+ *   source scripts/env.sh && node --import tsx bench/explain/explain.ts [--threads 1] [--reps 5] [--shap-only] [--json]
+ * Peer (Kernel SHAP as the `shap` library computes it, in NumPy):
+ *   OPENBLAS_NUM_THREADS=1 python3 bench/explain/kernel_shap_numpy.py [reps]
  */
 import { Tensor, manualSeed, noGrad, setNumThreads, tidy } from '../../src/engine/index.js';
 import {
@@ -39,6 +41,8 @@ const arg = (name: string, def: number) => {
 const threads = arg('threads', 1);
 const reps = arg('reps', 5);
 const json = process.argv.includes('--json');
+/** --shap-only: skip the DenseNet121 parts (for interleaving with the NumPy peer) */
+const shapOnly = process.argv.includes('--shap-only');
 setNumThreads(threads);
 manualSeed(0);
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
@@ -116,6 +120,10 @@ for (const [kind, h] of Object.entries(heads)) {
 }
 
 // Grad-CAM on DenseNet121 at 224 px
+if (shapOnly) {
+  if (json) console.log(JSON.stringify({ threads, reps, results }));
+  process.exit(0);
+}
 const net = densenet121(4);
 net.eval();
 const S = 224;
