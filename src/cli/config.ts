@@ -9,6 +9,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_PREPROCESS, DEFAULT_SPLIT, type DataConfig } from '../data/index.js';
+import { DEFAULT_THRESHOLDS, FAST_METHODS, METHODS, type ExplainConfig } from '../explain/index.js';
 import { SWEEP_CHANNELS, DEFAULT_NOISE_CONFIG as N, type NoiseConfig } from '../noise/index.js';
 import {
   DEFAULT_BACKBONE as B,
@@ -136,6 +137,26 @@ export const EXPERIMENT_SCHEMA = root({
   }),
   explain: closed({
     enabled: { type: 'boolean', default: true },
+    images: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+    split: { type: 'string', enum: ['train', 'val', 'test'], default: 'test' },
+    cases: int(1, 16, 100000),
+    methods: {
+      type: 'array',
+      items: { type: 'string', enum: [...METHODS, 'shap'] },
+      minItems: 1,
+      uniqueItems: true,
+      default: [...FAST_METHODS],
+    },
+    layer: { type: 'string', minLength: 1 },
+    shapSamples: int(2, 2048, 1_000_000),
+    backgroundSize: int(1, 50, 100000),
+    partitionEvals: int(1),
+    partitionGrid: int(1),
+    thresholds: closed({
+      minSpearman: num(-1, DEFAULT_THRESHOLDS.minSpearman, 1),
+      energyThreshold: num(0, DEFAULT_THRESHOLDS.energyThreshold, 1),
+    }),
+    seed: int(0, 0),
   }),
   noise: closed({
     enabled: { type: 'boolean', default: true },
@@ -214,8 +235,7 @@ export interface ExperimentConfig {
   };
   backbone: Omit<BackboneConfig, 'seed' | 'threads'>;
   compare: Omit<CompareConfig, 'threads'>;
-  /** the explain stage's settings: only `enabled` until src/explain lands */
-  explain: { enabled: boolean };
+  explain: Omit<ExplainConfig, 'cacheDir'> & { enabled: boolean };
   noise: Omit<NoiseConfig, 'shots' | 'levels' | 'aware'> & {
     enabled: boolean;
     shots: (number | null | 'exact')[];

@@ -36,7 +36,7 @@ export function demoConfig(o: {
         epochs: quick ? 15 : 30,
         lowData: quick ? [] : [0.1, 0.25, 0.5, 1],
       },
-      explain: { enabled: true },
+      explain: { cases: quick ? 4 : 12, shapSamples: quick ? 256 : 1024, backgroundSize: quick ? 24 : 50 },
       noise: {
         channels: quick
           ? ['depolarizing_1q', 'amplitude_damping', 'readout']

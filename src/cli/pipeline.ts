@@ -9,6 +9,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { prepareData, writePhantomDataset, type DataConfig } from '../data/index.js';
+import { explainRun } from '../explain/index.js';
 import { noiseStudy } from '../noise/index.js';
 import { configHash, writeReport } from '../report/index.js';
 import { compareHeads, extractFeatures, runPaths, trainBackbone } from '../train/index.js';
@@ -54,9 +55,6 @@ interface StageRecord {
   hash: string;
   finished: boolean;
 }
-
-/** The explain stage is wired when src/explain exports explainRun; this build does not have it. */
-const EXPLAIN_AVAILABLE = false;
 
 function readStages(path: string): Record<string, StageRecord> {
   if (!existsSync(path)) return {};
@@ -198,7 +196,9 @@ export async function runExperiment(cfg: ExperimentConfig, hooks: RunHooks = {})
       return r.comparisons.map((c) => c.verdict).join(' | ');
     },
     explain: async () => {
-      throw new Error('explain: not available in this build');
+      const { enabled: _e, ...explain } = cfg.explain;
+      const r = await explainRun(run, explain, stageHooks);
+      return `${r.cases} cases, ${r.flagged.length} flagged`;
     },
     noise: async () => {
       const { enabled: _e, ...noise } = cfg.noise;
@@ -215,13 +215,11 @@ export async function runExperiment(cfg: ExperimentConfig, hooks: RunHooks = {})
       off('data.dir given');
       continue;
     }
-    if (stage === 'explain' && (!cfg.explain.enabled || !EXPLAIN_AVAILABLE)) {
-      off(
-        cfg.explain.enabled ? 'not available in this build (src/explain has no explainRun yet)' : 'disabled',
-      );
-      continue;
-    }
-    if ((stage === 'noise' && !cfg.noise.enabled) || (stage === 'report' && !cfg.report.enabled)) {
+    if (
+      (stage === 'explain' && !cfg.explain.enabled) ||
+      (stage === 'noise' && !cfg.noise.enabled) ||
+      (stage === 'report' && !cfg.report.enabled)
+    ) {
       off('disabled');
       continue;
     }

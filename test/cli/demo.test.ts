@@ -33,7 +33,7 @@ test('qmri demo --quick writes a complete, well-formed run folder and report; a 
     const states = Object.fromEntries(
       out.stages.map((s: { stage: string; state: string }) => [s.stage, s.state]),
     );
-    for (const s of ['phantoms', 'data', 'backbone', 'features', 'compare', 'noise', 'report'])
+    for (const s of ['phantoms', 'data', 'backbone', 'features', 'compare', 'explain', 'noise', 'report'])
       assert.equal(states[s], 'done', s);
 
     // resolved config, manifest, backbone metrics, features, heads
@@ -77,14 +77,19 @@ test('qmri demo --quick writes a complete, well-formed run folder and report; a 
     assert.ok(noise.points.length > 0);
     for (const p of noise.points) assert.ok(isProb(p.accuracy) && p.accuracyLo <= p.accuracyHi);
 
-    // the report: self-contained, every section present, stage sections rendered (explain is not in this build)
+    // the explanation audit
+    const audit = json(join(run, 'explain', 'audit.json'));
+    assert.equal(audit.cases.length, cfg.explain.cases);
+    for (const c of audit.cases) assert.equal(typeof c.flagged, 'boolean');
+
+    // the report: self-contained, every section present and rendered
     const html = readFileSync(join(run, 'report.html'), 'utf8');
     for (const id of ['audit', 'training', 'comparison', 'heads', 'explain', 'noise', 'circuit', 'repro'])
       assert.match(html, new RegExp(`<section id="${id}">`), id);
     assert.match(html, /class="verdict">quantum head/);
     assert.doesNotMatch(html, /<script |<link /);
     const summary = json(join(run, 'report', 'summary.json'));
-    for (const s of summary.sections) if (s.id !== 'explain') assert.equal(s.state, 'ok', s.id);
+    for (const s of summary.sections) assert.equal(s.state, 'ok', s.id);
     assert.ok(summary.charts.length >= 8);
     for (const png of summary.charts) assert.ok(existsSync(join(run, png)), png);
     assert.match(summary.gitCommit ?? 'none', /^([0-9a-f]{40}(\+dirty)?|none)$/);
@@ -92,10 +97,7 @@ test('qmri demo --quick writes a complete, well-formed run folder and report; a 
     // a rerun of the resolved config: every finished stage is skipped, the report rewritten
     const again = qmri('run', '--config', join(run, 'config.json'), '--threads', '1', '--json');
     for (const s of again.stages as { stage: string; state: string }[])
-      assert.ok(
-        s.state === (s.stage === 'report' ? 'done' : s.stage === 'explain' ? 'off' : 'skipped'),
-        `${s.stage}: ${s.state}`,
-      );
+      assert.equal(s.state, s.stage === 'report' ? 'done' : 'skipped', s.stage);
 
     // predict on one phantom of the run
     const img = manifest.entries.find((e: { split: string }) => e.split === 'test').file;

@@ -8,7 +8,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { preprocessFile, type PreprocessConfig } from '../../data/index.js';
 import { setNumThreads } from '../../engine/index.js';
-import { analyzeCase, type CaseAnalysis } from '../../explain/analyze-case.js';
+import { analyzeCase, type CaseAnalysis } from '../../explain/index.js';
 import { openRun } from '../../train/index.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { cliProgressSink } from '../../util/progress.js';

@@ -22,7 +22,8 @@ function isFlagged(c: Row): boolean {
   return false;
 }
 
-function imagesOf(c: Row, dir: string): { label: string; path: string }[] {
+/** The overlays of a case: the Grad-CAM and SHAP-CAM maps first (at most `max`), from its `images` map. */
+function imagesOf(c: Row, dir: string, max = 4): { label: string; path: string }[] {
   const out: { label: string; path: string }[] = [];
   const visit = (v: unknown, label: string) => {
     if (typeof v === 'string' && /\.png$/i.test(v)) {
@@ -30,8 +31,10 @@ function imagesOf(c: Row, dir: string): { label: string; path: string }[] {
       if (existsSync(p) && statSync(p).size <= MAX_IMAGE_BYTES) out.push({ label, path: p });
     } else if (isObj(v)) for (const [k, x] of Object.entries(v)) visit(x, k);
   };
-  for (const [k, v] of Object.entries(c)) visit(v, k);
-  return out;
+  visit(isObj(c.images) ? c.images : c, '');
+  const rank = (l: string) =>
+    /-gradcam$/.test(l) ? 0 : /shapcam$/.test(l) ? 1 : /gradcampp$/.test(l) ? 2 : 3;
+  return out.sort((a, b) => rank(a.label) - rank(b.label)).slice(0, max);
 }
 
 function scalars(c: Row): [string, string][] {
