@@ -19,7 +19,7 @@ export function demoConfig(o: {
       seed,
       threads: o.threads ?? 2,
       data: {
-        synthetic: { n: quick ? 240 : 640, size: 64, seed },
+        synthetic: { n: quick ? 240 : 800, size: 64, seed },
         split: { train: 0.7, val: 0.15, test: 0.15, seed, blockSize: 20 },
         preprocess: { size: 64, brainCrop: false, normalize: 'zscore' },
       },

@@ -169,11 +169,12 @@ export async function runExperiment(cfg: ExperimentConfig, hooks: RunHooks = {})
       return `${s.n} phantoms at ${s.size} px in ${dir}`;
     },
     data: async () => {
-      progress.start(0, 'data');
+      let started = false;
       const m = await prepareData(run, dataConfigOf(run, cfg), {
         log,
         onProgress: (done, total) => {
-          progress.start(total, 'data: decode and audit');
+          if (!started) progress.start(total, 'data: decode and audit');
+          started = true;
           progress.update(done);
         },
       });
