@@ -287,15 +287,28 @@ export function kernelShap(m: MaskedHead, o: KernelShapOptions = {}): ShapResult
   if (!Number.isInteger(nsamples) || nsamples < 2)
     throw new RangeError(`Kernel SHAP: nsamples must be an integer ≥ 2, got ${nsamples}`);
   const { d, C } = m;
-  const rows = kernelCoalitions(d, nsamples, new Rng(o.seed ?? 0));
-  const v = m.values(rows.map((r) => r.co));
-  const y = v.map((val, j) => val - m.base[j % C]);
-  const phi = constrainedWls(
-    d,
-    rows,
-    y,
-    m.fx.map((f, c) => f - m.base[c]),
-  );
+  const delta = m.fx.map((f, c) => f - m.base[c]);
+  // as shap does, only features whose masking can change the value take part (the others are null
+  // players: φ = 0 exactly, and the remaining players' Shapley values are unchanged)
+  const vary = m.varyingFeatures();
+  const M = vary.length;
+  const phi = new Float64Array(C * d);
+  let evaluations = 1 + m.nb;
+  if (M === 1) for (let c = 0; c < C; c++) phi[c * d + vary[0]] = delta[c];
+  else if (M > 1) {
+    const rows = kernelCoalitions(M, nsamples, new Rng(o.seed ?? 0));
+    const map = new Map<Int32Array, Int32Array>();
+    const real = (idx: Int32Array) => {
+      let r = map.get(idx);
+      if (!r) map.set(idx, (r = M === d ? idx : idx.map((i) => vary[i])));
+      return r;
+    };
+    const v = m.values(rows.map((r) => ({ idx: real(r.co.idx), complement: r.co.complement })));
+    evaluations += rows.length;
+    const y = v.map((val, j) => val - m.base[j % C]);
+    const sub = constrainedWls(M, rows, y, delta);
+    for (let c = 0; c < C; c++) for (let k = 0; k < M; k++) phi[c * d + vary[k]] = sub[c * M + k];
+  }
   return {
     method: 'kernel',
     players: d,
@@ -304,6 +317,6 @@ export function kernelShap(m: MaskedHead, o: KernelShapOptions = {}): ShapResult
     base: Float64Array.from(m.base),
     fx: Float64Array.from(m.fx),
     additivityError: additivityError(phi, m.base, m.fx),
-    evaluations: rows.length + 1 + m.nb,
+    evaluations,
   };
 }

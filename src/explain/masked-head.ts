@@ -96,6 +96,24 @@ export class MaskedHead {
     }
   }
 
+  /**
+   * Features whose mask never changes the value (x_i equals every background value, or the first
+   * layer ignores the feature): null players, whose Shapley value is exactly 0.
+   */
+  varyingFeatures(): Int32Array {
+    const n = this.nb * this.h;
+    const out: number[] = [];
+    for (let i = 0; i < this.d; i++) {
+      const src = i * n;
+      for (let k = 0; k < n; k++)
+        if (this.delta[src + k] !== 0) {
+          out.push(i);
+          break;
+        }
+    }
+    return Int32Array.from(out);
+  }
+
   /** pre(N∖S)_b = pre(x) + pre(bg_b) − pre(S)_b, from the block of S (one pass instead of |S| adds). */
   private complementOf(block: Float64Array, from: number, to: number): void {
     const { nb, h } = this;

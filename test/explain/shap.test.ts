@@ -117,6 +117,25 @@ test('Kernel SHAP on 1,024 features: exact additivity at 2,048 coalitions, conve
   assert.ok(c8 > cos(k.phi, p.phi), 'more coalitions, closer to the Shapley values');
 });
 
+test('Kernel SHAP leaves null players out (φ = 0) and still matches brute force on the others', () => {
+  const d = 6;
+  const head = randomHead('bottleneck', d, 13);
+  const x = randomRows(1, d, 9);
+  const bg = randomRows(4, d, 10);
+  for (let r = 0; r < 4; r++) bg[r * d + 2] = x[2]; // feature 2 never differs from the background
+  if (head.kind !== 'bottleneck') throw new Error('expected a bottleneck head');
+  for (let o = 0; o < head.pre.outDim; o++) head.pre.weight[o * d + 4] = 0; // the head ignores feature 4
+  const ref = bruteForce(head, x, bg);
+  const r = kernelShap(new MaskedHead(splitHead(head), x, bg), { nsamples: 100 });
+  assert.ok(r.additivityError <= 1e-9);
+  for (let c = 0; c < 4; c++) {
+    assert.equal(r.phi[c * d + 2], 0);
+    assert.equal(r.phi[c * d + 4], 0);
+    for (let i = 0; i < d; i++)
+      assert.ok(Math.abs(r.phi[c * d + i] - ref.phi[c][i]) < 1e-7, `class ${c} feature ${i}`);
+  }
+});
+
 test('exact Shapley values on the circuit inputs are additive and match brute force over the angles', () => {
   const d = 6;
   const head = randomHead('quantum', d, 31, 4, 3);
