@@ -5,7 +5,8 @@
  * (zero-noise extrapolation), then readout error, readout mitigation and seeded finite shots are
  * applied to the measured distributions, and the post layer turns ⟨Z⟩ into class predictions.
  * Exact distributions before readout are cached per (gate noise, scale factor), so settings that
- * differ only in readout error or shots share one density-matrix run.
+ * differ only in readout error or shots share one density-matrix run; measured distributions are
+ * cached per (gate noise, scale, readout, shots, seed), so mitigated variants reuse the same shots.
  */
 import { argmaxRows } from '../eval/index.js';
 import {
@@ -68,6 +69,24 @@ export function exactDistribution(
   return out;
 }
 
+/** A small least-recently-used cache (Map keeps insertion order). */
+class Lru<V> {
+  private map = new Map<string, V>();
+  constructor(private readonly max: number) {}
+  get(k: string): V | undefined {
+    const v = this.map.get(k);
+    if (v !== undefined) {
+      this.map.delete(k);
+      this.map.set(k, v);
+    }
+    return v;
+  }
+  set(k: string, v: V): void {
+    this.map.set(k, v);
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
+  }
+}
+
 const gateKey = (noise: NoiseModel | undefined, scale: number) =>
   `${scale}|${JSON.stringify(noise?.rules ?? [])}`;
 
@@ -75,7 +94,8 @@ export class HybridExecutor {
   readonly circuit: Circuit;
   readonly angles: Float64Array;
   readonly batch: number;
-  private cache = new Map<string, Float64Array>();
+  private exact = new Lru<Float64Array>(16);
+  private measuredCache = new Lru<Float64Array>(8);
 
   constructor(
     readonly params: DressedHeadParams,
@@ -92,25 +112,39 @@ export class HybridExecutor {
     return this.circuit.nQubits;
   }
 
-  /** Exact distribution before readout error (cached). */
+  /** Exact distribution before readout error (cached, least recently used first out). */
   distribution(noise: NoiseModel | undefined, scale = 1): Float64Array {
     const key = gateKey(noise, scale);
-    let d = this.cache.get(key);
+    let d = this.exact.get(key);
     if (!d) {
       d = exactDistribution(this.circuit, this.angles, this.params.circuit.weights, this.batch, noise, scale);
-      this.cache.set(key, d);
+      this.exact.set(key, d);
     }
     return d;
+  }
+
+  /** The measured distribution (after readout error and shots), cached: mitigated variants reuse it. */
+  measured(s: RunSetting = {}): Float64Array {
+    const n = this.nQubits;
+    const scale = s.scale ?? 1;
+    const ro = readoutFor(s.noise, n);
+    const shots = s.shots ?? null;
+    const key = `${gateKey(s.noise, scale)}|${JSON.stringify(ro)}|${shots}|${shots === null ? '' : (s.seed ?? 0)}`;
+    let probs = this.measuredCache.get(key);
+    if (!probs) {
+      probs = this.distribution(s.noise, scale);
+      if (ro) probs = applyReadout(probs, n, ro);
+      if (shots !== null) probs = sampleDistribution(probs, n, shots, new Rng(s.seed ?? 0));
+      this.measuredCache.set(key, probs);
+    }
+    return probs;
   }
 
   /** ⟨Z⟩ per wire (B×n) as measured in one setting. */
   expvals(s: RunSetting = {}): Float64Array {
     const n = this.nQubits;
-    let probs = this.distribution(s.noise, s.scale ?? 1);
+    let probs = this.measured(s);
     const ro = readoutFor(s.noise, n);
-    if (ro) probs = applyReadout(probs, n, ro);
-    if (s.shots !== undefined && s.shots !== null)
-      probs = sampleDistribution(probs, n, s.shots, new Rng(s.seed ?? 0));
     if (s.readoutMitigation && ro) probs = mitigateReadout(probs, n, ro);
     return expvalZFromProbs(probs, n);
   }
