@@ -15,12 +15,7 @@ function libvipsProblem(err: unknown): string {
   return `corrupt or truncated image data (${msg})`;
 }
 
-export async function decodeImage(
-  buf: Uint8Array,
-  name: string,
-  format: SourceFormat,
-  maxPixels = DEFAULT_MAX_PIXELS,
-): Promise<Raster> {
+async function checkedMetadata(buf: Uint8Array, name: string, maxPixels: number): Promise<sharp.Metadata> {
   let meta: sharp.Metadata;
   try {
     meta = await sharp(buf, { limitInputPixels: false }).metadata();
@@ -35,15 +30,41 @@ export async function decodeImage(
       name,
       `image is ${width}×${height} = ${width * height} pixels, over the limit of ${maxPixels} (decompression bomb guard)`,
     );
-  let out: { data: Buffer; info: sharp.OutputInfo };
+  return meta;
+}
+
+async function grayRaw(
+  buf: Uint8Array,
+  name: string,
+  meta: sharp.Metadata,
+  maxPixels: number,
+  square?: number,
+): Promise<{ data: Buffer; info: sharp.OutputInfo }> {
   try {
     let img = sharp(buf, { limitInputPixels: maxPixels, failOn: 'warning' });
     if (meta.hasAlpha) img = img.flatten({ background: '#000000' });
-    out = await img.greyscale().raw().toBuffer({ resolveWithObject: true });
+    img = img.greyscale();
+    if (square)
+      img = img.resize(square, square, {
+        fit: 'contain',
+        background: { r: 0, g: 0, b: 0, alpha: 1 },
+        kernel: 'lanczos3',
+      });
+    return await img.toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
   } catch (err) {
     throw new DataError(name, libvipsProblem(err));
   }
-  const { data, info } = out;
+}
+
+export async function decodeImage(
+  buf: Uint8Array,
+  name: string,
+  format: SourceFormat,
+  maxPixels = DEFAULT_MAX_PIXELS,
+): Promise<Raster> {
+  const meta = await checkedMetadata(buf, name, maxPixels);
+  const { width, height } = meta as { width: number; height: number };
+  const { data, info } = await grayRaw(buf, name, meta, maxPixels);
   if (info.width !== width || info.height !== height || info.channels !== 1)
     throw new DataError(
       name,
@@ -52,6 +73,30 @@ export async function decodeImage(
   const pixels = new Float32Array(width * height);
   for (let i = 0; i < pixels.length; i++) pixels[i] = data[i] / 255;
   return { width, height, pixels, channels: meta.channels ?? 1, format, mask: null, box: null };
+}
+
+/**
+ * The fast path for JPEG/PNG without brain crop or mask: one libvips pipeline decodes (with JPEG
+ * shrink-on-load), converts to gray, pads to a square (centred, black) and resizes to size×size.
+ */
+export async function decodeImageSquare(
+  buf: Uint8Array,
+  name: string,
+  size: number,
+  maxPixels = DEFAULT_MAX_PIXELS,
+): Promise<{ u8: Uint8Array; width: number; height: number }> {
+  const meta = await checkedMetadata(buf, name, maxPixels);
+  const { data, info } = await grayRaw(buf, name, meta, maxPixels, size);
+  if (info.width !== size || info.height !== size || info.channels !== 1)
+    throw new DataError(
+      name,
+      `decoder returned ${info.width}×${info.height}×${info.channels}, expected ${size}×${size}×1`,
+    );
+  return {
+    u8: new Uint8Array(data.buffer, data.byteOffset, size * size),
+    width: meta.width!,
+    height: meta.height!,
+  };
 }
 
 /** A PNG/JPEG mask beside an image: non-zero pixels are tumor. Must match the image size. */

@@ -5,12 +5,12 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { cacheKey, cachePath, readCache, writeCache, type CachedSet } from './cache.js';
-import { decodeBuffer, findSegmentation, isNiftiName, readInputFile } from './decode.js';
+import { readInputFile } from './decode.js';
 import { DataError } from './errors.js';
 import { sha256 } from './hash.js';
 import { entriesOf } from './manifest.js';
 import { mapLimit } from './pool.js';
-import { normalizeInto, resizeRaster, validatePreprocess } from './preprocess.js';
+import { normalizeInto, resizeSource, validatePreprocess } from './preprocess.js';
 import type { ImageSet, Manifest, PreprocessConfig, SplitName } from './types.js';
 
 export const defaultCacheDir = (): string => process.env.QMRI_CACHE_DIR ?? join(homedir(), '.cache', 'qmri');
@@ -45,18 +45,12 @@ async function decodeEntries(
           path,
           'file changed since the manifest was written (sha256 differs): prepare the data again',
         );
-      let segmentation;
-      if (isNiftiName(path)) {
-        const seg = findSegmentation(path);
-        if (seg) segmentation = { bytes: readInputFile(seg), name: seg };
-      }
-      const raster = await decodeBuffer(bytes, path, {
+      const z = await resizeSource(bytes, path, cfg, {
+        path,
         slice: e.slice,
+        box: e.box,
         maxPixels: o.maxPixels,
-        segmentation,
       });
-      if (e.box) raster.box = e.box;
-      const z = await resizeRaster(raster, cfg);
       images.set(z.u8, i * per);
       if (z.mask) {
         masks ??= new Uint8Array(entries.length * per);

@@ -5,7 +5,11 @@
  * The resized 8-bit image is what the cache stores; `normalizeInto` turns it into the model input.
  */
 import sharp from 'sharp';
-import { decodeBuffer, decodeFile } from './decode.js';
+import { existsSync } from 'node:fs';
+import { decodeBuffer, findSegmentation, readInputFile } from './decode.js';
+import { decodeImageSquare, decodeMask } from './decode-image.js';
+import { detectFormat } from './detect.js';
+import { boxFileOf, maskFileOf, parseYoloBoxes } from './sidecars.js';
 import { DataError } from './errors.js';
 import { maskBox, type Raster } from './raster.js';
 import type { Box, PreparedImage, PreprocessConfig } from './types.js';
@@ -142,18 +146,77 @@ export async function resizeRaster(r: Raster, cfg: PreprocessConfig): Promise<Re
     for (let i = 0; i < m.length; i++) mask[i] = m[i] > 127 ? 1 : 0;
   }
   let box: Box | null = null;
-  if (r.box) {
-    const map = (v: number, n: number, c0: number, o: number) =>
-      Math.min(1, Math.max(0, (v * n - c0 + o) / side));
-    const b: Box = [
-      map(r.box[0], r.width, cx0, ox),
-      map(r.box[1], r.height, cy0, oy),
-      map(r.box[2], r.width, cx0, ox),
-      map(r.box[3], r.height, cy0, oy),
-    ];
-    box = b[2] > b[0] && b[3] > b[1] ? b : null;
-  } else if (mask) box = maskBox(mask, cfg.size, cfg.size);
+  if (r.box) box = mapBox(r.box, r.width, r.height, [cx0, cy0, cx1, cy1]);
+  else if (mask) box = maskBox(mask, cfg.size, cfg.size);
   return { u8, mask, box, size: cfg.size };
+}
+
+/** A box (normalised to a W×H image) after cropping to `rect` and centring in a square. */
+export function mapBox(box: Box, W: number, H: number, rect: [number, number, number, number]): Box | null {
+  const [cx0, cy0, cx1, cy1] = rect;
+  const side = Math.max(cx1 - cx0, cy1 - cy0);
+  const ox = Math.floor((side - (cx1 - cx0)) / 2);
+  const oy = Math.floor((side - (cy1 - cy0)) / 2);
+  const map = (v: number, n: number, c0: number, o: number) =>
+    Math.min(1, Math.max(0, (v * n - c0 + o) / side));
+  const b: Box = [
+    map(box[0], W, cx0, ox),
+    map(box[1], H, cy0, oy),
+    map(box[2], W, cx0, ox),
+    map(box[3], H, cy0, oy),
+  ];
+  return b[2] > b[0] && b[3] > b[1] ? b : null;
+}
+
+export interface SourceOptions {
+  slice?: number;
+  maxPixels?: number;
+  /** read sidecars (NAME.txt box, NAME.mask.png, NIfTI segmentation) beside this path */
+  path?: string;
+  /** box in the source image (overrides the NAME.txt sidecar), e.g. from the manifest */
+  box?: Box | null;
+}
+
+/**
+ * Bytes → the resized 8-bit image, box and mask. JPEG/PNG without brain crop and without a mask go
+ * through one libvips pipeline (decodeImageSquare); everything else decodes to a raster first.
+ */
+export async function resizeSource(
+  bytes: Uint8Array,
+  name: string,
+  cfg: PreprocessConfig,
+  o: SourceOptions = {},
+): Promise<Resized> {
+  const det = detectFormat(bytes);
+  if ('problem' in det) throw new DataError(name, det.problem);
+  const maskPath = o.path ? maskFileOf(o.path) : null;
+  const hasMask = maskPath !== null && existsSync(maskPath);
+  let box = o.box;
+  if (box === undefined && o.path) {
+    const boxPath = boxFileOf(o.path);
+    box = existsSync(boxPath) ? parseYoloBoxes(readInputFile(boxPath).toString('utf8'), boxPath) : null;
+  }
+  if ((det.format === 'jpeg' || det.format === 'png') && !cfg.brainCrop && !hasMask) {
+    const sq = await decodeImageSquare(bytes, name, cfg.size, o.maxPixels);
+    return {
+      u8: sq.u8,
+      mask: null,
+      box: box ? mapBox(box, sq.width, sq.height, [0, 0, sq.width, sq.height]) : null,
+      size: cfg.size,
+    };
+  }
+  let segmentation;
+  if (o.path && det.format === 'nifti') {
+    const seg = findSegmentation(o.path);
+    if (seg) segmentation = { bytes: readInputFile(seg), name: seg };
+  }
+  const raster = await decodeBuffer(bytes, name, { slice: o.slice, maxPixels: o.maxPixels, segmentation });
+  if (hasMask) {
+    raster.mask = await decodeMask(readInputFile(maskPath!), maskPath!, raster.width, raster.height);
+    raster.box = maskBox(raster.mask, raster.width, raster.height);
+  }
+  if (box) raster.box = box;
+  return resizeRaster(raster, cfg);
 }
 
 /** Model input (3×S×S) from an 8-bit S×S image, written at `out[offset…]`. */
@@ -195,19 +258,22 @@ export function normalizeInto(
   }
 }
 
-export async function prepareRaster(
-  r: Raster,
-  cfg: PreprocessConfig,
-  source: string,
-): Promise<PreparedImage> {
-  validatePreprocess(cfg);
-  const z = await resizeRaster(r, cfg);
+function toPrepared(z: Resized, cfg: PreprocessConfig, source: string): PreparedImage {
   const input = new Float32Array(3 * cfg.size * cfg.size);
   normalizeInto(input, 0, z.u8, cfg);
   const display = Float32Array.from(z.u8, (v) => v / 255);
   const out: PreparedImage = { input, display, size: cfg.size, box: z.box, source };
   if (z.mask) out.mask = z.mask;
   return out;
+}
+
+export async function prepareRaster(
+  r: Raster,
+  cfg: PreprocessConfig,
+  source: string,
+): Promise<PreparedImage> {
+  validatePreprocess(cfg);
+  return toPrepared(await resizeRaster(r, cfg), cfg, source);
 }
 
 /** Decode (type from content) and preprocess a file; box from NAME.txt / mask / segmentation beside it. */
@@ -217,8 +283,8 @@ export async function preprocessFile(
   opts: { slice?: number; maxPixels?: number } = {},
 ): Promise<PreparedImage> {
   validatePreprocess(cfg);
-  const { raster } = await decodeFile(path, opts);
-  return prepareRaster(raster, cfg, path);
+  const bytes = readInputFile(path);
+  return toPrepared(await resizeSource(bytes, path, cfg, { ...opts, path }), cfg, path);
 }
 
 export async function preprocessBuffer(
@@ -229,5 +295,5 @@ export async function preprocessBuffer(
 ): Promise<PreparedImage> {
   validatePreprocess(cfg);
   if (!(buf instanceof Uint8Array)) throw new DataError(name, 'expected the file bytes as a Uint8Array');
-  return prepareRaster(await decodeBuffer(buf, name, opts), cfg, name);
+  return toPrepared(await resizeSource(buf, name, cfg, opts), cfg, name);
 }

@@ -114,3 +114,30 @@ test('prepareData writes a grouped manifest and audit; loadSplit caches; a rerun
   const img = await loadSplit(m, 'test', { ...pre, normalize: 'imagenet' }, { cacheDir });
   assert.equal(img.y.length, bySplit.test);
 });
+
+test('the one-pipeline JPEG/PNG path matches decode → pad → resize (non-square image, box)', async () => {
+  const { default: sharp } = await import('sharp');
+  const { decodeBuffer, prepareRaster, preprocessBuffer } = await import('../../src/data/index.js');
+  const W = 120;
+  const H = 72;
+  const px = new Uint8Array(W * H);
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++)
+      px[y * W + x] = x > 80 && y < 30 ? 230 : 60 + Math.round(30 * Math.sin(x / 9) * Math.cos(y / 7));
+  const jpg = await sharp(px, { raw: { width: W, height: H, channels: 1 } })
+    .toColourspace('b-w')
+    .jpeg({ quality: 95 })
+    .toBuffer();
+  const pre = { size: 48, brainCrop: false, normalize: 'zscore' } as const;
+  const fast = await preprocessBuffer(jpg, 'x.jpg', pre);
+  const r = await decodeBuffer(jpg, 'x.jpg');
+  r.box = [81 / W, 0, 1, 30 / H];
+  const slow = await prepareRaster(r, pre, 'x.jpg');
+  let d = 0;
+  for (let i = 0; i < fast.display.length; i++) d += Math.abs(fast.display[i] - slow.display[i]);
+  assert.ok(d / fast.display.length < 0.02, `mean |difference| ${d / fast.display.length}`);
+  // the bright corner sits where the mapped box says, in both
+  const [x0, y0, x1, y1] = slow.box!.map((v) => Math.round(v * 48));
+  assert.deepEqual([x0, y0, x1, y1], [32, 10, 48, 22]);
+  assert.ok(fast.display[(y0 + 3) * 48 + x0 + 3] > 0.8 && fast.display[(y0 - 3) * 48 + x0 + 3] < 0.05);
+});
