@@ -104,7 +104,7 @@ export function trainOneEpoch(
       xb.set(train.x.subarray(k * d, (k + 1) * d), i * d);
       yb[i] = train.y[k];
     }
-    o.augment?.(xb, m);
+    o.augment?.(xb.subarray(0, m * d), m);
     opt.setLr(o.lrAt(o.firstStep + steps++));
     tidy(() => {
       model.beforeForward?.();
