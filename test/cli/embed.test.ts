@@ -59,3 +59,43 @@ test('qmri --help lists the commands; an unknown command fails', () => {
   assert.notEqual(u.status, 0);
   assert.match(u.stderr, /unknown command/);
 });
+
+test('qmri embed --images runs files through the data pipeline (same features as their preprocessed raw tensor)', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const sharp = (await import('sharp')).default;
+  const { preprocessFile } = await import('../../src/data/index.js');
+  const dir = mkdtempSync(`${tmpdir()}/qmri-embed-`);
+  const files: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const px = Buffer.alloc(40 * 48);
+    for (let k = 0; k < px.length; k++) px[k] = (k * (i + 3) + 17 * Math.floor(k / 48)) % 256;
+    const f = `${dir}/img${i}.png`;
+    await sharp(px, { raw: { width: 48, height: 40, channels: 1 } })
+      .png()
+      .toFile(f);
+    files.push(f);
+  }
+  const raw = new Float32Array(2 * 3 * 32 * 32);
+  for (let i = 0; i < 2; i++)
+    raw.set(
+      (await preprocessFile(files[i], { size: 32, brainCrop: false, normalize: 'imagenet' })).input,
+      i * 3 * 32 * 32,
+    );
+  writeFileSync(`${dir}/raw.f32`, Buffer.from(raw.buffer));
+  const w = fx + 'weights.safetensors';
+  const a = qmri('embed', '--weights', w, '--images', ...files, '--size', '32', '--json');
+  assert.equal(a.status, 0, a.stderr);
+  const b = qmri('embed', '--weights', w, '--raw', `${dir}/raw.f32`, '--shape', '2,3,32,32', '--json');
+  assert.equal(b.status, 0, b.stderr);
+  const ea = (JSON.parse(a.stdout) as { embed: number[][] }).embed.flat();
+  const eb = (JSON.parse(b.stdout) as { embed: number[][] }).embed.flat();
+  assert.equal(ea.length, eb.length);
+  ea.forEach((v, i) => assert.ok(Math.abs(v - eb[i]) <= 1e-5, `embed[${i}]`));
+  // a text file with an image extension is named in one clear error line
+  writeFileSync(`${dir}/fake.png`, 'not an image');
+  const bad = qmri('embed', '--weights', w, '--images', `${dir}/fake.png`, '--size', '32');
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /fake\.png/);
+  assert.equal(bad.stderr.trim().split('\n').length, 1, bad.stderr);
+});

@@ -6,6 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Tensor, noGrad, readSafetensors, setNumThreads, tidy } from '../../engine/index.js';
 import { DenseNet, inferDenseNetConfig } from '../../nn/index.js';
+import { preprocessFile, validatePreprocess, type PreprocessConfig } from '../../data/index.js';
 import { UsageError } from '../errors.js';
 
 export interface EmbedOptions {
@@ -13,6 +14,10 @@ export interface EmbedOptions {
   raw?: string;
   shape?: string;
   images?: string[];
+  /** preprocessing for --images (the data pipeline's PreprocessConfig) */
+  size?: number;
+  normalize?: string;
+  brainCrop?: boolean;
   batch?: number;
   threads?: number;
 }
@@ -58,14 +63,30 @@ export function modelForWeights(path: string): { net: DenseNet; hasClassifier: b
   return { net: net.eval(), hasClassifier };
 }
 
-export function runEmbed(o: EmbedOptions): EmbedResult {
+/** Images through the data pipeline (grayscale, pad, resize, normalise, 3 channels): N×3×S×S. */
+async function readImages(
+  files: string[],
+  o: EmbedOptions,
+): Promise<{ input: Float32Array; shape: number[] }> {
+  const normalize = o.normalize ?? 'imagenet';
+  if (normalize !== 'imagenet' && normalize !== 'zscore')
+    throw new UsageError(`--normalize must be 'imagenet' or 'zscore', got '${normalize}'`);
+  const cfg: PreprocessConfig = { size: o.size ?? 224, brainCrop: !!o.brainCrop, normalize };
+  validatePreprocess(cfg);
+  const S = cfg.size;
+  const input = new Float32Array(files.length * 3 * S * S);
+  for (let i = 0; i < files.length; i++)
+    input.set((await preprocessFile(files[i], cfg)).input, i * 3 * S * S);
+  return { input, shape: [files.length, 3, S, S] };
+}
+
+export async function runEmbed(o: EmbedOptions): Promise<EmbedResult> {
   if (o.threads) setNumThreads(o.threads);
   let input: Float32Array;
   let shape: number[];
   if (o.images?.length) {
-    throw new UsageError(
-      '--images needs the data pipeline (src/data), which is not in this build yet; use --raw',
-    );
+    if (o.raw) throw new UsageError('give either --raw or --images, not both');
+    ({ input, shape } = await readImages(o.images, o));
   } else {
     if (!o.raw || !o.shape) throw new UsageError('give --raw FILE.f32 and --shape N,3,H,W (or --images)');
     shape = parseShape(o.shape);
@@ -99,12 +120,15 @@ export function registerEmbed(program: Command): void {
     .requiredOption('--weights <file>', 'DenseNet121 weights (.safetensors, torchvision/timm key names)')
     .option('--raw <file>', 'raw little-endian float32 input, N×3×H×W')
     .option('--shape <N,3,H,W>', 'shape of --raw')
-    .option('--images <files...>', 'image files (through the data pipeline)')
+    .option('--images <files...>', 'image files (JPEG, PNG, DICOM, NIfTI) through the data pipeline')
+    .option('--size <px>', 'with --images: square input size', (v) => Number.parseInt(v, 10), 224)
+    .option('--normalize <how>', "with --images: 'imagenet' (torchvision weights) or 'zscore'", 'imagenet')
+    .option('--brain-crop', 'with --images: crop to the brain before padding and resizing')
     .option('--batch <n>', 'batch size', (v) => Number.parseInt(v, 10), 8)
     .option('--threads <n>', 'libtorch threads', (v) => Number.parseInt(v, 10))
     .option('--json', 'print JSON {"embed": N×1024, "logits": N×classes}')
-    .action((opts: EmbedOptions & { json?: boolean }) => {
-      const r = runEmbed(opts);
+    .action(async (opts: EmbedOptions & { json?: boolean }) => {
+      const r = await runEmbed(opts);
       if (opts.json) process.stdout.write(JSON.stringify(r) + '\n');
       else {
         process.stdout.write(`embedded ${r.embed.length} inputs → ${r.embed[0]?.length ?? 0} features\n`);
