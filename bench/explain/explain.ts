@@ -20,10 +20,22 @@ import {
   quantumHeadParamCount,
   type HeadModule,
 } from '../../src/nn/index.js';
-import { exportHead, headProbs } from '../../src/train/run-folder.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  exportHead,
+  headProbs,
+  openRun,
+  runPaths,
+  saveBackbone,
+  saveFeatures,
+  saveHead,
+} from '../../src/train/run-folder.js';
 import {
   MaskedHead,
   activations,
+  analyzeCase,
   circuitInputShap,
   gradCam,
   gradCamPlusPlus,
@@ -160,5 +172,48 @@ for (const kind of ['linear', 'quantum']) {
     ts.push(time(() => partitionShap(model, x, S, { grid: 8, maxEvals: 128, batchSize: 16 })));
   }
   report('partition SHAP classical (8×8 grid, 128 evals, 224 px)', ts);
+}
+
+// analyzeCase with its default (fast) methods on a DenseNet121 run folder: what `qmri predict` and
+// the web viewer pay per image (classical + hybrid: Grad-CAM, Grad-CAM++, Kernel SHAP 512, SHAP-CAM, PNGs)
+{
+  const run = mkdtempSync(join(tmpdir(), 'qmri-bench-explain-'));
+  saveBackbone(run, net, {
+    densenet: net.config,
+    classes: ['a', 'b', 'c', 'd'],
+    preprocess: { size: S, brainCrop: false, normalize: 'zscore' },
+  });
+  saveHead(runPaths(run).head('linear', 0), exportHead(heads.linear));
+  saveHead(runPaths(run).head('quantum', 0), exportHead(heads.quantum));
+  saveFeatures(runPaths(run).features('train'), {
+    x: Float32Array.from(bg),
+    y: new Int32Array(50),
+    dim: D,
+    files: Array.from({ length: 50 }, (_, i) => `#${i}`),
+  });
+  const open = openRun(run);
+  const ts: number[] = [];
+  cpuSecs.length = 0;
+  for (let r = 0; r <= Math.min(reps, 3); r++) {
+    const x = img();
+    const prepared = {
+      input: x,
+      display: new Float32Array(S * S).fill(0.5),
+      size: S,
+      box: null,
+      source: `#${r}`,
+    };
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    await analyzeCase(open, prepared);
+    const u = process.cpuUsage(c0);
+    if (r > 0) {
+      ts.push((performance.now() - t0) / 1000);
+      cpuSecs.push((u.user + u.system) / 1e6);
+    }
+  }
+  report('analyzeCase default methods, classical + hybrid (224 px)', ts);
+  open.net.dispose();
+  rmSync(run, { recursive: true, force: true });
 }
 if (json) console.log(JSON.stringify({ threads, reps, results }));
