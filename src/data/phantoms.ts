@@ -5,7 +5,10 @@
  * necrotic core and oedema, inside the brain), meningioma (round, bright, homogeneous, against the
  * skull), pituitary (small, midline, low and central), no tumor (benign bright distractor spots
  * appear in every class). Deterministic per seed. Images are S×S grayscale in [0, 1] with a tumor
- * box (normalised x0, y0, x1, y1) where there is a tumor.
+ * box (normalised x0, y0, x1, y1) and mask where there is a tumor. To keep the task learnable but
+ * not trivial, lesion brightness varies per image, and a quarter of all images (any class) carry a
+ * small bright dural spot against the skull that looks like a tiny meningioma; these draws come from
+ * a forked stream, so the rest of each phantom is what earlier versions drew.
  */
 import { Rng } from '../util/rng.js';
 
@@ -61,6 +64,12 @@ export function makePhantom(size: number, label: number, seed: number): Phantom 
     rng.uniform(0.1, 0.3),
   ]);
   const contrast = rng.uniform(0.75, 1.25);
+  const extra = rng.fork('lesion-contrast-and-dural-distractor');
+  const lesionGain = extra.uniform(0.85, 1.08);
+  const da = extra.uniform(-Math.PI, Math.PI);
+  const dr = extra.uniform(0.035, 0.06);
+  const dural =
+    extra.next() < 0.25 ? { u: Math.cos(da) * (0.93 - dr), v: Math.sin(da) * (0.93 - dr), r: dr } : null;
   let bx0 = Infinity,
     by0 = Infinity,
     bx1 = -Infinity,
@@ -87,6 +96,7 @@ export function makePhantom(size: number, label: number, seed: number): Phantom 
         )
           val = 0.12;
         for (const [su, sv, sr2] of spots) if (Math.hypot(u - su, v - sv) < sr2 * 2.5) val = 0.8;
+        if (dural && Math.hypot(u - dural.u, v - dural.v) < dural.r) val = 0.9;
       }
       if (les && rr < 0.97) {
         let d = Math.hypot(u - les.u, v - les.v);
@@ -96,10 +106,10 @@ export function makePhantom(size: number, label: number, seed: number): Phantom 
           for (const [k, ph, a] of irregular) f += a * Math.sin(k * ang + ph);
           d /= f;
           if (d < les.r * 1.5) val = Math.max(val, 0.62); // oedema
-          if (d < les.r) val = 0.75 + 0.1 * Math.sin(30 * u) * Math.cos(27 * v);
+          if (d < les.r) val = (0.75 + 0.1 * Math.sin(30 * u) * Math.cos(27 * v)) * lesionGain;
           if (d < les.r * 0.45) val = 0.2; // necrotic core
-        } else if (les.kind === 1 && d < les.r) val = 0.95;
-        else if (les.kind === 3 && d < les.r) val = 0.88;
+        } else if (les.kind === 1 && d < les.r) val = 0.95 * lesionGain;
+        else if (les.kind === 3 && d < les.r) val = 0.88 * lesionGain;
         if (d < (les.kind === 0 ? les.r * 1.5 : les.r)) {
           mask[y * S + x] = 1;
           bx0 = Math.min(bx0, x);
