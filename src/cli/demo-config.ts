@@ -32,7 +32,7 @@ export function demoConfig(o: {
         augment: !quick,
       },
       compare: {
-        seeds: quick ? 3 : 8,
+        seeds: quick ? 3 : 10,
         epochs: quick ? 15 : 30,
         lowData: quick ? [] : [0.1, 0.25, 0.5, 1],
       },
@@ -54,7 +54,7 @@ export function demoConfig(o: {
         mitigation: { readout: true, zne: !quick, sweeps: false },
         aware: { enabled: !quick, epochs: 2, subset: 128 },
         bootstrap: { resamples: quick ? 200 : 1000 },
-        maxSamples: quick ? 48 : 96,
+        maxSamples: quick ? 48 : 400,
       },
       report: { title: quick ? 'qmri demo (quick) — synthetic phantoms' : 'qmri demo — synthetic phantoms' },
     },

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,6 +73,15 @@ test('config errors: an unknown key by name with a suggestion, wrong types, miss
       /missing\.yaml: config file not found/,
     );
     await assert.rejects(parse('run'), /required option '--config <file>'/);
+    // --dry-run: the resolved config, defaults filled in, nothing run
+    writeFileSync(cfg, 'data: {dir: /d}\ncompare: {qubits: 6}\n');
+    const dry = qmri('run', '--config', cfg, '--out', join(dir, 'dry'), '--dry-run', '--json');
+    assert.equal(dry.code, 0, dry.stderr);
+    const resolved = JSON.parse(dry.stdout);
+    assert.equal(resolved.compare.qubits, 6);
+    assert.equal(resolved.compare.layers, 2);
+    assert.equal(resolved.out, join(dir, 'dry'));
+    assert.equal(existsSync(join(dir, 'dry')), false);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,6 +1,7 @@
 /** `qmri run --config experiment.yaml [--out RUN]`: the whole pipeline from one config file. */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { stringify as stringifyYaml } from 'yaml';
 import { cliProgressSink } from '../../util/progress.js';
 import { loadConfig } from '../config.js';
 import { runExperiment, type RunOutcome } from '../pipeline.js';
@@ -29,16 +30,26 @@ export function registerRun(program: Command): void {
     .requiredOption('--config <file>', 'experiment config (YAML or JSON); unknown keys are rejected by name')
     .option('--out <dir>', 'run folder (overrides the config’s out)')
     .option('--threads <n>', 'libtorch threads (overrides the config’s threads)', parseThreads)
+    .option(
+      '--dry-run',
+      'validate the config and print it resolved (defaults filled in) as YAML, or JSON with --json',
+    )
     .option('--json', 'print the stage summary as JSON on stdout (no progress bars)')
-    .action(async (o: { config: string; out?: string; threads?: number; json?: boolean }) => {
-      const cfg = loadConfig(o.config);
-      if (o.out) cfg.out = o.out;
-      if (o.threads) cfg.threads = o.threads;
-      cfg.out = resolve(cfg.out);
-      const r = await runExperiment(cfg, {
-        log: o.json ? undefined : (l) => process.stderr.write(`${l}\n`),
-        progress: cliProgressSink({ json: o.json }),
-      });
-      printOutcome(r, o.json);
-    });
+    .action(
+      async (o: { config: string; out?: string; threads?: number; dryRun?: boolean; json?: boolean }) => {
+        const cfg = loadConfig(o.config);
+        if (o.out) cfg.out = o.out;
+        if (o.threads) cfg.threads = o.threads;
+        cfg.out = resolve(cfg.out);
+        if (o.dryRun) {
+          process.stdout.write(o.json ? JSON.stringify(cfg) + '\n' : stringifyYaml(cfg));
+          return;
+        }
+        const r = await runExperiment(cfg, {
+          log: o.json ? undefined : (l) => process.stderr.write(`${l}\n`),
+          progress: cliProgressSink({ json: o.json }),
+        });
+        printOutcome(r, o.json);
+      },
+    );
 }
