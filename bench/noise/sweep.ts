@@ -53,9 +53,13 @@ for (const h of [new LinearHead(D, C), new QuantumHead(D, C, { qubits: 4, layers
 
 const time = async (label: string, cfg: object) => {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const r = await noiseStudy(run, cfg, { log: (l) => console.error(`  ${l}`) });
   const s = (performance.now() - t0) / 1000;
-  console.log(`${label}: ${s.toFixed(1)} s (${r.points.length} points)`);
+  const c = process.cpuUsage(c0);
+  const cpu = (c.user + c.system) / 1e6;
+  // on the shared machine wall-clock includes waiting for a core; CPU time is this process's own work
+  console.log(`${label}: ${s.toFixed(1)} s wall-clock, ${cpu.toFixed(1)} s CPU (${r.points.length} points)`);
   return r;
 };
 const sweepOnly = { profiles: [], shots: [null], aware: { enabled: false } };
