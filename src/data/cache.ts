@@ -5,7 +5,7 @@
  * masks, so a warm load is one sequential read and a normalisation pass, never a JPEG decode.
  * Layout: 'QMRIC001' | u32 header length | header JSON | n×S×S image bytes | n×S×S mask bytes (if any).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
 import { sha256 } from './hash.js';
@@ -57,6 +57,8 @@ export function readCache(path: string, key: string): CachedSet | null {
     if (h.key !== key || buf.length !== start + h.n * per * (h.masks ? 2 : 1)) return null;
     const images = new Uint8Array(buf.buffer, buf.byteOffset + start, h.n * per);
     const masks = h.masks ? new Uint8Array(buf.buffer, buf.byteOffset + start + h.n * per, h.n * per) : null;
+    const now = new Date();
+    utimesSync(path, now, now); // least recently used goes first when the cache is pruned
     return { size: h.size, images, masks, boxes: h.boxes, files: h.files };
   } catch {
     return null;
@@ -79,4 +81,35 @@ export function writeCache(path: string, key: string, set: CachedSet): void {
   const parts: Uint8Array[] = [Buffer.from(MAGIC, 'latin1'), len, header, set.images];
   if (set.masks) parts.push(set.masks);
   writeFileAtomic(path, parts);
+}
+
+/** Cap on the cache folder: QMRI_CACHE_MAX_GB (default 20 GiB). */
+export function cacheLimitBytes(): number {
+  const gb = Number(process.env.QMRI_CACHE_MAX_GB ?? 20);
+  return (Number.isFinite(gb) && gb > 0 ? gb : 20) * 1024 ** 3;
+}
+
+/** Deletes the least recently used pack files until the folder holds at most `maxBytes` (keeps `keep`). */
+export function pruneCache(dir: string, maxBytes: number, keep?: string): string[] {
+  let files: { path: string; size: number; mtime: number }[];
+  try {
+    files = readdirSync(dir)
+      .filter((f) => f.endsWith('.qcache'))
+      .map((f) => {
+        const st = statSync(join(dir, f));
+        return { path: join(dir, f), size: st.size, mtime: st.mtimeMs };
+      });
+  } catch {
+    return [];
+  }
+  let total = files.reduce((a, f) => a + f.size, 0);
+  const removed: string[] = [];
+  for (const f of files.sort((a, b) => a.mtime - b.mtime)) {
+    if (total <= maxBytes) break;
+    if (f.path === keep) continue;
+    rmSync(f.path, { force: true });
+    total -= f.size;
+    removed.push(f.path);
+  }
+  return removed;
 }

@@ -4,7 +4,15 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { cacheKey, cachePath, readCache, writeCache, type CachedSet } from './cache.js';
+import {
+  cacheKey,
+  cacheLimitBytes,
+  cachePath,
+  pruneCache,
+  readCache,
+  writeCache,
+  type CachedSet,
+} from './cache.js';
 import { readInputFile } from './decode.js';
 import { DataError } from './errors.js';
 import { sha256 } from './hash.js';
@@ -90,7 +98,10 @@ export async function loadSplit(
   if (set) opts.onProgress?.(entries.length, entries.length);
   else {
     set = await decodeEntries(manifest, split, cfg, opts);
-    if (useCache) writeCache(path, key, set);
+    if (useCache) {
+      writeCache(path, key, set);
+      pruneCache(dir, cacheLimitBytes(), path);
+    }
   }
   return toImageSet(set, y, cfg);
 }

@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   DEFAULT_SPLIT,
   loadSplit,
   prepareData,
+  pruneCache,
   preprocessFile,
   readManifest,
   writePhantomDataset,
@@ -113,6 +114,18 @@ test('prepareData writes a grouped manifest and audit; loadSplit caches; a rerun
   assert.deepEqual(cold.boxes[0], one.box);
   const img = await loadSplit(m, 'test', { ...pre, normalize: 'imagenet' }, { cacheDir });
   assert.equal(img.y.length, bySplit.test);
+  // a damaged pack is rebuilt, not trusted
+  const packs = readdirSync(cacheDir).map((f) => join(cacheDir, f));
+  writeFileSync(packs[0], 'QMRIC001 garbage');
+  assert.deepEqual((await loadSplit(m, 'train', pre, { cacheDir })).x, cold.x);
+  assert.deepEqual((await loadSplit(m, 'test', { ...pre, normalize: 'imagenet' }, { cacheDir })).x, img.x);
+  // LRU pruning keeps the folder under its cap, sparing the pack just written
+  assert.equal(packs.length, 2, 'one pack per split and geometry (normalisation is applied on load)');
+  assert.deepEqual(pruneCache(cacheDir, 1, packs[1]), [packs[0]]);
+  assert.deepEqual(
+    readdirSync(cacheDir).map((f) => join(cacheDir, f)),
+    [packs[1]],
+  );
 });
 
 test('the one-pipeline JPEG/PNG path matches decode → pad → resize (non-square image, box)', async () => {
