@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveConfig } from '../../src/cli/config.js';
+import { runExperiment, type RunOutcome } from '../../src/cli/pipeline.js';
+
+const states = (r: RunOutcome) => Object.fromEntries(r.stages.map((s) => [s.stage, s.state]));
+
+function tinyConfig(out: string, seeds: number) {
+  return resolveConfig({
+    out,
+    seed: 1,
+    threads: 1,
+    data: {
+      synthetic: { n: 48, size: 32, seed: 1 },
+      split: { train: 0.5, val: 0.25, test: 0.25, seed: 0, blockSize: 4 },
+      preprocess: { size: 32 },
+    },
+    backbone: {
+      epochs: 1,
+      batchSize: 8,
+      augment: false,
+      densenet: { growthRate: 8, blockConfig: [2, 2], numInitFeatures: 16 },
+    },
+    compare: { heads: ['linear', 'quantum'], seeds, epochs: 2, qubits: 2, layers: 1, lowData: [] },
+    explain: { enabled: false },
+    noise: { enabled: false },
+  });
+}
+
+test('qmri run: resolved config written, finished stages skipped, a changed stage redone with the stages after it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'qmri-pipeline-'));
+  const run = join(dir, 'run');
+  try {
+    const first = await runExperiment(tinyConfig(run, 1));
+    assert.deepEqual(states(first), {
+      phantoms: 'done',
+      data: 'done',
+      backbone: 'done',
+      features: 'done',
+      compare: 'done',
+      explain: 'off',
+      noise: 'off',
+      report: 'done',
+    });
+    const saved = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8'));
+    assert.equal(saved.compare.seeds, 1);
+    assert.equal(saved.backbone.lr, 1e-3); // a default, filled in
+    assert.ok(existsSync(join(run, 'heads', 'quantum-seed1000.json')));
+    const model = readFileSync(join(run, 'backbone', 'model.safetensors'));
+
+    // only the comparison changed: data and backbone are kept, compare and report redone
+    const lines: string[] = [];
+    const second = await runExperiment(tinyConfig(run, 2), { log: (l) => lines.push(l) });
+    assert.deepEqual(
+      [second.stages[2].state, second.stages[3].state, second.stages[4].state],
+      ['skipped', 'skipped', 'done'],
+    );
+    assert.ok(lines.some((l) => /compare: config changed since the last run: redoing compare/.test(l)));
+    assert.ok(existsSync(join(run, 'heads', 'quantum-seed1001.json')));
+    assert.deepEqual(readFileSync(join(run, 'backbone', 'model.safetensors')), model);
+    const cmp = JSON.parse(readFileSync(join(run, 'compare', 'results.json'), 'utf8'));
+    assert.equal(cmp.heads[0].perSeed.length, 2);
+
+    // a corrupt stage record is named, not ignored
+    writeFileSync(join(run, 'stages.json'), '{');
+    await assert.rejects(runExperiment(tinyConfig(run, 2)), /stages\.json: not valid JSON/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
