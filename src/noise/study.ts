@@ -186,6 +186,11 @@ export async function noiseStudy(
     if (h.head.classes !== classes)
       throw new Error(`${file}: head has ${h.head.classes} classes, the quantum head ${classes}`);
   }
+  for (let i = 0; i < test.x.length; i++)
+    if (!Number.isFinite(test.x[i]))
+      throw new Error(
+        `${testPath}: feature ${i % test.dim} of row ${Math.floor(i / test.dim)} is not finite`,
+      );
   test.y.forEach((v, i) => {
     if (!(v >= 0 && v < classes))
       throw new Error(`${testPath}: label ${i} is ${v}, outside 0..${classes - 1}`);

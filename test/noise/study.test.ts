@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { argmaxRows } from '../../src/eval/index.js';
 import { noiseStudy, SWEEP_CHANNELS, type NoiseResults } from '../../src/noise/index.js';
-import { headProbs, loadFeatures, loadHead, runPaths, saveHead } from '../../src/train/index.js';
+import {
+  headProbs,
+  loadFeatures,
+  loadHead,
+  runPaths,
+  saveFeatures,
+  saveHead,
+} from '../../src/train/index.js';
 import { buildNoiseRun } from './tiny-run.js';
 
 const CFG = {
@@ -131,6 +138,15 @@ test('noise study: bad runs fail with the file and the problem, before any work 
       'truncated features',
       (run) => truncateSync(runPaths(run).features('test'), 5),
       /test\.safetensors: not a safetensors file/,
+    ],
+    [
+      'non-finite feature',
+      (run) => {
+        const f = loadFeatures(runPaths(run).features('test'));
+        f.x[3 * 8 + 5] = NaN;
+        saveFeatures(runPaths(run).features('test'), f);
+      },
+      /test\.safetensors: feature 5 of row 3 is not finite/,
     ],
     ['no quantum head', (run) => rmSync(runPaths(run).head('quantum', 0)), /heads: no quantum head/],
     ['no linear head', (run) => rmSync(runPaths(run).head('linear', 0)), /heads: no linear head/],
