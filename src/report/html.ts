@@ -76,7 +76,7 @@ figure{display:inline-block;margin:8px 16px 8px 0;vertical-align:top}figcaption{
 .failed{color:#a40000;background:#fdecea;padding:6px 10px;border-radius:4px}
 .verdict{font-size:15px;background:#eef5ee;border-left:4px solid #3c8d40;padding:8px 12px}
 .cases{display:flex;flex-wrap:wrap;gap:12px}.case{border:1px solid #dde3ea;border-radius:4px;padding:6px;width:300px;font-size:12px}
-.case .ov{display:inline-block;width:46%;margin:2px}.case img{width:100%;image-rendering:pixelated}.case.flagged{border:2px solid #c62828}.flag{color:#c62828;font-weight:bold}
+.case figure.ov{display:inline-block;width:47%;margin:2px;vertical-align:top}.case figure.ov figcaption{font-size:11px}.case img{width:100%;image-rendering:pixelated}.case.flagged{border:2px solid #c62828}.flag{color:#c62828;font-weight:bold}
 pre{background:#f4f6f8;padding:8px;overflow:auto;font-size:12px;max-height:360px}
 .circuit svg{max-width:100%;height:auto}
 `;

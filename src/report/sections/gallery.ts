@@ -32,8 +32,11 @@ function imagesOf(c: Row, dir: string, max = 4): { label: string; path: string }
     } else if (isObj(v)) for (const [k, x] of Object.entries(v)) visit(x, k);
   };
   visit(isObj(c.images) ? c.images : c, '');
-  const rank = (l: string) =>
+  // Grad-CAM, then SHAP-CAM, then Grad-CAM++; the classical and hybrid models before the bottleneck
+  const kind = (l: string) =>
     /-gradcam$/.test(l) ? 0 : /shapcam$/.test(l) ? 1 : /gradcampp$/.test(l) ? 2 : 3;
+  const rank = (l: string) =>
+    (l.startsWith('bottleneck') ? 10 : 0) + 2 * kind(l) + (l.startsWith('hybrid') ? 1 : 0);
   return out.sort((a, b) => rank(a.label) - rank(b.label)).slice(0, max);
 }
 
@@ -51,6 +54,29 @@ function scalars(c: Row): [string, string][] {
     .map(([k, v]) => [k, isNum(v) ? fmt(v, 3) : fmt(v)]);
 }
 
+/** A flat summary {"model.metric": v} as one row per model, one column per metric; other keys as rows. */
+function summaryTable(summary: Row): string {
+  const models = new Map<string, Map<string, unknown>>();
+  const plain: [string, unknown][] = [];
+  for (const [k, v] of Object.entries(summary)) {
+    if (typeof v === 'object' && v !== null) continue;
+    const dot = k.indexOf('.');
+    if (dot > 0) {
+      const m = k.slice(0, dot);
+      if (!models.has(m)) models.set(m, new Map());
+      models.get(m)!.set(k.slice(dot + 1), v);
+    } else plain.push([k, v]);
+  }
+  const metrics = [...new Set([...models.values()].flatMap((m) => [...m.keys()]))];
+  let html = plain.length ? `<p>${plain.map(([k, v]) => `${esc(k)}: ${fmt(v, 3)}`).join(' · ')}</p>` : '';
+  if (models.size)
+    html += table(
+      ['model', ...metrics.map(esc)],
+      [...models].map(([m, vals]) => [esc(m), ...metrics.map((k) => fmt(vals.get(k), 3))]),
+    );
+  return html;
+}
+
 export async function gallerySection(ctx: ReportContext, limit = 12): Promise<Section> {
   const dir = ctx.paths.explainDir;
   const auditPath = join(dir, 'audit.json');
@@ -63,13 +89,7 @@ export async function gallerySection(ctx: ReportContext, limit = 12): Promise<Se
   ) as Row[];
   let html = '';
   const summary = isObj(audit.summary) ? (audit.summary as Row) : null;
-  if (summary)
-    html += table(
-      ['summary', 'value'],
-      Object.entries(summary)
-        .filter(([, v]) => typeof v !== 'object' || v === null)
-        .map(([k, v]) => [esc(k), fmt(v, 3)]),
-    );
+  if (summary) html += summaryTable(summary);
   const ordered = [...cases].sort((x, y) => Number(isFlagged(y)) - Number(isFlagged(x)));
   const flaggedN = cases.filter(isFlagged).length;
   html += `<p>${cases.length} audited cases, ${flaggedN} flagged (shown first); showing ${Math.min(limit, ordered.length)}.</p>`;
@@ -77,7 +97,7 @@ export async function gallerySection(ctx: ReportContext, limit = 12): Promise<Se
     const imgs = imagesOf(c, dir)
       .map(
         (i) =>
-          `<img alt="${esc(i.label)}" title="${esc(i.label)}" src="${dataUri('image/png', readFileSync(i.path))}">`,
+          `<figure class="ov"><img alt="${esc(i.label)}" src="${dataUri('image/png', readFileSync(i.path))}"><figcaption>${esc(i.label)}</figcaption></figure>`,
       )
       .join('');
     const name = String(c.file ?? c.source ?? c.id ?? c.name ?? '');
