@@ -5,7 +5,7 @@
  * segmentations) are not samples. Each sample gets a group id for the split (see groupOf).
  */
 import { readdirSync, statSync } from 'node:fs';
-import { basename, join, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { DataError } from './errors.js';
 import { isSegmentationName } from './decode.js';
 import { stemOf } from './sidecars.js';
@@ -130,4 +130,3 @@ export function scanDataset(
   return { root: dir, layout, classes, items, issues, emptyClasses };
 }
 
-export const displayName = (file: string): string => basename(file);
