@@ -129,4 +129,3 @@ export function scanDataset(
   }
   return { root: dir, layout, classes, items, issues, emptyClasses };
 }
-
