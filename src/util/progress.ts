@@ -13,6 +13,13 @@ export interface ProgressSink {
   update(done: number, info?: Record<string, string | number>): void;
   /** ends the phase (clears the bar) */
   stop(): void;
+  /** optional: prints a log line without tearing the bar (the CLI sink has it) */
+  log?(line: string): void;
+}
+
+/** A log function that goes through the sink when it can (bar kept intact), else to stderr. */
+export function logVia(sink: ProgressSink): (line: string) => void {
+  return (line) => (sink.log ? sink.log(line) : process.stderr.write(`${line}\n`));
 }
 
 /** A sink that shows nothing. */
@@ -68,6 +75,14 @@ export function cliProgressSink(opts: { json?: boolean; quiet?: boolean } = {}):
     stop() {
       bar?.stop();
       bar = null;
+    },
+    log(line) {
+      if (!bar) {
+        process.stderr.write(`${line}\n`);
+        return;
+      }
+      process.stderr.write(`\r\x1b[K${line}\n`);
+      bar.render();
     },
   };
 }

@@ -1,7 +1,7 @@
 /** `qmri demo [--quick]`: the embedded default experiment on synthetic phantoms (no downloads). */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { cliProgressSink } from '../../util/progress.js';
+import { cliProgressSink, logVia } from '../../util/progress.js';
 import { demoConfig } from '../demo-config.js';
 import { parseSeed, parseThreads } from '../options.js';
 import { runExperiment } from '../pipeline.js';
@@ -21,10 +21,8 @@ export function registerDemo(program: Command): void {
     .action(async (o: { quick?: boolean; out?: string; seed: number; threads: number; json?: boolean }) => {
       const out = resolve(o.out ?? (o.quick ? 'runs/demo-quick' : 'runs/demo'));
       const cfg = demoConfig({ quick: o.quick, out, seed: o.seed, threads: o.threads });
-      const r = await runExperiment(cfg, {
-        log: o.json ? undefined : (l) => process.stderr.write(`${l}\n`),
-        progress: cliProgressSink({ json: o.json }),
-      });
+      const progress = cliProgressSink({ json: o.json });
+      const r = await runExperiment(cfg, { log: o.json ? undefined : logVia(progress), progress });
       printOutcome(r, o.json);
       if (!o.json) process.stdout.write(`open the report: ${r.report ?? '(report disabled)'}\n`);
     });

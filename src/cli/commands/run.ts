@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { stringify as stringifyYaml } from 'yaml';
-import { cliProgressSink } from '../../util/progress.js';
+import { cliProgressSink, logVia } from '../../util/progress.js';
 import { loadConfig } from '../config.js';
 import { runExperiment, type RunOutcome } from '../pipeline.js';
 import { parseThreads } from '../options.js';
@@ -45,10 +45,8 @@ export function registerRun(program: Command): void {
           process.stdout.write(o.json ? JSON.stringify(cfg) + '\n' : stringifyYaml(cfg));
           return;
         }
-        const r = await runExperiment(cfg, {
-          log: o.json ? undefined : (l) => process.stderr.write(`${l}\n`),
-          progress: cliProgressSink({ json: o.json }),
-        });
+        const progress = cliProgressSink({ json: o.json });
+        const r = await runExperiment(cfg, { log: o.json ? undefined : logVia(progress), progress });
         printOutcome(r, o.json);
       },
     );
