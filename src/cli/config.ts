@@ -42,6 +42,14 @@ const closed = (properties: Record<string, unknown>, required: string[] = []) =>
   default: {},
 });
 
+/** A non-empty list of distinct names from `names`. */
+const nameList = (names: string[], def: string[]) => ({
+  type: 'array',
+  items: { type: 'string', enum: names },
+  minItems: 1,
+  uniqueItems: true,
+  default: def,
+});
 const root = (properties: Record<string, unknown>) => ({
   type: 'object',
   additionalProperties: false,
@@ -104,13 +112,7 @@ export const EXPERIMENT_SCHEMA = root({
     evalBatchSize: int(1, undefined, 4096),
   }),
   compare: closed({
-    heads: {
-      type: 'array',
-      items: { type: 'string', enum: [...HEAD_KINDS] },
-      minItems: 1,
-      uniqueItems: true,
-      default: [...C.heads],
-    },
+    heads: nameList([...HEAD_KINDS], [...C.heads]),
     seeds: int(1, C.seeds, 1000),
     qubits: int(2, C.qubits, 12),
     layers: int(1, C.layers, 50),
@@ -140,13 +142,7 @@ export const EXPERIMENT_SCHEMA = root({
     images: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
     split: { type: 'string', enum: ['train', 'val', 'test'], default: 'test' },
     cases: int(1, 16, 100000),
-    methods: {
-      type: 'array',
-      items: { type: 'string', enum: [...METHODS, 'shap'] },
-      minItems: 1,
-      uniqueItems: true,
-      default: [...FAST_METHODS],
-    },
+    methods: nameList([...METHODS, 'shap'], [...FAST_METHODS]),
     layer: { type: 'string', minLength: 1 },
     shapSamples: int(2, 2048, 1_000_000),
     backgroundSize: int(1, 50, 100000),
@@ -160,13 +156,7 @@ export const EXPERIMENT_SCHEMA = root({
   }),
   noise: closed({
     enabled: { type: 'boolean', default: true },
-    channels: {
-      type: 'array',
-      items: { type: 'string', enum: [...SWEEP_CHANNELS] },
-      minItems: 1,
-      uniqueItems: true,
-      default: [...N.channels],
-    },
+    channels: nameList([...SWEEP_CHANNELS], [...N.channels]),
     levels: {
       anyOf: [
         { type: 'array', items: num(0, undefined, 1, true), minItems: 2 },

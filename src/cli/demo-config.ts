@@ -3,6 +3,7 @@
  * then every stage of `qmri run` with sizes chosen to fit this 2-core machine (≤ 10 minutes;
  * `--quick` ≤ 2 minutes). It is an ordinary experiment config, validated like any other.
  */
+import { SWEEP_CHANNELS } from '../noise/index.js';
 import { resolveConfig, type ExperimentConfig } from './config.js';
 
 export function demoConfig(o: {
@@ -38,16 +39,7 @@ export function demoConfig(o: {
       },
       explain: { cases: quick ? 4 : 12, shapSamples: quick ? 256 : 1024, backgroundSize: quick ? 24 : 50 },
       noise: {
-        channels: quick
-          ? ['depolarizing_1q', 'amplitude_damping', 'readout']
-          : [
-              'depolarizing_1q',
-              'depolarizing_2q',
-              'amplitude_damping',
-              'phase_damping',
-              'bit_flip',
-              'readout',
-            ],
+        channels: quick ? ['depolarizing_1q', 'amplitude_damping', 'readout'] : [...SWEEP_CHANNELS],
         levels: { from: 1e-3, to: 1e-1, count: quick ? 4 : 6 },
         profiles: quick ? ['ideal', 'heron'] : ['ideal', 'heron', 'eagle'],
         shots: quick ? [null, 1000] : [null, 100, 1000, 10000],
