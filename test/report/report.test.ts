@@ -49,6 +49,7 @@ test('a trained run gives a self-contained report with charts exported as PNG', 
     assert.equal(states.noise, 'not run');
     assert.match(html, /class="verdict">quantum head/);
     for (const c of CLASSES) assert.ok(html.includes(c), c);
+    assert.match(html, /no group appears in two splits/);
     assert.match(html, /macro AUC/);
     assert.match(html, /ECE/);
     assert.match(html, /config hash/);

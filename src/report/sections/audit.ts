@@ -25,6 +25,58 @@ function flatten(v: Record<string, unknown>, prefix = '', depth = 0): [string, s
   return rows;
 }
 
+const counts = (v: unknown) =>
+  isObj(v)
+    ? Object.entries(v)
+        .slice(0, 4)
+        .map(([k, n]) => `${esc(k)}: ${fmt(n)}`)
+        .join(', ')
+    : '—';
+
+/** RUN/data/audit.json (src/data DatasetAudit): shortcut warning first, per-class profile, issues, the rest. */
+function auditDetails(path: string, v: Record<string, unknown>): string {
+  let html = `<h3>Audit (${esc(path)})</h3>`;
+  const sc = isObj(v.shortcut) ? v.shortcut : null;
+  if (sc && sc.warning === true)
+    html += `<p class="failed"><strong>shortcut risk</strong>: ${esc(sc.message ?? '')} (class predicted from image size, channels and format alone: accuracy ${fmt(sc.metadataAccuracy)} against a majority-class baseline of ${fmt(sc.baseline)}).</p>`;
+  else if (sc) html += `<p>Shortcut check: ${esc(sc.message ?? 'no warning')}.</p>`;
+  if (isObj(v.perClass))
+    html += table(
+      ['class', 'images', 'with box', 'sizes (top 4)', 'channels', 'formats'],
+      Object.entries(v.perClass)
+        .filter(([, p]) => isObj(p))
+        .map(([c, p]) => {
+          const q = p as Record<string, unknown>;
+          return [
+            esc(c),
+            fmt(q.count),
+            fmt(q.withBox),
+            counts(q.sizes),
+            counts(q.channels),
+            counts(q.formats),
+          ];
+        }),
+    );
+  if (Array.isArray(v.unreadable)) {
+    html += `<p>Unreadable or unusable files: ${v.unreadable.length}.</p>`;
+    const rows = v.unreadable
+      .filter(isObj)
+      .slice(0, 20)
+      .map((u) => [esc(u.file), esc(u.problem)]);
+    if (rows.length) html += table(['file', 'problem'], rows);
+  }
+  const shown = new Set(['shortcut', 'perClass', 'unreadable', 'counts', 'splitCounts', 'classes', 'root']);
+  const rest = flatten(Object.fromEntries(Object.entries(v).filter(([k]) => !shown.has(k)))).filter(
+    ([, x]) => x.length < 200,
+  );
+  if (rest.length)
+    html += table(
+      ['item', 'value'],
+      rest.map(([k, x]) => [esc(k), x]),
+    );
+  return html;
+}
+
 export async function auditSection(ctx: ReportContext): Promise<Section> {
   const m = readJson<ManifestLike>(ctx.paths.manifest);
   if (m.state === 'absent') return notRun(ID, TITLE, ctx.paths.manifest, 'data (prepareData)');
@@ -54,9 +106,18 @@ export async function auditSection(ctx: ReportContext): Promise<Section> {
     ...splits.map((s) => fmt(man.classes!.reduce((a, c) => a + (counts.get(`${s}|${c}`) ?? 0), 0))),
     fmt(man.entries.length),
   ]);
+  const seen = new Map<string, Set<string>>();
+  for (const e of man.entries) {
+    const g = String(e.group);
+    if (!seen.has(g)) seen.set(g, new Set());
+    seen.get(g)!.add(String(e.split));
+  }
+  const leak = [...seen.values()].filter((s) => s.size > 1).length;
   let html = `<p>${fmt(man.entries.length)} images in ${man.classes.length} classes from <code>${esc(man.root ?? '?')}</code>; ${fmt(boxes)} with a tumor box; groups (patients / volumes) per split: ${splits
     .map((s) => `${s} ${groups.get(s)?.size ?? 0}`)
-    .join(', ')} — a group never spans two splits.</p>`;
+    .join(
+      ', ',
+    )}; ${leak ? `<strong class="flag">${leak} group(s) appear in more than one split (patient leakage)</strong>` : 'no group appears in two splits'}.</p>`;
   html += table(['class', ...splits, 'total'], rows);
   const bars = [...counts.entries()].map(([k, n]) => {
     const [split, cls] = k.split('|');
@@ -84,13 +145,8 @@ export async function auditSection(ctx: ReportContext): Promise<Section> {
       Object.entries(man.split).map(([k, v]) => [esc(k), fmt(v)]),
     )}`;
   const a = readJson<Record<string, unknown>>(ctx.paths.audit);
-  if (a.state === 'ok' && isObj(a.value)) {
-    const rows2 = flatten(a.value).filter(([, v]) => v.length < 200);
-    html += `<h3>Audit (${esc(ctx.paths.audit)})</h3>${table(
-      ['item', 'value'],
-      rows2.map(([k, v]) => [esc(k), v]),
-    )}`;
-  } else if (a.state === 'error')
+  if (a.state === 'ok' && isObj(a.value)) html += auditDetails(ctx.paths.audit, a.value);
+  else if (a.state === 'error')
     html += `<p class="failed">${esc(ctx.paths.audit)}: ${esc(a.error.message)}</p>`;
   else html += `<p class="notrun"><strong>not run</strong>: ${esc(ctx.paths.audit)} is absent.</p>`;
   return { id: ID, title: TITLE, html };
