@@ -6,7 +6,7 @@
  * (the backbone stage also resumes its own last checkpoint after a kill); a stage whose config
  * changed is redone, and its old outputs and those of every later stage are removed first.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { prepareData, writePhantomDataset, type DataConfig } from '../data/index.js';
 import { explainRun } from '../explain/index.js';
@@ -142,11 +142,27 @@ function stageConfig(stage: StageName, cfg: ExperimentConfig): unknown {
   }
 }
 
-/** Runs (or resumes) every stage of an experiment into cfg.out (or o.run). */
+/** Files the config names, checked before the run folder is touched. */
+export function preflight(cfg: ExperimentConfig): void {
+  const need = (field: string, path: string | undefined, kind: 'folder' | 'file') => {
+    if (path === undefined) return;
+    if (!existsSync(path)) throw new Error(`${field}: ${path}: ${kind} not found`);
+    if ((kind === 'folder') !== statSync(path).isDirectory())
+      throw new Error(`${field}: ${path}: not a ${kind}`);
+  };
+  need('data.dir', cfg.data.dir, 'folder');
+  need('backbone.weights', cfg.backbone.weights, 'file');
+  cfg.explain.images?.forEach((f, i) => need(`explain.images[${i}]`, f, 'file'));
+  if (existsSync(cfg.out) && !statSync(cfg.out).isDirectory())
+    throw new Error(`out: ${cfg.out}: not a folder`);
+}
+
+/** Runs (or resumes) every stage of an experiment into cfg.out. */
 export async function runExperiment(cfg: ExperimentConfig, hooks: RunHooks = {}): Promise<RunOutcome> {
   const t0 = performance.now();
   const log = hooks.log ?? (() => {});
   const progress = hooks.progress ?? nullProgress;
+  preflight(cfg);
   const run = resolve(cfg.out);
   mkdirSync(run, { recursive: true });
   const p = runPaths(run);

@@ -73,6 +73,12 @@ test('config errors: an unknown key by name with a suggestion, wrong types, miss
       /missing\.yaml: config file not found/,
     );
     await assert.rejects(parse('run'), /required option '--config <file>'/);
+    writeFileSync(cfg, `data: {dir: ${join(dir, 'nowhere')}}\n`);
+    await assert.rejects(
+      parse('run', '--config', cfg, '--out', join(dir, 'r')),
+      /data\.dir: .*nowhere: folder not found/,
+    );
+    assert.equal(existsSync(join(dir, 'r')), false);
     // --dry-run: the resolved config, defaults filled in, nothing run
     writeFileSync(cfg, 'data: {dir: /d}\ncompare: {qubits: 6}\n');
     const dry = qmri('run', '--config', cfg, '--out', join(dir, 'dry'), '--dry-run', '--json');
