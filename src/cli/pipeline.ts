@@ -13,7 +13,7 @@ import { explainRun } from '../explain/index.js';
 import { noiseStudy } from '../noise/index.js';
 import { configHash, writeReport } from '../report/index.js';
 import { compareHeads, extractFeatures, runPaths, trainBackbone } from '../train/index.js';
-import { writeJsonAtomic } from '../util/atomic.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 import { nullProgress, type ProgressSink } from '../util/progress.js';
 import type { ExperimentConfig } from './config.js';
 
@@ -157,14 +157,49 @@ export function preflight(cfg: ExperimentConfig): void {
     throw new Error(`out: ${cfg.out}: not a folder`);
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** RUN/.qmri.lock holds the pid of the qmri process working in RUN; a lock left by a dead process is taken over. */
+function lockRun(run: string): () => void {
+  const path = join(run, '.qmri.lock');
+  if (existsSync(path)) {
+    const pid = Number.parseInt(readFileSync(path, 'utf8'), 10);
+    if (Number.isInteger(pid) && pid !== process.pid && alive(pid))
+      throw new Error(`${run}: in use by qmri process ${pid} (${path}); wait for it or stop it`);
+  }
+  writeFileAtomic(path, `${process.pid}\n`);
+  return () => rmSync(path, { force: true });
+}
+
 /** Runs (or resumes) every stage of an experiment into cfg.out. */
 export async function runExperiment(cfg: ExperimentConfig, hooks: RunHooks = {}): Promise<RunOutcome> {
   const t0 = performance.now();
-  const log = hooks.log ?? (() => {});
-  const progress = hooks.progress ?? nullProgress;
   preflight(cfg);
   const run = resolve(cfg.out);
   mkdirSync(run, { recursive: true });
+  const unlock = lockRun(run);
+  try {
+    return await runStages(run, cfg, hooks, t0);
+  } finally {
+    unlock();
+  }
+}
+
+async function runStages(
+  run: string,
+  cfg: ExperimentConfig,
+  hooks: RunHooks,
+  t0: number,
+): Promise<RunOutcome> {
+  const log = hooks.log ?? (() => {});
+  const progress = hooks.progress ?? nullProgress;
   const p = runPaths(run);
   writeJsonAtomic(p.config, cfg);
   const stagesPath = join(run, 'stages.json');

@@ -51,6 +51,14 @@ test('qmri run: resolved config written, finished stages skipped, a changed stag
     assert.ok(existsSync(join(run, 'heads', 'quantum-seed1000.json')));
     const model = readFileSync(join(run, 'backbone', 'model.safetensors'));
 
+    // a run folder in use by a live qmri process is refused; a lock left by a dead one is taken over
+    writeFileSync(join(run, '.qmri.lock'), `${process.ppid}\n`);
+    await assert.rejects(
+      runExperiment(tinyConfig(run, 2)),
+      new RegExp(`in use by qmri process ${process.ppid}`),
+    );
+    writeFileSync(join(run, '.qmri.lock'), '2147483646\n');
+
     // only the comparison changed: data and backbone are kept, compare and report redone
     const lines: string[] = [];
     const second = await runExperiment(tinyConfig(run, 2), { log: (l) => lines.push(l) });
@@ -63,6 +71,7 @@ test('qmri run: resolved config written, finished stages skipped, a changed stag
     assert.deepEqual(readFileSync(join(run, 'backbone', 'model.safetensors')), model);
     const cmp = JSON.parse(readFileSync(join(run, 'compare', 'results.json'), 'utf8'));
     assert.equal(cmp.heads[0].perSeed.length, 2);
+    assert.equal(existsSync(join(run, '.qmri.lock')), false);
 
     // a corrupt stage record is named, not ignored
     writeFileSync(join(run, 'stages.json'), '{');
