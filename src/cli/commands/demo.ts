@@ -11,7 +11,7 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description(
-      'the embedded default: synthetic phantoms → DenseNet121 → classical and quantum heads → comparison → noise sweep → HTML report',
+      'the embedded default: synthetic phantoms → DenseNet121 → classical and quantum heads → comparison → Grad-CAM/SHAP audit → noise sweep → HTML report',
     )
     .option('--quick', 'a smaller run (under 2 minutes on 2 cores)')
     .option('--out <dir>', 'run folder (default runs/demo, or runs/demo-quick with --quick)')
