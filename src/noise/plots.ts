@@ -9,7 +9,7 @@
  *   profiles            accuracy per device profile and mitigation (exact expectation, or the most
  *                       shots configured), CI error bars, the linear head's accuracy as a rule.
  */
-import { renderChart, type ChartSpec } from '../report/charts.js';
+import { renderChart, type ChartSpec } from '../util/charts.js';
 import type { NoiseResults } from './study.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';

@@ -1,7 +1,7 @@
 /** What every report section gets: the run's paths and a chart renderer that also exports PNG + SVG. */
 import { join } from 'node:path';
 import { runPaths, type RunPaths } from '../train/run-folder.js';
-import { renderChart, type ChartSpec } from './charts.js';
+import { renderChart, type ChartSpec } from '../util/charts.js';
 import { figure } from './html.js';
 
 export interface ReportContext {

@@ -4,8 +4,8 @@
  * calibration, the Grad-CAM / SHAP gallery (flagged cases first), noise curves, the circuit diagram
  * and a reproducibility block. Each section renders from the files its stage wrote and says "not run"
  * when they are absent. Charts: Vega-Lite rendered server-side to SVG by vega, PNG by sharp
- * (charts.ts, usable by any stage); every chart is also written to RUN/report/plots/.
+ * (src/util/charts.ts, shared with the noise study); every chart is also written to RUN/report/plots/.
  */
-export * from './charts.js';
+export * from '../util/charts.js';
 export * from './repro.js';
 export { writeReport, REPORT_SECTIONS, type ReportOptions } from './write-report.js';

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { confusionChart, intervalChart, lineChart, renderChart } from '../../src/report/charts.js';
+import { confusionChart, intervalChart, lineChart, renderChart } from '../../src/util/charts.js';
 
 test('a Vega-Lite line chart renders to SVG with its data and to a PNG on disk', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'qmri-charts-'));

@@ -14,7 +14,7 @@ import {
   type RocResult,
 } from '../../eval/index.js';
 import { headProbs, listHeads, loadFeatures, loadHead } from '../../train/run-folder.js';
-import { confusionChart } from '../charts.js';
+import { confusionChart } from '../../util/charts.js';
 import type { ReportContext } from '../context.js';
 import { esc, fmt, notRun, pct, table, type Section } from '../html.js';
 import { isObj, readJson } from '../read.js';

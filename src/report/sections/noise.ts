@@ -1,7 +1,7 @@
 /** Noise curves from RUN/noise/results.json (`points`) or RUN/noise/points.csv: accuracy against noise level. */
 import { join } from 'node:path';
 import { levelChart, profileChart, shotsChart, type NoiseResults } from '../../noise/index.js';
-import type { ChartSpec } from '../charts.js';
+import type { ChartSpec } from '../../util/charts.js';
 import type { ReportContext } from '../context.js';
 import { esc, failed, fmt, notRun, pct, table, type Section } from '../html.js';
 import { isNum, isObj, readCsv, readJson } from '../read.js';

@@ -1,5 +1,5 @@
 /** Training curves (RUN/backbone/log.jsonl) and the backbone's own test metrics (RUN/backbone/metrics.json). */
-import { lineChart, confusionChart } from '../charts.js';
+import { lineChart, confusionChart } from '../../util/charts.js';
 import type { ReportContext } from '../context.js';
 import { esc, failed, fmt, notRun, pct, table, type Section } from '../html.js';
 import { isNum, isObj, readJson, readJsonl } from '../read.js';
