@@ -36,9 +36,19 @@ Napi::Value guard(const Napi::CallbackInfo& info, F&& body) {
   }
 }
 
+// Per-environment state: the addon may be loaded by the main thread and by worker threads at once,
+// and a class constructor belongs to one V8 isolate, so constructors live in the environment's
+// instance data (freed with the environment), never in statics.
+struct AddonData {
+  Napi::FunctionReference tensorCtor;
+  Napi::FunctionReference optimCtor;
+};
+
+AddonData* Data(Napi::Env env) { return env.GetInstanceData<AddonData>(); }
+
 class TensorWrap : public Napi::ObjectWrap<TensorWrap> {
  public:
-  static Napi::FunctionReference ctor;
+  static Napi::Function Ctor(Napi::Env env) { return Data(env)->tensorCtor.Value(); }
 
   static void Init(Napi::Env env, Napi::Object exports) {
     Napi::Function f = DefineClass(env, "NativeTensor",
@@ -46,13 +56,12 @@ class TensorWrap : public Napi::ObjectWrap<TensorWrap> {
                                        InstanceMethod("dispose", &TensorWrap::Dispose),
                                        InstanceMethod("isDisposed", &TensorWrap::IsDisposed),
                                    });
-    ctor = Napi::Persistent(f);
-    ctor.SuppressDestruct();
+    Data(env)->tensorCtor = Napi::Persistent(f);
     exports.Set("NativeTensor", f);
   }
 
   static Napi::Object Wrap(Napi::Env env, at::Tensor t) {
-    Napi::Object obj = ctor.New({});
+    Napi::Object obj = Ctor(env).New({});
     TensorWrap* w = Unwrap(obj);
     w->set(env, std::move(t));
     return obj;
@@ -99,7 +108,6 @@ class TensorWrap : public Napi::ObjectWrap<TensorWrap> {
   int64_t bytes_ = 0;
 };
 
-Napi::FunctionReference TensorWrap::ctor;
 
 // ---------- argument helpers ----------
 
@@ -107,7 +115,7 @@ at::Tensor& T(const Napi::CallbackInfo& info, size_t i) {
   if (i >= info.Length() || !info[i].IsObject())
     throw Napi::TypeError::New(info.Env(), "argument " + std::to_string(i) + " must be a tensor");
   Napi::Object o = info[i].As<Napi::Object>();
-  if (!o.InstanceOf(TensorWrap::ctor.Value()))
+  if (!o.InstanceOf(TensorWrap::Ctor(info.Env())))
     throw Napi::TypeError::New(info.Env(), "argument " + std::to_string(i) + " must be a tensor");
   return TensorWrap::Unwrap(o)->tensor(info.Env());
 }
@@ -433,7 +441,7 @@ Napi::Value Cat(const Napi::CallbackInfo& info) {
     std::vector<at::Tensor> ts;
     for (uint32_t k = 0; k < a.Length(); k++) {
       Napi::Value v = a.Get(k);
-      if (!v.IsObject() || !v.As<Napi::Object>().InstanceOf(TensorWrap::ctor.Value()))
+      if (!v.IsObject() || !v.As<Napi::Object>().InstanceOf(TensorWrap::Ctor(info.Env())))
         throw Napi::TypeError::New(info.Env(), "cat: every element must be a tensor");
       ts.push_back(TensorWrap::Unwrap(v.As<Napi::Object>())->tensor(info.Env()));
     }
@@ -562,7 +570,6 @@ Napi::Value ToDevice(const Napi::CallbackInfo& info) {
 
 class OptimWrap : public Napi::ObjectWrap<OptimWrap> {
  public:
-  static Napi::FunctionReference ctor;
   static void Init(Napi::Env env, Napi::Object exports) {
     Napi::Function f = DefineClass(env, "NativeOptimizer",
                                    {
@@ -572,8 +579,7 @@ class OptimWrap : public Napi::ObjectWrap<OptimWrap> {
                                        InstanceMethod("saveState", &OptimWrap::SaveState),
                                        InstanceMethod("loadState", &OptimWrap::LoadState),
                                    });
-    ctor = Napi::Persistent(f);
-    ctor.SuppressDestruct();
+    Data(env)->optimCtor = Napi::Persistent(f);
     exports.Set("NativeOptimizer", f);
   }
 
@@ -586,7 +592,7 @@ class OptimWrap : public Napi::ObjectWrap<OptimWrap> {
       std::vector<at::Tensor> params;
       for (uint32_t k = 0; k < a.Length(); k++) {
         Napi::Value v = a.Get(k);
-        if (!v.IsObject() || !v.As<Napi::Object>().InstanceOf(TensorWrap::ctor.Value()))
+        if (!v.IsObject() || !v.As<Napi::Object>().InstanceOf(TensorWrap::Ctor(info.Env())))
           throw Napi::TypeError::New(info.Env(), "optimizer: every parameter must be a tensor");
         params.push_back(TensorWrap::Unwrap(v.As<Napi::Object>())->tensor(info.Env()));
       }
@@ -667,9 +673,9 @@ class OptimWrap : public Napi::ObjectWrap<OptimWrap> {
   std::unique_ptr<torch::optim::Optimizer> opt_;
 };
 
-Napi::FunctionReference OptimWrap::ctor;
 
 Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
+  env.SetInstanceData(new AddonData());
   TensorWrap::Init(env, exports);
   OptimWrap::Init(env, exports);
   exports.Set("fromFloat32", Napi::Function::New(env, FromFloat32));
