@@ -5,7 +5,10 @@
 #include <napi.h>
 #include <torch/torch.h>
 
+#include <dlfcn.h>
+
 #include <atomic>
+#include <cstring>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -511,6 +514,17 @@ Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
     int64_t n = Int(info, 0);
     if (n < 1) throw Napi::RangeError::New(info.Env(), "thread count must be >= 1");
     at::set_num_threads(static_cast<int>(n));
+    // libtorch sets OpenMP's (and MKL's) thread count but not OpenBLAS's, whose pthread pool
+    // defaults to every core and thrashes when those cores are busy: keep it at the same count
+    // (OpenBLAS is found among the libraries already loaded; without it nothing happens).
+    static auto blasSet = []() -> void (*)(int) {
+      for (const char* lib : {"libopenblas.so.0", "libopenblas.so"}) {
+        if (void* h = dlopen(lib, RTLD_LAZY | RTLD_NOLOAD))
+          if (void* f = dlsym(h, "openblas_set_num_threads")) return reinterpret_cast<void (*)(int)>(f);
+      }
+      return nullptr;
+    }();
+    if (blasSet) blasSet(static_cast<int>(n));
     return info.Env().Undefined();
   });
 }
@@ -567,6 +581,37 @@ Napi::Value ToDevice(const Napi::CallbackInfo& info) {
 }
 
 // ---------- optimizers ----------
+
+// Dense symmetric positive definite solve in float64 through libtorch's LAPACK (potrf + potrs):
+// A (n×n, row-major; only the lower triangle is read) · X = B, for C right-hand sides given as the
+// rows of B (C×n). Returns X as C×n. Used by Kernel SHAP's normal equations.
+Napi::Value CholeskySolveF64(const Napi::CallbackInfo& info) {
+  return guard(info, [&]() -> Napi::Value {
+    if (info.Length() < 4 || !info[0].IsTypedArray() ||
+        info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array || !info[2].IsTypedArray() ||
+        info[2].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
+      throw Napi::TypeError::New(info.Env(), "choleskySolveF64(a: Float64Array, n, b: Float64Array, c)");
+    auto a = info[0].As<Napi::Float64Array>();
+    auto b = info[2].As<Napi::Float64Array>();
+    int64_t n = info[1].As<Napi::Number>().Int64Value();
+    int64_t c = info[3].As<Napi::Number>().Int64Value();
+    if (n < 1 || c < 1 || static_cast<int64_t>(a.ElementLength()) != n * n ||
+        static_cast<int64_t>(b.ElementLength()) != c * n)
+      throw Napi::RangeError::New(info.Env(), "choleskySolveF64: a must hold n×n and b c×n values");
+    torch::NoGradGuard ng;
+    // row-major lower triangle of A is the column-major upper triangle: factor Aᵀ's upper part
+    at::Tensor A = torch::from_blob(a.Data(), {n, n}, torch::kFloat64).t();
+    auto [L, status] = at::linalg_cholesky_ex(A, /*upper=*/true, /*check_errors=*/false);
+    int64_t st = status.item<int64_t>();
+    if (st != 0)
+      throw Napi::Error::New(info.Env(), "matrix is not positive definite (leading minor " + std::to_string(st) + ")");
+    at::Tensor B = torch::from_blob(b.Data(), {c, n}, torch::kFloat64).t().contiguous();
+    at::Tensor X = at::cholesky_solve(B, L, /*upper=*/true).t().contiguous();
+    auto out = Napi::Float64Array::New(info.Env(), static_cast<size_t>(c * n));
+    std::memcpy(out.Data(), X.data_ptr<double>(), sizeof(double) * c * n);
+    return out;
+  });
+}
 
 class OptimWrap : public Napi::ObjectWrap<OptimWrap> {
  public:
@@ -717,6 +762,7 @@ Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
   exports.Set("memory", Napi::Function::New(env, Memory));
   exports.Set("runtimeInfo", Napi::Function::New(env, RuntimeInfo));
   exports.Set("toDevice", Napi::Function::New(env, ToDevice));
+  exports.Set("choleskySolveF64", Napi::Function::New(env, CholeskySolveF64));
   return exports;
 }
 

@@ -3,10 +3,12 @@
  * `shap` KernelExplainer draws them (subset sizes enumerated completely while the budget allows,
  * the rest sampled by the Shapley kernel's size distribution, each sample paired with its
  * complement), then the Shapley-kernel weighted linear regression with the exact constraint
- * Σφ = f(x) − E f(bg), solved exactly (dense Cholesky of the d×d normal matrix; a complement row
- * 1 − z̄ acts on the constraint's null space as −z̄, so rows stay sparse). With a budget ≥ 2^d − 2 every coalition
+ * Σφ = f(x) − E f(bg), solved exactly (dense Cholesky of the d×d normal matrix through libtorch's
+ * LAPACK, all classes on one factor; a complement row 1 − z̄ acts on the constraint's null space as −z̄,
+ * so rows stay sparse). With a budget ≥ 2^d − 2 every coalition
  * is enumerated and the result equals the exact Shapley values.
  */
+import { choleskySolve } from '../engine/index.js';
 import { Rng } from '../util/rng.js';
 import type { Coalition, MaskedHead } from './masked-head.js';
 import { additivityError, type ShapResult } from './shap-result.js';
@@ -124,92 +126,6 @@ export function kernelCoalitions(d: number, nsamples: number, rng: Rng): Row[] {
 }
 
 /**
- * In-place Cholesky of an n×n symmetric positive definite matrix (row-major, lower triangle),
- * blocked by 32 columns so each row is streamed once per block (the matrix does not fit in cache).
- */
-export function cholesky(a: Float64Array, n: number): void {
-  const B = 32;
-  for (let jb = 0; jb < n; jb += B) {
-    const je = Math.min(n, jb + B);
-    // contributions of the columns left of the block, for every row at or below it
-    if (jb > 0)
-      for (let i = jb; i < n; i++) {
-        const ri = i * n;
-        const jmax = Math.min(je, i + 1);
-        let j = jb;
-        for (; j + 3 < jmax; j += 4) {
-          const r0 = j * n;
-          const r1 = r0 + n;
-          const r2 = r1 + n;
-          const r3 = r2 + n;
-          let t0 = 0;
-          let t1 = 0;
-          let t2 = 0;
-          let t3 = 0;
-          for (let k = 0; k < jb; k++) {
-            const v = a[ri + k];
-            t0 += v * a[r0 + k];
-            t1 += v * a[r1 + k];
-            t2 += v * a[r2 + k];
-            t3 += v * a[r3 + k];
-          }
-          a[ri + j] -= t0;
-          a[ri + j + 1] -= t1;
-          a[ri + j + 2] -= t2;
-          a[ri + j + 3] -= t3;
-        }
-        for (; j < jmax; j++) {
-          const rj = j * n;
-          let t = 0;
-          for (let k = 0; k < jb; k++) t += a[ri + k] * a[rj + k];
-          a[ri + j] -= t;
-        }
-      }
-    // the block's own columns
-    for (let j = jb; j < je; j++) {
-      const rj = j * n;
-      let s = a[rj + j];
-      for (let k = jb; k < j; k++) s -= a[rj + k] * a[rj + k];
-      if (!(s > 0)) throw new Error(`Kernel SHAP: regression matrix is not positive definite (pivot ${j})`);
-      const djj = Math.sqrt(s);
-      a[rj + j] = djj;
-      for (let i = j + 1; i < n; i++) {
-        const ri = i * n;
-        let t = a[ri + j];
-        for (let k = jb; k < j; k++) t -= a[ri + k] * a[rj + k];
-        a[ri + j] = t / djj;
-      }
-    }
-  }
-}
-
-/** Solves L·Lᵀ·Y = B for C right-hand sides at once (B is C×n, row-major), row-contiguous sweeps. */
-function cholSolveMany(l: Float64Array, n: number, b: Float64Array, C: number): Float64Array {
-  const y = Float64Array.from(b);
-  // forward: L·z = b
-  for (let c = 0; c < C; c++) {
-    const o = c * n;
-    for (let i = 0; i < n; i++) {
-      const ri = i * n;
-      let s = y[o + i];
-      for (let k = 0; k < i; k++) s -= l[ri + k] * y[o + k];
-      y[o + i] = s / l[ri + i];
-    }
-  }
-  // backward: Lᵀ·x = z, sweeping row i of L (column i of Lᵀ) once for every right-hand side
-  for (let i = n - 1; i >= 0; i--) {
-    const ri = i * n;
-    const dii = l[ri + i];
-    for (let c = 0; c < C; c++) {
-      const o = c * n;
-      const xi = (y[o + i] /= dii);
-      for (let k = 0; k < i; k++) y[o + k] -= l[ri + k] * xi;
-    }
-  }
-  return y;
-}
-
-/**
  * The constrained weighted least squares min Σ_k w_k (y_k − z_k·φ)² s.t. Σφ = Δ, for every class at
  * once. Writing z_k = c_k·1 + sign_k·1[idx_k] (c_k = 1 and sign −1 for complement rows) and
  * φ = Δ/d + u with Σu = 0, the rows act on u through their sparse side only; the normal matrix
@@ -256,7 +172,6 @@ function constrainedWls(
     for (let j = 0; j <= i; j++) a[i * d + j] += alpha / d;
     a[i * d + i] += 1e-10 * alpha;
   }
-  cholesky(a, d);
   const rhs = new Float64Array(C * d);
   for (let c = 0; c < C; c++) {
     const phi0 = delta[c] / d;
@@ -271,7 +186,12 @@ function constrainedWls(
     for (let i = 0; i < d; i++) m += rhs[o + i];
     for (let i = 0; i < d; i++) rhs[o + i] -= m / d;
   }
-  const u = cholSolveMany(a, d, rhs, C);
+  let u: Float64Array;
+  try {
+    u = choleskySolve(a, d, rhs, C);
+  } catch (err) {
+    throw new Error(`Kernel SHAP: regression matrix is not positive definite (${(err as Error).message})`);
+  }
   const phi = new Float64Array(C * d);
   for (let c = 0; c < C; c++) {
     const o = c * d;
