@@ -35,7 +35,7 @@ export function demoConfig(o: {
       compare: {
         seeds: quick ? 3 : 10,
         epochs: quick ? 15 : 30,
-        lowData: quick ? [] : [0.1, 0.25, 0.5, 1],
+        lowData: quick ? [] : [0.05, 0.1, 0.25, 0.5, 1],
       },
       explain: { cases: quick ? 4 : 12, shapSamples: quick ? 256 : 1024, backgroundSize: quick ? 24 : 50 },
       noise: {

@@ -27,7 +27,8 @@ export function buildProgram(): Command {
     )
     .enablePositionalOptions()
     .option('-V, --version', 'print the version')
-    .showHelpAfterError('(run with --help for usage)')
+    // commander's own errors (unknown option, missing argument) are printed by main() as one line
+    .configureOutput({ outputError: () => {} })
     .exitOverride();
   registerCircuit(program);
   registerCompare(program);
@@ -44,6 +45,16 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** The subcommand words of argv (before the first option), for the usage hint of an error. */
+function commandPath(argv: string[]): string {
+  const words: string[] = [];
+  for (const a of argv.slice(2)) {
+    if (a.startsWith('-') || words.length === 2) break;
+    words.push(a);
+  }
+  return words.map((w) => `${w} `).join('');
+}
+
 async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   const first = argv[2];
@@ -58,8 +69,13 @@ async function main(argv: string[]): Promise<number> {
     const code = (err as { code?: string }).code;
     if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help')
       return 0;
-    if (typeof code === 'string' && code.startsWith('commander.'))
-      return (err as { exitCode?: number }).exitCode || 2;
+    if (typeof code === 'string' && code.startsWith('commander.')) {
+      const msg = (err as Error).message.replace(/^error:\s*/, '').split('\n')[0];
+      const path =
+        code === 'commander.unknownCommand' ? commandPath(argv).replace(/\S+ $/, '') : commandPath(argv);
+      process.stderr.write(`qmri: error: ${msg} (see qmri ${path}--help)\n`);
+      return 2;
+    }
     return reportError(err);
   }
 }

@@ -13,7 +13,9 @@
  *                                                              // [0,1], png: Buffer (overlay) }
  *       shap?: { method: 'kernel' | 'permutation', base, fx, additivityError, evaluations,
  *                phi: Float64Array (target class, one per pooled feature),
- *                top: { feature, phi, value }[] }          // largest |φ| first
+ *                top: { feature, phi, value }[],           // largest |φ| first
+ *                meanStdErr? }                             // permutation: mean standard error
+ *       shapCheck?: { method: 'permutation', cosineWithKernel, meanStdErr, … }  // both asked for
  *       circuitShap?: { phi: number[] (per qubit), additivityError }   // hybrid model only
  *       partition?: { grid, additivityError, evaluations }
  *       audit?: CaseAudit                                   // Grad-CAM vs SHAP-CAM (audit.ts)
@@ -88,6 +90,18 @@ export interface ModelCase {
     phi: Float64Array;
     top: { feature: number; phi: number; value: number }[];
     stdErr?: Float64Array;
+    /** mean per-feature standard error of φ (sampled estimators that can estimate it) */
+    meanStdErr?: number;
+  };
+  /** the second estimator when both Kernel and Permutation SHAP were asked for (shap is Kernel's) */
+  shapCheck?: {
+    method: 'permutation';
+    additivityError: number;
+    evaluations: number;
+    meanStdErr: number | null;
+    /** cosine between its φ and Kernel SHAP's: how far the two sampled estimates agree */
+    cosineWithKernel: number;
+    top: { feature: number; phi: number; value: number }[];
   };
   circuitShap?: { phi: number[]; base: number; fx: number; additivityError: number };
   partition?: { grid: number; additivityError: number; evaluations: number };
@@ -122,6 +136,29 @@ export function resolveMethods(methods: string[] | undefined): Method[] {
   // SHAP-CAM needs feature attributions
   if (out.has('shapcam') && !out.has('kernelshap') && !out.has('permshap')) out.add('kernelshap');
   return [...out];
+}
+
+function meanFinite(v: Float64Array): number | undefined {
+  let s = 0;
+  let n = 0;
+  for (const x of v)
+    if (Number.isFinite(x)) {
+      s += x;
+      n++;
+    }
+  return n ? s / n : undefined;
+}
+
+function cosine(a: Float64Array, b: Float64Array): number {
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    ab += a[i] * b[i];
+    aa += a[i] * a[i];
+    bb += b[i] * b[i];
+  }
+  return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
 }
 
 function topFeatures(phi: Float64Array, x: Float32Array, k = 10) {
@@ -179,6 +216,13 @@ export async function analyzeWithHeads(
       if (wantShap) notes.push(`SHAP skipped: ${(err as Error).message}`);
     }
   }
+  // a background of the wrong width is an error before any forward pass
+  if (wantShap && bg)
+    for (const h of heads)
+      if (bg.dim !== h.head.inDim)
+        throw new RangeError(
+          `SHAP background ${bg.source} has ${bg.dim} features, the ${h.source} head expects ${h.head.inDim}`,
+        );
   // the classical model decides the explained class unless one is given
   let target = opts.targetClass;
   const models: ModelCase[] = [];
@@ -212,16 +256,14 @@ export async function analyzeWithHeads(
       mc.maps.gradcampp = { map: m, png: await png(m, 'Grad-CAM++') };
     }
     if (wantShap && bg) {
-      if (bg.dim !== h.head.inDim)
-        throw new RangeError(
-          `SHAP background ${bg.source} has ${bg.dim} features, the ${h.source} head expects ${h.head.inDim}`,
-        );
       const mh = new MaskedHead(splitHead(h.head), a.final.pooled, bg.rows);
+      const perm = has('permshap') ? permutationShap(mh, { permutations: 1, seed: opts.seed ?? 0 }) : null;
       const r: ShapResult = has('kernelshap')
         ? kernelShap(mh, { nsamples: opts.shapSamples ?? 512, seed: opts.seed ?? 0 })
-        : permutationShap(mh, { permutations: 1, seed: opts.seed ?? 0 });
+        : perm!;
       const d = r.players;
       const phi = r.phi.slice(cls * d, (cls + 1) * d);
+      const stdErr = r.stdErr?.slice(cls * d, (cls + 1) * d);
       mc.shap = {
         method: r.method === 'kernel' ? 'kernel' : 'permutation',
         base: r.base[cls],
@@ -230,8 +272,21 @@ export async function analyzeWithHeads(
         evaluations: r.evaluations,
         phi,
         top: topFeatures(phi, a.final.pooled),
-        stdErr: r.stdErr?.slice(cls * d, (cls + 1) * d),
+        stdErr,
+        meanStdErr: stdErr ? meanFinite(stdErr) : undefined,
       };
+      if (perm && perm !== r) {
+        const pphi = perm.phi.slice(cls * d, (cls + 1) * d);
+        const pse = perm.stdErr?.slice(cls * d, (cls + 1) * d);
+        mc.shapCheck = {
+          method: 'permutation',
+          additivityError: perm.additivityError,
+          evaluations: perm.evaluations,
+          meanStdErr: (pse && meanFinite(pse)) ?? null,
+          cosineWithKernel: cosine(phi, pphi),
+          top: topFeatures(pphi, a.final.pooled),
+        };
+      }
       if (has('shapcam')) {
         const m = shapCam(a.final, phi, S).map;
         mc.maps.shapcam = { map: m, png: await png(m, 'SHAP-CAM') };

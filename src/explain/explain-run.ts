@@ -1,6 +1,6 @@
 /**
  * explainRun(run, cfg, hooks?) — the explain stage over a run folder: explicit image files (decoded
- * with the backbone's preprocessing) or the first `cases` images of a manifest split, each analysed
+ * with the backbone's preprocessing) or `cases` images spread evenly over a manifest split, each analysed
  * with analyzeCase's machinery, then written atomically:
  *
  *   RUN/explain/audit.json           { version, config, summary (flat scalars), summaries per model,
@@ -57,6 +57,8 @@ export interface ExplainConfig {
   cases?: number;
   methods?: string[];
   layer?: string;
+  /** class to explain (index); default: each image's classical prediction */
+  targetClass?: number;
   /** Kernel SHAP coalitions (default 2048) */
   shapSamples?: number;
   backgroundSize?: number;
@@ -107,9 +109,9 @@ async function loadImages(
   const n = entriesOf(m, split).length;
   if (n === 0) throw new Error(`${mpath}: the '${split}' split is empty; nothing to explain`);
   const set = await loadSplit(m, split, pre, { cacheDir: cfg.cacheDir });
-  const k = Math.min(cfg.cases ?? 16, set.y.length);
+  const pick = spreadIndices(set.y.length, cfg.cases ?? 16);
   const per = 3 * set.size * set.size;
-  const images = Array.from({ length: k }, (_, i) => {
+  const images = pick.map((i) => {
     const input = set.x.slice(i * per, (i + 1) * per);
     return {
       input,
@@ -119,7 +121,16 @@ async function loadImages(
       source: set.files[i],
     };
   });
-  return { images, labels: Array.from(set.y.subarray(0, k)) };
+  return { images, labels: pick.map((i) => set.y[i]) };
+}
+
+/**
+ * k indices spread evenly over 0..n−1 (all of them when k ≥ n): a split is stored class by class,
+ * so its first k images would all be of one class.
+ */
+export function spreadIndices(n: number, k: number): number[] {
+  if (k >= n) return Array.from({ length: n }, (_, i) => i);
+  return Array.from({ length: k }, (_, i) => Math.floor(((i + 0.5) * n) / k));
 }
 
 const safeName = (s: string) =>
@@ -162,6 +173,7 @@ export async function explainRun(
     const opts: AnalyzeOptions = {
       methods,
       layer: cfg.layer,
+      targetClass: cfg.targetClass,
       shapSamples: cfg.shapSamples ?? 2048,
       backgroundSize: cfg.backgroundSize,
       partitionEvals: cfg.partitionEvals,
@@ -222,9 +234,11 @@ export async function explainRun(
                 fx: m.shap.fx,
                 additivityError: m.shap.additivityError,
                 evaluations: m.shap.evaluations,
+                meanStdErr: m.shap.meanStdErr ?? null,
                 top: m.shap.top,
               }
             : null,
+          shapCheck: m.shapCheck ?? null,
           circuitShap: m.circuitShap ?? null,
           partition: m.partition ?? null,
         };

@@ -19,9 +19,21 @@ function qmri(...args: string[]) {
 test('qmri --help lists every subcommand, and each has its own help', () => {
   const top = qmri('--help');
   assert.equal(top.code, 0);
-  // the commands of this issue are always there; the others as their owners land them
-  for (const c of ['predict', 'report', 'run', 'demo', 'circuit', 'embed'])
-    assert.match(top.stdout, new RegExp(`^\\s+${c}\\b`, 'm'), c);
+  const all = [
+    'data',
+    'train',
+    'embed',
+    'compare',
+    'explain',
+    'noise',
+    'circuit',
+    'predict',
+    'report',
+    'run',
+    'demo',
+    'serve',
+  ];
+  for (const c of all) assert.match(top.stdout, new RegExp(`^\\s+${c}\\b`, 'm'), c);
   const run = qmri('run', '--help');
   assert.equal(run.code, 0);
   assert.match(run.stdout, /Usage: qmri run/);
@@ -33,7 +45,8 @@ test('qmri --help lists every subcommand, and each has its own help', () => {
       const name = [...path, sub.name()];
       assert.ok(sub.description().length > 10, `${name.join(' ')}: no description`);
       assert.match(sub.helpInformation(), new RegExp(`Usage: qmri ${name.join(' ')}`), name.join(' '));
-      if (['run', 'demo', 'report', 'predict'].includes(name[0]))
+      // every command that does work (a leaf) takes --json
+      if (sub.commands.length === 0)
         assert.ok(
           sub.options.some((o) => o.long === '--json'),
           `${name.join(' ')}: no --json`,
@@ -42,7 +55,9 @@ test('qmri --help lists every subcommand, and each has its own help', () => {
     }
   };
   walk(program, []);
-  assert.ok(program.commands.length >= 6);
+  assert.deepEqual(program.commands.map((c) => c.name()).sort(), [...all].sort());
+  const data = program.commands.find((c) => c.name() === 'data')!;
+  assert.deepEqual(data.commands.map((c) => c.name()).sort(), ['inspect', 'synth']);
   assert.match(program.commands.find((c) => c.name() === 'predict')!.helpInformation(), /--run <dir>/);
   assert.match(program.commands.find((c) => c.name() === 'demo')!.helpInformation(), /--quick/);
 });
@@ -90,6 +105,20 @@ test('config errors: an unknown key by name with a suggestion, wrong types, miss
     assert.equal(existsSync(join(dir, 'dry')), false);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("commander's own errors (unknown option or command, missing argument) are one line with exit 2", () => {
+  for (const [args, re] of [
+    [['demo', '--bogus'], /^qmri: error: unknown option '--bogus' \(see qmri demo --help\)$/],
+    [['serve'], /^qmri: error: required option '--run <dir>' not specified \(see qmri serve --help\)$/],
+    [['circuit', 'draw'], /^qmri: error: missing required argument 'spec' \(see qmri circuit draw --help\)$/],
+    [['nope'], /^qmri: error: unknown command 'nope' \(see qmri --help\)$/],
+  ] as const) {
+    const r = qmri(...args);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.equal(r.stdout, '', args.join(' '));
+    assert.match(r.stderr.trim(), re, args.join(' '));
   }
 });
 

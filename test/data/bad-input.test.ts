@@ -67,6 +67,7 @@ test('corrupt, truncated, empty, non-image and unsupported files: clear errors n
     'a.jpg',
     /corrupt or truncated/,
   );
+  await rejects(decodeBuffer(corrupt, 'damaged.jpg'), 'damaged.jpg', /corrupt or truncated/);
   await rejects(
     decodeBuffer(j.subarray(0, Math.floor(j.length / 2)), 'half.jpg'),
     'half.jpg',

@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -101,7 +110,14 @@ test('prepareData writes a grouped manifest and audit; loadSplit caches; a rerun
   const cold = await loadSplit(m, 'train', pre, { cacheDir });
   assert.equal(cold.x.length, bySplit.train * 3 * 32 * 32);
   assert.equal(readdirSync(cacheDir).length, 1);
-  const warm = await loadSplit(m, 'train', pre, { cacheDir });
+  // a warm load never decodes: it works with the source images moved away
+  renameSync(ds, `${ds}.away`);
+  let warm;
+  try {
+    warm = await loadSplit(m, 'train', pre, { cacheDir });
+  } finally {
+    renameSync(`${ds}.away`, ds);
+  }
   assert.deepEqual(warm.x, cold.x);
   assert.deepEqual(warm.boxes, cold.boxes);
   assert.deepEqual(
@@ -114,6 +130,22 @@ test('prepareData writes a grouped manifest and audit; loadSplit caches; a rerun
   assert.deepEqual(cold.boxes[0], one.box);
   const img = await loadSplit(m, 'test', { ...pre, normalize: 'imagenet' }, { cacheDir });
   assert.equal(img.y.length, bySplit.test);
+  // ImageNet normalisation: undoing each channel's mean and std gives one [0, 1] min-max image ×3
+  const mean = [0.485, 0.456, 0.406];
+  const std = [0.229, 0.224, 0.225];
+  const hw = 32 * 32;
+  for (let n = 0; n < img.y.length; n++) {
+    const at = (c: number, i: number) => img.x[(n * 3 + c) * hw + i] * std[c] + mean[c];
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < hw; i++) {
+      const v = at(0, i);
+      assert.ok(Math.abs(at(1, i) - v) < 1e-5 && Math.abs(at(2, i) - v) < 1e-5, `image ${n} px ${i}`);
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    assert.ok(Math.abs(lo) < 1e-5 && Math.abs(hi - 1) < 1e-5, `image ${n}: range [${lo}, ${hi}]`);
+  }
   // a damaged pack is rebuilt, not trusted
   const packs = readdirSync(cacheDir).map((f) => join(cacheDir, f));
   writeFileSync(packs[0], 'QMRIC001 garbage');

@@ -111,6 +111,7 @@ test('near-duplicates across splits are reported and, on request, removed from v
   const kept = await prepareDataFull(join(tmp, 'r1'), { dir: root, split, preprocess: pre });
   assert.ok(kept.audit.nearDuplicates.pairs >= 4, `${kept.audit.nearDuplicates.pairs} pairs`);
   const cross = kept.audit.nearDuplicates.crossSplit;
+  assert.ok(cross > 0, 'this seed puts at least one copy on the other side of the split');
   const removed = await prepareDataFull(join(tmp, 'r2'), {
     dir: root,
     split,

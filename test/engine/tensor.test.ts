@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  Adam,
   AdamW,
   SGD,
   Tensor,
@@ -174,6 +175,36 @@ test('SGD with momentum and Nesterov follows the PyTorch update rule', () => {
       v = i === 0 ? g : 0.9 * v + g;
       ref -= 0.1 * (nesterov ? g + 0.9 * v : v);
       assert.ok(Math.abs(p.item() - ref) < 1e-6, `step ${i} nesterov=${nesterov}`);
+    }
+  }
+});
+
+test('Adam and AdamW follow the PyTorch update rules (bias correction; L2 vs decoupled decay)', () => {
+  // f(p) = p², g = 2p; PyTorch: Adam adds wd·p to g; AdamW multiplies p by (1 − lr·wd) first
+  const lr = 0.1;
+  const [b1, b2, eps, wd] = [0.9, 0.999, 1e-8, 0.05];
+  for (const kind of ['adam', 'adamw'] as const) {
+    const p = Tensor.from([1.5], [1], { requiresGrad: true });
+    const opts = { lr, betas: [b1, b2] as [number, number], eps, weightDecay: wd };
+    const opt = kind === 'adam' ? new Adam([p], opts) : new AdamW([p], opts);
+    let ref = 1.5;
+    let m = 0;
+    let v = 0;
+    for (let t = 1; t <= 5; t++) {
+      tidy(() => {
+        opt.zeroGrad();
+        p.mul(p).sum().backward();
+        opt.step();
+      });
+      let g = 2 * ref;
+      if (kind === 'adam') g += wd * ref;
+      else ref *= 1 - lr * wd;
+      m = b1 * m + (1 - b1) * g;
+      v = b2 * v + (1 - b2) * g * g;
+      const mh = m / (1 - b1 ** t);
+      const vh = v / (1 - b2 ** t);
+      ref -= (lr * mh) / (Math.sqrt(vh) + eps);
+      assert.ok(Math.abs(p.item() - ref) < 1e-6, `${kind} step ${t}: ${p.item()} vs ${ref}`);
     }
   }
 });

@@ -63,6 +63,26 @@ test('analyzeCase: chosen target class, earlier layer, partition SHAP and permut
   }
 });
 
+test('analyzeCase with Kernel and Permutation SHAP runs both and reports how far they agree', async () => {
+  const r = await analyzeCase(open, cases[0], {
+    methods: ['kernelshap', 'permshap'],
+    shapSamples: 256,
+    png: false,
+  });
+  for (const m of r.models) {
+    assert.equal(m.shap!.method, 'kernel');
+    const c = m.shapCheck!;
+    assert.equal(c.method, 'permutation');
+    assert.ok(c.additivityError < 1e-9, `permutation additivity ${c.additivityError}`);
+    assert.ok(c.meanStdErr !== null && c.meanStdErr >= 0);
+    assert.ok(c.cosineWithKernel > -1 && c.cosineWithKernel <= 1 + 1e-12);
+    assert.equal(c.top.length, m.shap!.top.length);
+  }
+  // only one estimator asked for: no cross-check
+  const k = await analyzeCase(open, cases[0], { methods: ['kernelshap'], shapSamples: 256, png: false });
+  assert.equal(k.models[0].shapCheck, undefined);
+});
+
 test('analyzeCase rejects bad requests before work', async () => {
   await assert.rejects(
     analyzeCase(open, cases[0], { targetClass: 9 }),

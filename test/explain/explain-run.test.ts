@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { prepareData, writePhantomDataset } from '../../src/data/index.js';
-import { explainRun } from '../../src/explain/index.js';
+import { explainRun, spreadIndices } from '../../src/explain/index.js';
 import { runPaths } from '../../src/train/run-folder.js';
 import { writeJsonAtomic } from '../../src/util/atomic.js';
 import { buildTinyRun, S } from './tiny-run.js';
@@ -117,4 +117,25 @@ test('qmri explain --image … --json through the CLI', () => {
   assert.match(bad.stderr, /qmri: error: --methods: unknown explanation method 'lime'/);
   const none = spawnSync('bin/qmri', ['explain', '--run', run], { encoding: 'utf8' });
   assert.match(none.stderr, /nothing to explain/);
+  // --target by name explains that class; one outside the run's classes is refused before work
+  const named = spawnSync(
+    'bin/qmri',
+    ['explain', '--run', run, '--image', img, '--methods', 'gradcam', '--target', 'pituitary', '--json'],
+    { encoding: 'utf8' },
+  );
+  assert.equal(named.status, 0, named.stderr);
+  assert.equal(JSON.parse(named.stdout).results[0].explainedClass, 'pituitary');
+  const wrong = spawnSync('bin/qmri', ['explain', '--run', run, '--image', img, '--target', '7'], {
+    encoding: 'utf8',
+  });
+  assert.equal(wrong.status, 2);
+  assert.match(wrong.stderr, /qmri: error: --target: '7' is not a class of this run; valid: 0=glioma/);
+});
+
+test('split cases are spread over the split, not its first images', () => {
+  assert.deepEqual(spreadIndices(10, 4), [1, 3, 6, 8]);
+  assert.deepEqual(spreadIndices(3, 5), [0, 1, 2]);
+  const k = spreadIndices(700, 16);
+  assert.equal(new Set(k).size, 16);
+  assert.ok(k[0] < 700 / 16 && k[15] > 700 - 700 / 16);
 });

@@ -72,5 +72,6 @@ test('a backbone-only file loads and keeps the head; bad input shapes are named'
   net.save(p2);
   const other = new DenseNet(cfg);
   other.load(p2);
-  for (const [k, t] of other.stateDict()) assert.deepEqual(t.toFloat32Array(), net.stateDict().get(k)!.toFloat32Array(), k);
+  for (const [k, t] of other.stateDict())
+    assert.deepEqual(t.toFloat32Array(), net.stateDict().get(k)!.toFloat32Array(), k);
 });

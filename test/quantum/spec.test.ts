@@ -66,6 +66,19 @@ test('qmri circuit eval/draw/qasm from the command line', () => {
   const q3 = run('qasm', p, '--version', '3', '--inputs', '[0.1, 0.2, 0.3]');
   assert.equal(q3.status, 0, q3.stderr);
   assert.match(q3.stdout, /^OPENQASM 3\.0;/);
+  // --json: the same text and program, as fields
+  const dj = JSON.parse(run('draw', p, '--json').stdout) as {
+    qubits: number;
+    gates: number;
+    text: string;
+    svg: null;
+  };
+  assert.equal(dj.qubits, 3);
+  assert.equal(dj.text, d.stdout.trimEnd());
+  assert.equal(dj.svg, null);
+  assert.ok(dj.gates >= 3);
+  const qj = JSON.parse(run('qasm', p, '--version', '3', '--inputs', '[0.1, 0.2, 0.3]', '--json').stdout);
+  assert.deepEqual(qj, { version: 3, qasm: q3.stdout });
   const bad = join(dir, 'bad.json');
   writeFileSync(bad, '{"qubits": 3, "weights": [');
   const b = run('eval', bad);

@@ -77,27 +77,35 @@ export function registerCircuit(program: Command): void {
     .description('text diagram of the circuit with its weights; --svg writes an SVG diagram')
     .option('--svg <file>', 'write an SVG diagram')
     .option('--inputs <json>', 'one row of input angles to bind')
-    .action((path: string, o: { svg?: string; inputs?: string }) => {
+    .option('--json', 'print {"qubits", "gates", "text", "svg"} as JSON (svg: the file written, or null)')
+    .action((path: string, o: { svg?: string; inputs?: string; json?: boolean }) => {
       const s = loadSpec(path, { inputs: o.inputs });
       const row = s.inputs?.subarray(0, s.qubits);
       const c = specCircuit(s);
       if (o.svg) {
         writeFileAtomic(o.svg, drawSvg(c, s.weights, row));
-        process.stderr.write(`wrote ${o.svg}\n`);
+        if (!o.json) process.stderr.write(`wrote ${o.svg}\n`);
       }
-      process.stdout.write(drawText(c, s.weights, row) + '\n');
+      const text = drawText(c, s.weights, row);
+      if (o.json)
+        process.stdout.write(
+          JSON.stringify({ qubits: s.qubits, gates: c.ops.length, text, svg: o.svg ?? null }) + '\n',
+        );
+      else process.stdout.write(text + '\n');
     });
   circuit
     .command('qasm <spec>')
     .description('OpenQASM 2.0 or 3.0 with the weights bound')
     .option('--version <n>', '2 or 3', '2')
     .option('--inputs <json>', 'one row of input angles to bind')
-    .action((path: string, o: { version: string; inputs?: string }) => {
+    .option('--json', 'print {"version", "qasm"} as JSON')
+    .action((path: string, o: { version: string; inputs?: string; json?: boolean }) => {
       const s = loadSpec(path, { inputs: o.inputs });
       if (s.batch !== undefined && s.batch > 1)
         throw new UsageError(`inputs: QASM export binds one row of angles, got ${s.batch} rows`);
       const version = Number(o.version);
       if (version !== 2 && version !== 3) throw new UsageError(`--version: must be 2 or 3, got ${o.version}`);
-      process.stdout.write(toQasm(specCircuit(s), s.weights, { version, inputs: s.inputs }));
+      const qasm = toQasm(specCircuit(s), s.weights, { version, inputs: s.inputs });
+      process.stdout.write(o.json ? JSON.stringify({ version, qasm }) + '\n' : qasm);
     });
 }

@@ -1,12 +1,14 @@
 /**
- * `qmri explain --run RUN (--image FILE... | --split test) [--methods …] [--layer NAME] [--json]`:
+ * `qmri explain --run RUN (--image FILE... | --split test) [--methods …] [--layer NAME] [--target C] [--json]`:
  * Grad-CAM / Grad-CAM++ and SHAP (Kernel, Permutation, Partition, SHAP-CAM) for the classical and
  * the hybrid model, the per-image agreement and localisation audit, plots; written to RUN/explain.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { setNumThreads } from '../../engine/index.js';
 import { explainRun, resolveMethods, type ExplainConfig } from '../../explain/index.js';
+import { runPaths } from '../../train/index.js';
 import { cliProgressSink } from '../../util/progress.js';
 import { UsageError } from '../errors.js';
 import { existingRun, parseIntOption, parseSeed, parseThreads } from '../options.js';
@@ -18,11 +20,36 @@ interface ExplainCliOptions {
   cases?: number;
   methods?: string;
   layer?: string;
+  target?: string;
   samples?: number;
   background?: number;
   seed?: number;
   threads: number;
   json?: boolean;
+}
+
+/** A class name of the run (arch.json) or its index, checked before any work. */
+function resolveTargetClass(run: string, v: string): number {
+  const classes = readArchClasses(run);
+  const byName = classes.indexOf(v);
+  if (byName >= 0) return byName;
+  const n = Number(v);
+  if (/^\d+$/.test(v) && n < classes.length) return n;
+  throw new UsageError(
+    `--target: '${v}' is not a class of this run; valid: ${classes.map((c, i) => `${i}=${c}`).join(', ')}`,
+  );
+}
+
+function readArchClasses(run: string): string[] {
+  const f = runPaths(run).arch;
+  if (!existsSync(f)) throw new UsageError(`${f}: no trained backbone in this run (qmri train first)`);
+  try {
+    const a = JSON.parse(readFileSync(f, 'utf8')) as { classes?: unknown };
+    if (Array.isArray(a.classes) && a.classes.every((c) => typeof c === 'string')) return a.classes;
+  } catch {
+    /* reported below */
+  }
+  throw new UsageError(`${f}: not a valid arch.json (no class list)`);
 }
 
 const fmt = (v: unknown) =>
@@ -37,12 +64,18 @@ export function registerExplain(program: Command): void {
     .requiredOption('--run <dir>', 'trained run folder')
     .option('--image <files...>', 'image files to explain (JPEG, PNG, DICOM, NIfTI)')
     .option('--split <name>', 'explain images of this manifest split (train, val, test)')
-    .option('--cases <n>', 'at most this many images of the split', parseIntOption('--cases', 1, 100000), 16)
+    .option(
+      '--cases <n>',
+      'this many images spread over the split (a number ≥ its size takes all of it)',
+      parseIntOption('--cases', 1, 1_000_000),
+      16,
+    )
     .option(
       '--methods <list>',
       'comma-separated: gradcam, gradcampp, kernelshap, permshap, partition, shapcam (or shap)',
     )
     .option('--layer <name>', 'Grad-CAM layer (default: the final feature map, "features")')
+    .option('--target <class>', "class to explain, by name or index (default: each image's prediction)")
     .option('--samples <n>', 'Kernel SHAP coalitions', parseIntOption('--samples', 2, 1_000_000), 2048)
     .option('--background <n>', 'SHAP background rows', parseIntOption('--background', 1, 100000), 50)
     .option('--seed <n>', 'sampling seed', parseSeed, 0)
@@ -64,6 +97,7 @@ export function registerExplain(program: Command): void {
       } catch (err) {
         throw new UsageError(`--methods: ${(err as Error).message}`);
       }
+      const targetClass = o.target === undefined ? undefined : resolveTargetClass(run, o.target);
       setNumThreads(o.threads);
       const cfg: ExplainConfig = {
         images: o.image?.map((f) => resolve(f)),
@@ -71,6 +105,7 @@ export function registerExplain(program: Command): void {
         cases: o.cases,
         methods,
         layer: o.layer,
+        targetClass,
         shapSamples: o.samples,
         backgroundSize: o.background,
         seed: o.seed,
@@ -104,9 +139,12 @@ export function registerExplain(program: Command): void {
                       base: m.shap.base,
                       fx: m.shap.fx,
                       additivityError: m.shap.additivityError,
+                      evaluations: m.shap.evaluations,
+                      meanStdErr: m.shap.meanStdErr ?? null,
                       top: m.shap.top,
                     }
                   : null,
+                shapCheck: m.shapCheck ?? null,
                 circuitShap: m.circuitShap ?? null,
                 partition: m.partition ?? null,
               })),
@@ -122,7 +160,7 @@ export function registerExplain(program: Command): void {
         w(
           `  ${model}: mean Spearman ${fmt(s.meanSpearman)}, top-20% IoU ${fmt(s.meanIouTop20)}, ` +
             `pointing Grad-CAM ${fmt(s.gradcamPointing)} / SHAP ${fmt(s.shapPointing)} (${s.withBox} with a box), ` +
-            `${s.flagged} flagged`,
+            `energy in box Grad-CAM ${fmt(s.gradcamEnergyInBox)} / SHAP ${fmt(s.shapEnergyInBox)}, ${s.flagged} flagged`,
         );
       }
       for (const f of r.flagged) w(`  flagged ${f.file}: ${f.flags.join('; ')}`);

@@ -48,6 +48,7 @@ export function registerServe(program: Command): void {
     )
     .option('--threads <n>', 'libtorch threads', int('--threads', 1, 256), 2)
     .option('--quiet', 'no access log on stderr')
+    .option('--json', 'print {"url", "host", "port", "run"} as one JSON line on stdout once listening')
     .action(
       async (o: {
         run: string;
@@ -58,6 +59,7 @@ export function registerServe(program: Command): void {
         timeout: number;
         threads: number;
         quiet?: boolean;
+        json?: boolean;
       }) => {
         if (!existsSync(o.run)) throw new UsageError(`--run: ${o.run}: no such run folder`);
         setNumThreads(o.threads);
@@ -74,6 +76,10 @@ export function registerServe(program: Command): void {
             `qmri serve: warning: bound to ${o.host}: anyone who can reach this address can upload and read results (no authentication)\n`,
           );
         process.stderr.write(`qmri serve: ${s.url} (run ${o.run}; Ctrl-C to stop)\n`);
+        if (o.json) {
+          const port = Number(new URL(s.url).port);
+          process.stdout.write(JSON.stringify({ url: s.url, host: o.host, port, run: o.run }) + '\n');
+        }
         await new Promise<void>((resolve) => {
           const stop = () => void s.close().then(resolve);
           process.once('SIGINT', stop);
