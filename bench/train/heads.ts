@@ -2,10 +2,12 @@
 // batch 32, lr 1e-2) with early stopping off, so every seed runs all 30 epochs, on a run's cached
 // features, or — without --run — on
 // synthetic 1,024-d Gaussian-cluster features of the real set's size (3,195 / 685 / 684, 4 classes).
+// A --run's feature files are copied into a scratch run folder first, so the bench never overwrites
+// that run's heads or comparison results.
 //   source scripts/env.sh && npx tsx bench/train/heads.ts [--run RUN] [--seeds 10] [--threads 1]
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { compareHeads, runPaths, saveFeatures } from '../../src/train/index.js';
 import { Rng } from '../../src/util/rng.js';
 
@@ -15,9 +17,17 @@ const arg = (name: string) => {
 };
 const seeds = Number(arg('seeds') ?? 10);
 const threads = Number(arg('threads') ?? 1);
-let run = arg('run');
-if (!run) {
-  run = mkdtempSync(join(tmpdir(), 'qmri-bench-heads-'));
+const source = arg('run');
+const run = mkdtempSync(join(tmpdir(), 'qmri-bench-heads-'));
+if (source) {
+  for (const split of ['train', 'val', 'test']) {
+    const from = runPaths(source).features(split);
+    if (!existsSync(from)) throw new Error(`${from}: no cached features (qmri train first)`);
+    const to = runPaths(run).features(split);
+    mkdirSync(dirname(to), { recursive: true });
+    copyFileSync(from, to);
+  }
+} else {
   const rng = new Rng(5);
   const make = (n: number, split: string) => {
     const dim = 1024;
@@ -26,7 +36,7 @@ if (!run) {
     for (let i = 0; i < n; i++)
       for (let d = 0; d < dim; d++)
         x[i * dim + d] = Math.max(0, rng.normal() * 0.5 + (d % 4 === y[i] ? 0.6 : 0.2));
-    saveFeatures(runPaths(run!).features(split), {
+    saveFeatures(runPaths(run).features(split), {
       x,
       y,
       dim,
@@ -39,7 +49,7 @@ if (!run) {
 }
 const r = await compareHeads(run, { seeds, lowData: [], threads, patience: 0 });
 const out = {
-  run,
+  features: source ?? 'synthetic',
   seeds,
   threads,
   images: r.images,

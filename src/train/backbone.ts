@@ -160,7 +160,10 @@ export function trainBackboneOnData(
       const t0 = performance.now();
       const order = seedRng.fork(`epoch-${epoch}`).permutation(n);
       const augRng = seedRng.fork(`augment-${epoch}`);
-      hooks.progress?.start(n, `backbone epoch ${epoch + 1}/${cfg.epochs}`);
+      // the bar's own ETA is this epoch's; the label carries the whole run's from the epochs so far
+      const perEpoch = state.logs.length ? state.elapsedSeconds / state.logs.length : 0;
+      const runEta = perEpoch ? `, run ETA ${formatMinutes(perEpoch * (cfg.epochs - epoch))}` : '';
+      hooks.progress?.start(n, `backbone epoch ${epoch + 1}/${cfg.epochs}${runEta}`);
       const r = trainOneEpoch(net, opt, data.train, order, {
         batchSize: cfg.batchSize,
         weight,
@@ -200,7 +203,7 @@ export function trainBackboneOnData(
       writeFileAtomic(p.trainLog, state.logs.map((l) => JSON.stringify(l) + '\n').join(''));
       saveCheckpoint(p.checkpoint, p.checkpointState, net, opt, state);
       log(
-        `epoch ${epoch + 1}/${cfg.epochs}: loss ${r.loss.toFixed(4)}, val acc ${(100 * vm.accuracy).toFixed(2)}%, val macro-F1 ${vm.macroF1.toFixed(4)}, ${entry.imagesPerSecond.toFixed(1)} img/s, ${entry.seconds.toFixed(0)} s${state.bestEpoch === epoch ? ' (best)' : ''}`,
+        `epoch ${epoch + 1}/${cfg.epochs}: loss ${r.loss.toFixed(4)}, val acc ${(100 * vm.accuracy).toFixed(2)}%, val macro-F1 ${vm.macroF1.toFixed(4)}, ${entry.imagesPerSecond.toFixed(1)} img/s, ${entry.seconds.toFixed(0)} s${state.bestEpoch === epoch ? ' (best)' : ''}${state.epoch < cfg.epochs ? `, at most ${formatMinutes((state.elapsedSeconds / state.logs.length) * (cfg.epochs - state.epoch))} to go` : ''}`,
       );
     }
     if (state.stopped === 'time-limit') saveCheckpoint(p.checkpoint, p.checkpointState, net, opt, state);
@@ -237,4 +240,9 @@ export function trainBackboneOnData(
 
 function evaluate(net: DenseNet, set: ArraySet, C: number, batch: number): Metrics {
   return classificationMetrics(set.y, argmaxRows(predict(net, set, C, batch), C), C);
+}
+
+/** 95 → '1.6 min'; 20 → '20 s' */
+function formatMinutes(seconds: number): string {
+  return seconds < 90 ? `${Math.round(seconds)} s` : `${(seconds / 60).toFixed(1)} min`;
 }

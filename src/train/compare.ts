@@ -50,6 +50,10 @@ export interface SeedRun {
   macroF1: number;
   macroAuc: number | null;
   ece: number;
+  /** per class, in class order: precision, recall (sensitivity) and specificity */
+  perClass: { precision: number | null; recall: number | null; specificity: number | null }[];
+  /** rows = true class, columns = predicted class */
+  confusion: number[][];
   epochs: number;
   seconds: number;
 }
@@ -65,6 +69,9 @@ export interface HeadSummary {
   ece: SeedSummary;
   /** bootstrap 95% CI of the mean test accuracy over seeds (test cases resampled) */
   bootstrapAccuracy: Interval;
+  /** the same for balanced accuracy and macro-F1 */
+  bootstrapBalancedAccuracy: Interval;
+  bootstrapMacroF1: Interval;
   /** first seed in full: metrics incl. per class and confusion matrix, ROC curves, reliability bins */
   detail: { seed: number; metrics: Metrics; roc: RocResult; calibration: Calibration };
   /** every seed's test probabilities (N×classes, row-major, 5 decimals) and predictions */
@@ -189,6 +196,17 @@ const accuracyOf = (labels: Int32Array, pred: ArrayLike<number>, idx?: Int32Arra
   return ok / ix.length;
 };
 
+/** Classification metrics of the test cases at the (bootstrap) indices ix. */
+function subsetMetrics(labels: Int32Array, pred: ArrayLike<number>, ix: Int32Array, C: number): Metrics {
+  const y = new Int32Array(ix.length);
+  const p = new Int32Array(ix.length);
+  for (let k = 0; k < ix.length; k++) {
+    y[k] = labels[ix[k]];
+    p[k] = pred[ix[k]];
+  }
+  return classificationMetrics(y, p, C);
+}
+
 function trainHead(
   make: (k: HeadKind) => HeadModule,
   kind: HeadKind,
@@ -263,6 +281,12 @@ export async function compareHeads(
         macroF1: metrics.macroF1,
         macroAuc: roc.macroAuc,
         ece: cal.ece,
+        perClass: metrics.perClass.map((c) => ({
+          precision: c.precision,
+          recall: c.recall,
+          specificity: c.specificity,
+        })),
+        confusion: metrics.confusion,
         epochs,
         seconds,
       });
@@ -287,6 +311,16 @@ export async function compareHeads(
       bootstrapAccuracy: bootstrapCI(
         nTest,
         (ix) => list.reduce((a, p) => a + accuracyOf(yTest, p, ix), 0) / list.length,
+        { seed: cfg.firstSeed },
+      ),
+      bootstrapBalancedAccuracy: bootstrapCI(
+        nTest,
+        (ix) => list.reduce((a, p) => a + subsetMetrics(yTest, p, ix, C).balancedAccuracy, 0) / list.length,
+        { seed: cfg.firstSeed },
+      ),
+      bootstrapMacroF1: bootstrapCI(
+        nTest,
+        (ix) => list.reduce((a, p) => a + subsetMetrics(yTest, p, ix, C).macroF1, 0) / list.length,
         { seed: cfg.firstSeed },
       ),
       detail: detail!,

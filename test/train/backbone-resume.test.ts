@@ -18,7 +18,10 @@ function runChild(
   killAfterFirstCheckpoint: boolean,
 ): Promise<{ code: number | null; signal: string | null; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', `file://${tsx}`, helper, run, String(EPOCHS)], {
+    // when it is to be killed, the child holds after the first epoch's line (its checkpoint is on
+    // disk by then), so the kill lands at a known point however slow the machine is
+    const args = [helper, run, String(EPOCHS), ...(killAfterFirstCheckpoint ? ['hold'] : [])];
+    const child = spawn(process.execPath, ['--import', `file://${tsx}`, ...args], {
       cwd: root,
       env: process.env,
       stdio: ['ignore', 'pipe', 'pipe'],

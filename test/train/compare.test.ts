@@ -59,10 +59,28 @@ test('compareHeads trains every head over every seed, stores the heads and a com
     assert.equal(h.predictions[0].probs.length, 24 * 3);
     assert.equal(h.detail.metrics.confusion.length, 3);
     assert.equal(h.detail.roc.perClass.length, 3);
-    assert.ok(
-      h.bootstrapAccuracy.lo <= h.bootstrapAccuracy.estimate &&
-        h.bootstrapAccuracy.estimate <= h.bootstrapAccuracy.hi,
-    );
+    for (const [name, b, mean] of [
+      ['accuracy', h.bootstrapAccuracy, h.accuracy.mean],
+      ['macro-F1', h.bootstrapMacroF1, h.macroF1.mean],
+      ['balanced accuracy', h.bootstrapBalancedAccuracy, h.balancedAccuracy.mean],
+    ] as const) {
+      assert.ok(b.lo <= b.estimate && b.estimate <= b.hi, `${h.kind} ${name}: ${JSON.stringify(b)}`);
+      assert.ok(
+        Math.abs(b.estimate - mean) < 1e-12,
+        `${h.kind} ${name}: the estimate is the mean over seeds`,
+      );
+    }
+    // every seed keeps its per-class precision / recall / specificity and confusion matrix
+    for (const r of h.perSeed) {
+      assert.equal(r.perClass.length, 3);
+      assert.equal(
+        r.confusion.flat().reduce((a, v) => a + v, 0),
+        24,
+      );
+      const tp = r.confusion.map((row, c) => row[c]).reduce((a, v) => a + v, 0);
+      assert.ok(Math.abs(tp / 24 - r.accuracy) < 1e-12);
+    }
+    assert.deepEqual(h.perSeed[0].confusion, h.detail.metrics.confusion);
     assert.ok(h.ece.mean >= 0 && h.ece.mean <= 1);
   }
   // parameter-matched bottleneck
