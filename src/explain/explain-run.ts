@@ -34,6 +34,7 @@ import {
   resolveMethods,
   type AnalyzeOptions,
   type CaseAnalysis,
+  type ModelCase,
 } from './analyze-case.js';
 import { summarizeAudits, type AuditSummary, type AuditThresholds } from './audit.js';
 import { loadBackground } from './background.js';
@@ -122,6 +123,27 @@ async function loadImages(
     };
   });
   return { images, labels: pick.map((i) => set.y[i]) };
+}
+
+/** The JSON form of a model's audit and SHAP results (audit.json and `qmri explain --json`). */
+export function explanationJson(m: ModelCase) {
+  return {
+    audit: m.audit ?? null,
+    shap: m.shap
+      ? {
+          method: m.shap.method,
+          base: m.shap.base,
+          fx: m.shap.fx,
+          additivityError: m.shap.additivityError,
+          evaluations: m.shap.evaluations,
+          meanStdErr: m.shap.meanStdErr ?? null,
+          top: m.shap.top,
+        }
+      : null,
+    shapCheck: m.shapCheck ?? null,
+    circuitShap: m.circuitShap ?? null,
+    partition: m.partition ?? null,
+  };
 }
 
 /**
@@ -226,21 +248,7 @@ export async function explainRun(
           source: m.source,
           probs: m.probs,
           predicted: m.predicted,
-          audit: m.audit ?? null,
-          shap: m.shap
-            ? {
-                method: m.shap.method,
-                base: m.shap.base,
-                fx: m.shap.fx,
-                additivityError: m.shap.additivityError,
-                evaluations: m.shap.evaluations,
-                meanStdErr: m.shap.meanStdErr ?? null,
-                top: m.shap.top,
-              }
-            : null,
-          shapCheck: m.shapCheck ?? null,
-          circuitShap: m.circuitShap ?? null,
-          partition: m.partition ?? null,
+          ...explanationJson(m),
         };
       }
       if (cells.length) gridRows.push({ label: `${a.source} (${a.classes[a.targetClass]})`, cells });

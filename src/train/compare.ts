@@ -239,6 +239,12 @@ export async function compareHeads(
   const t0 = performance.now();
   const cfg = resolveCompareConfig(partial);
   const data = readFeatureSplits(run);
+  if (cfg.finetune?.enabled) {
+    // fine-tuning reads the images and the backbone after every head is trained: check them now
+    const p = runPaths(run);
+    for (const f of [p.manifest, p.model, p.arch])
+      if (!existsSync(f)) throw new Error(`${f}: needed by compare.finetune and missing (qmri train first)`);
+  }
   const log = hooks.log ?? (() => {});
   const C = data.classes.length;
   const inDim = data.train.shape[0];

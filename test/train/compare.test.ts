@@ -159,6 +159,13 @@ test('bad compare configs fail by field before any training', async () => {
   const empty = mkdtempSync(join(tmpdir(), 'qmri-compare-empty-'));
   await assert.rejects(compareHeads(empty, { qubits: 13 }), /qubits/);
   await assert.rejects(compareHeads(empty, {}), /features\/train\.safetensors: feature file not found/);
+  // fine-tuning needs the images and the backbone: missing ones are named before any head is trained
+  const ft = featureRun();
+  await assert.rejects(
+    compareHeads(ft, { ...small, finetune: { enabled: true, epochs: 1, lr: 1e-4, batchSize: 8 } }),
+    /data\/manifest\.json: needed by compare\.finetune and missing/,
+  );
+  assert.equal(listHeads(ft).length, 0, 'no head was trained');
 });
 
 test('a dataset with one class, or a split that leaves a class empty, is refused before training', async () => {

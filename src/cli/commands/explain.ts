@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { setNumThreads } from '../../engine/index.js';
-import { explainRun, resolveMethods, type ExplainConfig } from '../../explain/index.js';
+import { explainRun, explanationJson, resolveMethods, type ExplainConfig } from '../../explain/index.js';
 import { runPaths } from '../../train/index.js';
 import { cliProgressSink } from '../../util/progress.js';
 import { UsageError } from '../errors.js';
@@ -132,21 +132,7 @@ export function registerExplain(program: Command): void {
                 head: m.source,
                 predicted: a.classes[m.predicted],
                 probs: Object.fromEntries(a.classes.map((c, i) => [c, m.probs[i]])),
-                audit: m.audit ?? null,
-                shap: m.shap
-                  ? {
-                      method: m.shap.method,
-                      base: m.shap.base,
-                      fx: m.shap.fx,
-                      additivityError: m.shap.additivityError,
-                      evaluations: m.shap.evaluations,
-                      meanStdErr: m.shap.meanStdErr ?? null,
-                      top: m.shap.top,
-                    }
-                  : null,
-                shapCheck: m.shapCheck ?? null,
-                circuitShap: m.circuitShap ?? null,
-                partition: m.partition ?? null,
+                ...explanationJson(m),
               })),
               notes: a.notes,
             })),
