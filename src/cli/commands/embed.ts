@@ -8,6 +8,7 @@ import { Tensor, noGrad, readSafetensors, setNumThreads, tidy } from '../../engi
 import { DenseNet, inferDenseNetConfig } from '../../nn/index.js';
 import { preprocessFile, validatePreprocess, type PreprocessConfig } from '../../data/index.js';
 import { UsageError } from '../errors.js';
+import { cliProgressSink, nullProgress, type ProgressSink } from '../../util/progress.js';
 
 export interface EmbedOptions {
   weights: string;
@@ -67,6 +68,7 @@ export function modelForWeights(path: string): { net: DenseNet; hasClassifier: b
 async function readImages(
   files: string[],
   o: EmbedOptions,
+  progress: ProgressSink,
 ): Promise<{ input: Float32Array; shape: number[] }> {
   const normalize = o.normalize ?? 'imagenet';
   if (normalize !== 'imagenet' && normalize !== 'zscore')
@@ -75,18 +77,22 @@ async function readImages(
   validatePreprocess(cfg);
   const S = cfg.size;
   const input = new Float32Array(files.length * 3 * S * S);
-  for (let i = 0; i < files.length; i++)
+  progress.start(files.length, 'decode');
+  for (let i = 0; i < files.length; i++) {
     input.set((await preprocessFile(files[i], cfg)).input, i * 3 * S * S);
+    progress.update(i + 1);
+  }
+  progress.stop();
   return { input, shape: [files.length, 3, S, S] };
 }
 
-export async function runEmbed(o: EmbedOptions): Promise<EmbedResult> {
+export async function runEmbed(o: EmbedOptions, progress: ProgressSink = nullProgress): Promise<EmbedResult> {
   if (o.threads) setNumThreads(o.threads);
   let input: Float32Array;
   let shape: number[];
   if (o.images?.length) {
     if (o.raw) throw new UsageError('give either --raw or --images, not both');
-    ({ input, shape } = await readImages(o.images, o));
+    ({ input, shape } = await readImages(o.images, o, progress));
   } else {
     if (!o.raw || !o.shape) throw new UsageError('give --raw FILE.f32 and --shape N,3,H,W (or --images)');
     shape = parseShape(o.shape);
@@ -98,6 +104,7 @@ export async function runEmbed(o: EmbedOptions): Promise<EmbedResult> {
   const embed: number[][] = [];
   const logits: number[][] = [];
   const per = c * h * w;
+  progress.start(n, 'embed');
   for (let s = 0; s < n; s += batch) {
     const m = Math.min(batch, n - s);
     tidy(() =>
@@ -108,7 +115,9 @@ export async function runEmbed(o: EmbedOptions): Promise<EmbedResult> {
         if (hasClassifier) logits.push(...(r.logits.toArray() as number[][]));
       }),
     );
+    progress.update(s + m);
   }
+  progress.stop();
   net.dispose();
   return hasClassifier ? { embed, logits } : { embed };
 }
@@ -128,7 +137,7 @@ export function registerEmbed(program: Command): void {
     .option('--threads <n>', 'libtorch threads', (v) => Number.parseInt(v, 10))
     .option('--json', 'print JSON {"embed": N×1024, "logits": N×classes}')
     .action(async (opts: EmbedOptions & { json?: boolean }) => {
-      const r = await runEmbed(opts);
+      const r = await runEmbed(opts, cliProgressSink({ json: opts.json }));
       if (opts.json) process.stdout.write(JSON.stringify(r) + '\n');
       else {
         process.stdout.write(`embedded ${r.embed.length} inputs → ${r.embed[0]?.length ?? 0} features\n`);
