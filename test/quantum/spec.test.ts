@@ -96,10 +96,19 @@ function parseQasm(src: string, n: number): Circuit {
     ry: 'RY',
     rz: 'RZ',
     u1: 'PhaseShift',
+    p: 'PhaseShift',
     cx: 'CNOT',
     cz: 'CZ',
+    crx: 'CRX',
+    cry: 'CRY',
+    crz: 'CRZ',
     swap: 'SWAP',
     h: 'H',
+    x: 'X',
+    y: 'Y',
+    z: 'Z',
+    s: 'S',
+    t: 'T',
   };
   const ops: Op[] = [];
   for (const line of src.split('\n')) {
@@ -111,17 +120,55 @@ function parseQasm(src: string, n: number): Circuit {
   return { nQubits: n, nInputs: 0, nWeights: 0, ops };
 }
 
-test('OpenQASM 2 export, read back and simulated independently, gives the same ⟨Z⟩', () => {
-  for (const template of ['strong', 'basic'] as const) {
-    const shape = template === 'strong' ? [2, 3, 3] : [2, 3];
-    const s = parseCircuitSpec({ qubits: 3, layers: 2, template, weights: rand(shape), reupload: true });
-    const x = Float64Array.from({ length: 3 }, () => rng.uniform(-1, 1));
-    const qasm = toQasm(specCircuit(s), s.weights, { version: 2, inputs: x });
-    const back = referenceExpvalZ(parseQasm(qasm, 3), [], []);
-    const direct = evalCircuitSpec({ ...s, inputs: x, batch: 1 }).expval[0];
-    back.forEach((v, i) =>
-      assert.ok(Math.abs(v - direct[i]) < 1e-5, `${template} wire ${i}: ${v} vs ${direct[i]}`),
-    );
+test('OpenQASM 2 and 3 export, read back and simulated independently, gives the same ⟨Z⟩', () => {
+  for (const version of [2, 3] as const) {
+    for (const template of ['strong', 'basic'] as const) {
+      const shape = template === 'strong' ? [2, 3, 3] : [2, 3];
+      const s = parseCircuitSpec({ qubits: 3, layers: 2, template, weights: rand(shape), reupload: true });
+      const x = Float64Array.from({ length: 3 }, () => rng.uniform(-1, 1));
+      const qasm = toQasm(specCircuit(s), s.weights, { version, inputs: x });
+      const back = referenceExpvalZ(parseQasm(qasm, 3), [], []);
+      const direct = evalCircuitSpec({ ...s, inputs: x, batch: 1 }).expval[0];
+      back.forEach((v, i) =>
+        assert.ok(Math.abs(v - direct[i]) < 1e-5, `v${version} ${template} wire ${i}: ${v} vs ${direct[i]}`),
+      );
+    }
+    // every gate the simulator knows, with bound weights
+    const gates: [GateName, number][] = [
+      ['H', 0],
+      ['X', 0],
+      ['Y', 0],
+      ['Z', 0],
+      ['S', 0],
+      ['T', 0],
+      ['RX', 1],
+      ['RY', 1],
+      ['RZ', 1],
+      ['PhaseShift', 1],
+      ['Rot', 3],
+      ['CNOT', 0],
+      ['CZ', 0],
+      ['CRX', 1],
+      ['CRY', 1],
+      ['CRZ', 1],
+      ['SWAP', 0],
+    ];
+    let k = 0;
+    const ops: Op[] = gates.map(([gate, np], i) => ({
+      gate,
+      wires: ['CNOT', 'CZ', 'CRX', 'CRY', 'CRZ', 'SWAP'].includes(gate) ? [i % 3, (i + 1) % 3] : [i % 3],
+      params: Array.from({ length: np }, () => ({ kind: 'weight' as const, index: k++ })),
+    }));
+    const c: Circuit = {
+      nQubits: 3,
+      nInputs: 0,
+      nWeights: k,
+      ops: [{ gate: 'H', wires: [1], params: [] }, ...ops],
+    };
+    const w = Float64Array.from({ length: k }, () => rng.uniform(-3, 3));
+    const back = referenceExpvalZ(parseQasm(toQasm(c, w, { version }), 3), [], []);
+    const direct = referenceExpvalZ(c, [], Array.from(w));
+    back.forEach((v, i) => assert.ok(Math.abs(v - direct[i]) < 1e-5, `v${version} all gates, wire ${i}`));
   }
 });
 
