@@ -1,5 +1,6 @@
 // Runs every test/**/*.test.ts with Node's test runner (through tsx).
 // Arguments filter by path substring: `node scripts/run-tests.mjs quantum data/loaders`.
+// The tests run under scripts/env.sh's runtime environment (as bin/qmri does).
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -23,9 +24,22 @@ if (files.length === 0) {
   process.exit(1);
 }
 const tsx = join(root, 'node_modules/tsx/dist/esm/index.mjs');
+// the tests run in the same libtorch runtime environment as bin/qmri (scripts/env.sh: jemalloc,
+// passive OpenMP waiting), whether or not the caller sourced it
 const res = spawnSync(
-  process.execPath,
-  ['--import', `file://${tsx}`, '--test', '--test-reporter=spec', '--test-timeout=900000', ...files],
+  'bash',
+  [
+    '-c',
+    'source "$0"; exec "$@"',
+    join(root, 'scripts/env.sh'),
+    process.execPath,
+    '--import',
+    `file://${tsx}`,
+    '--test',
+    '--test-reporter=spec',
+    '--test-timeout=900000',
+    ...files,
+  ],
   { cwd: root, stdio: 'inherit', env: process.env },
 );
 process.exit(res.status ?? 1);
