@@ -4,6 +4,7 @@
  * same grid (BraTS layout) the slice with the largest tumor area is taken and its mask gives the box;
  * without one, the middle slice (or the requested one).
  */
+import { gunzipSync } from 'node:zlib';
 import * as nifti from 'nifti-reader-js';
 import { DataError } from './errors.js';
 import { applyWindow, maskBox, windowPercentiles, type Raster } from './raster.js';
@@ -19,12 +20,27 @@ function toArrayBuffer(b: Uint8Array): ArrayBuffer {
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 }
 
-export function readVolume(buf: Uint8Array, name: string, maxVoxels: number): Volume {
+/** Largest inflated .nii.gz (a BraTS 240×240×155 float32 volume is 36 MB): a decompression-bomb guard. */
+export const MAX_INFLATED_NIFTI_BYTES = 1024 * 1024 * 1024;
+
+export function readVolume(
+  buf: Uint8Array,
+  name: string,
+  maxVoxels: number,
+  maxInflatedBytes = MAX_INFLATED_NIFTI_BYTES,
+): Volume {
   let ab = toArrayBuffer(buf);
-  try {
-    if (nifti.isCompressed(ab)) ab = nifti.decompress(ab) as ArrayBuffer;
-  } catch (err) {
-    throw new DataError(name, `gzip data is corrupt or truncated (${(err as Error).message})`);
+  if (nifti.isCompressed(ab)) {
+    try {
+      ab = toArrayBuffer(gunzipSync(buf, { maxOutputLength: maxInflatedBytes }));
+    } catch (err) {
+      if (err instanceof RangeError || (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+        throw new DataError(
+          name,
+          `gzip data inflates beyond ${maxInflatedBytes} bytes (decompression-bomb guard)`,
+        );
+      throw new DataError(name, `gzip data is corrupt or truncated (${(err as Error).message})`);
+    }
   }
   if (!nifti.isNIFTI(ab))
     throw new DataError(name, 'not a NIfTI-1/2 single-file volume (.hdr/.img pairs are not supported)');

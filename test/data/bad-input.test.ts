@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
+import { crc32, gzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import {
   DEFAULT_SPLIT,
@@ -13,6 +13,7 @@ import {
   prepareDataFull,
   preprocessFile,
   readManifest,
+  readVolume,
   scanDataset,
   writePhantomDataset,
 } from '../../src/data/index.js';
@@ -60,8 +61,11 @@ async function rejects(p: Promise<unknown>, file: string, re: RegExp) {
 
 test('corrupt, truncated, empty, non-image and unsupported files: clear errors naming the file', async () => {
   const j = await jpeg(64, 64);
+  // a damaged Huffman table (bytes after the DHT marker overwritten): the decoder cannot go on
   const corrupt = Buffer.from(j);
-  corrupt.fill(0x55, 200, 400);
+  const dht = j.indexOf(Buffer.from([0xff, 0xc4]));
+  assert.ok(dht > 0);
+  corrupt.fill(0x55, dht + 4, dht + 40);
   await rejects(
     decodeBuffer(Buffer.concat([j.subarray(0, 3), Buffer.alloc(300, 7)]), 'a.jpg'),
     'a.jpg',
@@ -133,6 +137,15 @@ test('NIfTI with NaN or the wrong number of dimensions; DICOM without pixel data
   );
   const full = niftiBytes({ dims: [8, 8, 4], data: new Float32Array(256) });
   await rejects(decodeBuffer(full.subarray(0, 600), 'cut.nii'), 'cut.nii', /truncated/);
+  // a gzip bomb: 16 MB of zeros in a few kB; inflating stops at the cap
+  const bomb = gzipSync(niftiBytes({ dims: [256, 256, 64], data: new Float32Array(256 * 256 * 64) }));
+  assert.ok(bomb.length < 100_000);
+  assert.throws(
+    () => readVolume(bomb, 'bomb.nii.gz', 1e9, 1_000_000),
+    (e: Error) =>
+      /^bomb\.nii\.gz: gzip data inflates beyond 1000000 bytes \(decompression-bomb guard\)/.test(e.message),
+  );
+  assert.equal(readVolume(bomb, 'bomb.nii.gz', 1e9).nz, 64, 'under the default cap it is an ordinary volume');
   await rejects(
     decodeBuffer(dicomBytes({ rows: 8, cols: 8 }), 'nopix.dcm'),
     'nopix.dcm',
