@@ -132,7 +132,11 @@ export function verdict(
   const ps = [...mcnemarPs].sort((a, b) => a - b);
   const pMed = ps.length ? ps[Math.floor(ps.length / 2)] : NaN;
   const sign = (v: number) => (v >= 0 ? `+${v.toFixed(1)}` : `−${Math.abs(v).toFixed(1)}`);
-  const fmt = (v: number) => (v < 0 ? `−${Math.abs(v).toFixed(1)}` : v.toFixed(1));
+  // a bound that rounds to zero keeps a second decimal, so its side of zero stays visible
+  const fmt = (v: number) => {
+    const t = Math.abs(v).toFixed(Math.abs(v) < 0.05 && v !== 0 ? 2 : 1);
+    return v < 0 ? `−${t}` : t;
+  };
   const conclusion =
     s.n < 2
       ? 'one seed only: no interval'

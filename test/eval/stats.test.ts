@@ -73,4 +73,17 @@ test('seed summary and verdict wording follow the interval', () => {
     verdict('quantum head', 'linear head', [-0.05, -0.04, -0.06], [0.01, 0.02, 0.03]),
     /−5\.0 accuracy points.*worse/,
   );
+  // a bound that rounds to zero shows on which side of zero it lies: mean −0.5, hi just under 0
+  const pts = [-1.4, -1.2, -0.9, -0.6, -0.5, -0.4, -0.2, 0, 0.1, 0.1].map((x) => -0.5 + (x + 0.5) * 1.26);
+  const v = verdict(
+    'quantum head',
+    'linear head',
+    pts.map((x) => x / 100),
+    pts.map(() => 0.5),
+  );
+  const m = /95% CI \[(\S+), (\S+)\]/.exec(v)!;
+  const hi = summarize(pts).hi;
+  assert.ok(hi < 0 && hi > -0.05, `hi ${hi}`);
+  assert.equal(m[2], `−${Math.abs(hi).toFixed(2)}`);
+  assert.match(v, /: worse$/);
 });
