@@ -5,19 +5,27 @@
  * has no box); and the flags: Grad-CAM points at the tumor while SHAP's mass lies elsewhere, or the
  * reverse, and low agreement. A map "lies elsewhere" when its peak misses the box and less than
  * `energyThreshold` of its energy is inside it.
+ * An empty map (nothing positive: Grad-CAM's ReLU of Σ αₖAₖ is all zero when the class score falls
+ * as the features grow, which happens with non-linear heads) says nothing about place: its pointing,
+ * energy and agreement are n/a (null), it is flagged 'gradcam-empty' / 'shapcam-empty', and the
+ * summary counts it instead of averaging it in as a miss.
  */
 import type { Box } from '../data/index.js';
 
 export interface MapLocalization {
-  /** peak inside the box; null when there is no box */
+  /** peak inside the box; null when there is no box or the map is empty */
   pointing: boolean | null;
-  /** positive energy inside the box / total; null when there is no box */
+  /** positive energy inside the box / total; null when there is no box or the map is empty */
   energyInBox: number | null;
+  /** nothing positive in the map */
+  empty: boolean;
 }
 
 export interface CaseAudit {
-  spearman: number;
-  iouTop20: number;
+  /** null when either map is empty */
+  spearman: number | null;
+  iouTop20: number | null;
+  hasBox: boolean;
   gradcam: MapLocalization;
   shap: MapLocalization;
   flags: string[];
@@ -92,7 +100,6 @@ function inBox(p: number, size: number, box: Box): boolean {
 }
 
 export function localize(map: ArrayLike<number>, size: number, box: Box | null): MapLocalization {
-  if (!box) return { pointing: null, energyInBox: null };
   let peak = 0;
   let tot = 0;
   let inside = 0;
@@ -100,9 +107,11 @@ export function localize(map: ArrayLike<number>, size: number, box: Box | null):
     if (map[p] > map[peak]) peak = p;
     const v = Math.max(0, map[p]);
     tot += v;
-    if (inBox(p, size, box)) inside += v;
+    if (box && inBox(p, size, box)) inside += v;
   }
-  return { pointing: tot > 0 ? inBox(peak, size, box) : false, energyInBox: tot > 0 ? inside / tot : 0 };
+  const empty = !(tot > 0);
+  if (!box || empty) return { pointing: null, energyInBox: null, empty };
+  return { pointing: inBox(peak, size, box), energyInBox: inside / tot, empty };
 }
 
 const elsewhere = (l: MapLocalization, t: AuditThresholds) =>
@@ -119,21 +128,35 @@ export function auditCase(
     throw new RangeError(`audit: maps must be ${size}×${size}`);
   const g = localize(gradcam, size, box);
   const s = localize(shapcam, size, box);
-  const sp = spearman(gradcam, shapcam);
+  const bothSeen = !g.empty && !s.empty;
+  const sp = bothSeen ? spearman(gradcam, shapcam) : null;
   const flags: string[] = [];
+  if (g.empty) flags.push('gradcam-empty');
+  if (s.empty) flags.push('shapcam-empty');
   if (g.pointing === true && elsewhere(s, t)) flags.push('gradcam-on-tumor-shap-elsewhere');
   if (s.pointing === true && elsewhere(g, t)) flags.push('shap-on-tumor-gradcam-elsewhere');
-  if (sp < t.minSpearman) flags.push('low-agreement');
-  return { spearman: sp, iouTop20: topIou(gradcam, shapcam, 0.2), gradcam: g, shap: s, flags };
+  if (sp !== null && sp < t.minSpearman) flags.push('low-agreement');
+  return {
+    spearman: sp,
+    iouTop20: bothSeen ? topIou(gradcam, shapcam, 0.2) : null,
+    hasBox: box !== null,
+    gradcam: g,
+    shap: s,
+    flags,
+  };
 }
 
 export interface AuditSummary {
   cases: number;
   withBox: number;
   flagged: number;
-  meanSpearman: number;
-  meanIouTop20: number;
-  /** over cases with a box; null when none has one */
+  /** maps with nothing positive (left out of every mean below) */
+  emptyGradcam: number;
+  emptyShapcam: number;
+  /** over cases where both maps are non-empty; null when there are none */
+  meanSpearman: number | null;
+  meanIouTop20: number | null;
+  /** over cases with a box and a non-empty map; null when there are none */
   gradcamPointing: number | null;
   shapPointing: number | null;
   gradcamEnergyInBox: number | null;
@@ -142,20 +165,25 @@ export interface AuditSummary {
 }
 
 export function summarizeAudits(audits: CaseAudit[]): AuditSummary {
-  const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : null);
-  const boxed = audits.filter((a) => a.gradcam.pointing !== null);
+  const mean = (v: (number | null)[]) => {
+    const x = v.filter((e): e is number => e !== null);
+    return x.length ? x.reduce((a, b) => a + b, 0) / x.length : null;
+  };
+  const hit = (p: boolean | null) => (p === null ? null : p ? 1 : 0);
   const flagCounts: Record<string, number> = {};
   for (const a of audits) for (const f of a.flags) flagCounts[f] = (flagCounts[f] ?? 0) + 1;
   return {
     cases: audits.length,
-    withBox: boxed.length,
+    withBox: audits.filter((a) => a.hasBox).length,
     flagged: audits.filter((a) => a.flags.length > 0).length,
-    meanSpearman: mean(audits.map((a) => a.spearman)) ?? 0,
-    meanIouTop20: mean(audits.map((a) => a.iouTop20)) ?? 0,
-    gradcamPointing: mean(boxed.map((a) => (a.gradcam.pointing ? 1 : 0))),
-    shapPointing: mean(boxed.map((a) => (a.shap.pointing ? 1 : 0))),
-    gradcamEnergyInBox: mean(boxed.map((a) => a.gradcam.energyInBox!)),
-    shapEnergyInBox: mean(boxed.map((a) => a.shap.energyInBox!)),
+    emptyGradcam: audits.filter((a) => a.gradcam.empty).length,
+    emptyShapcam: audits.filter((a) => a.shap.empty).length,
+    meanSpearman: mean(audits.map((a) => a.spearman)),
+    meanIouTop20: mean(audits.map((a) => a.iouTop20)),
+    gradcamPointing: mean(audits.map((a) => hit(a.gradcam.pointing))),
+    shapPointing: mean(audits.map((a) => hit(a.shap.pointing))),
+    gradcamEnergyInBox: mean(audits.map((a) => a.gradcam.energyInBox)),
+    shapEnergyInBox: mean(audits.map((a) => a.shap.energyInBox)),
     flagCounts,
   };
 }

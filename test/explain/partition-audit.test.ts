@@ -64,7 +64,7 @@ test('audit metrics: Spearman, top-20% IoU, pointing game, energy in box, n/a wi
   const l = localize(left, N, box);
   assert.equal(l.pointing, true);
   assert.ok(Math.abs(l.energyInBox! - 1) < 1e-12);
-  assert.deepEqual(localize(left, N, null), { pointing: null, energyInBox: null });
+  assert.deepEqual(localize(left, N, null), { pointing: null, energyInBox: null, empty: false });
   const a = auditCase(left, right, N, box);
   assert.deepEqual(a.flags.sort(), ['gradcam-on-tumor-shap-elsewhere', 'low-agreement']);
   const b = auditCase(right, left, N, box);
@@ -79,4 +79,18 @@ test('audit metrics: Spearman, top-20% IoU, pointing game, energy in box, n/a wi
   assert.equal(s.gradcamPointing, 0.5);
   assert.equal(s.flagCounts['low-agreement'], 2);
   assert.equal(summarizeAudits([c]).gradcamPointing, null);
+  // an empty map (nothing positive) says nothing about place: n/a, flagged, left out of the means
+  const empty = new Float32Array(N * N);
+  assert.deepEqual(localize(empty, N, box), { pointing: null, energyInBox: null, empty: true });
+  const e = auditCase(empty, left, N, box);
+  assert.deepEqual(e.flags, ['gradcam-empty']);
+  assert.equal(e.spearman, null);
+  assert.equal(e.iouTop20, null);
+  assert.equal(e.shap.pointing, true);
+  const se = summarizeAudits([a, e]);
+  assert.equal(se.withBox, 2);
+  assert.equal(se.emptyGradcam, 1);
+  assert.equal(se.gradcamPointing, 1, 'only the non-empty Grad-CAM counts');
+  assert.equal(se.shapPointing, 0.5);
+  assert.equal(se.meanSpearman, a.spearman);
 });

@@ -146,7 +146,8 @@ export function registerExplain(program: Command): void {
         w(
           `  ${model}: mean Spearman ${fmt(s.meanSpearman)}, top-20% IoU ${fmt(s.meanIouTop20)}, ` +
             `pointing Grad-CAM ${fmt(s.gradcamPointing)} / SHAP ${fmt(s.shapPointing)} (${s.withBox} with a box), ` +
-            `energy in box Grad-CAM ${fmt(s.gradcamEnergyInBox)} / SHAP ${fmt(s.shapEnergyInBox)}, ${s.flagged} flagged`,
+            `energy in box Grad-CAM ${fmt(s.gradcamEnergyInBox)} / SHAP ${fmt(s.shapEnergyInBox)}, ` +
+            `empty maps Grad-CAM ${s.emptyGradcam} / SHAP-CAM ${s.emptyShapcam}, ${s.flagged} flagged`,
         );
       }
       for (const f of r.flagged) w(`  flagged ${f.file}: ${f.flags.join('; ')}`);

@@ -9,6 +9,9 @@ const MAP_NAMES = {
   partition: 'Partition SHAP',
 };
 
+/** two decimals, or n/a (an empty map has no agreement figure) */
+const num2 = (v) => (typeof v === 'number' ? v.toFixed(2) : 'n/a');
+
 function status(text, isError = false) {
   const s = $('status');
   s.textContent = text;
@@ -163,7 +166,7 @@ function renderExplain() {
       text: e.agree ? 'Grad-CAM and SHAP agree' : 'Grad-CAM and SHAP disagree',
     }),
     m.audit
-      ? ` — ${m.name}: Spearman ${m.audit.spearman.toFixed(2)}, top-20% IoU ${m.audit.iouTop20.toFixed(2)}${flags.length ? `; flags: ${flags.join(', ')}` : ''}.`
+      ? ` — ${m.name}: Spearman ${num2(m.audit.spearman)}, top-20% IoU ${num2(m.audit.iouTop20)}${flags.length ? `; flags: ${flags.join(', ')}` : ''}.`
       : ' — no audit for this model (SHAP unavailable).',
   );
   const parts = [];
