@@ -59,7 +59,7 @@ const embed = timeIt(embedStep);
 function peer(mode: 'train' | 'forward'): number | null {
   if (process.argv.includes('--no-peer')) return null;
   const r = spawnSync(
-    'python3',
+    '/usr/bin/python3',
     ['bench/engine/densenet_torch.py', mode, String(size), String(batch), String(steps)],
     {
       encoding: 'utf8',
