@@ -23,6 +23,17 @@ function toArrayBuffer(b: Uint8Array): ArrayBuffer {
 /** Largest inflated .nii.gz (a BraTS 240×240×155 float32 volume is 36 MB): a decompression-bomb guard. */
 export const MAX_INFLATED_NIFTI_BYTES = 1024 * 1024 * 1024;
 
+/** Inflates gzip data, refusing output beyond `max` bytes (a gzip bomb stops at the limit). */
+export function gunzipCapped(buf: Uint8Array, name: string, max: number): Buffer {
+  try {
+    return gunzipSync(buf, { maxOutputLength: max });
+  } catch (err) {
+    if (err instanceof RangeError || (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new DataError(name, `gzip data inflates beyond ${max} bytes (decompression-bomb guard)`);
+    throw new DataError(name, `gzip data is corrupt or truncated (${(err as Error).message})`);
+  }
+}
+
 export function readVolume(
   buf: Uint8Array,
   name: string,
@@ -30,18 +41,7 @@ export function readVolume(
   maxInflatedBytes = MAX_INFLATED_NIFTI_BYTES,
 ): Volume {
   let ab = toArrayBuffer(buf);
-  if (nifti.isCompressed(ab)) {
-    try {
-      ab = toArrayBuffer(gunzipSync(buf, { maxOutputLength: maxInflatedBytes }));
-    } catch (err) {
-      if (err instanceof RangeError || (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
-        throw new DataError(
-          name,
-          `gzip data inflates beyond ${maxInflatedBytes} bytes (decompression-bomb guard)`,
-        );
-      throw new DataError(name, `gzip data is corrupt or truncated (${(err as Error).message})`);
-    }
-  }
+  if (nifti.isCompressed(ab)) ab = toArrayBuffer(gunzipCapped(buf, name, maxInflatedBytes));
   if (!nifti.isNIFTI(ab))
     throw new DataError(name, 'not a NIfTI-1/2 single-file volume (.hdr/.img pairs are not supported)');
   let header: nifti.NIFTI1 | nifti.NIFTI2;

@@ -21,7 +21,7 @@ export * from './detect.js';
 export type { Raster } from './raster.js';
 export { DEFAULT_MAX_PIXELS } from './decode-image.js';
 export { decodeBuffer, decodeFile, type DecodeOptions } from './decode.js';
-export { readVolume, MAX_INFLATED_NIFTI_BYTES } from './decode-nifti.js';
+export { gunzipCapped, readVolume, MAX_INFLATED_NIFTI_BYTES } from './decode-nifti.js';
 export { parseYoloBoxes } from './sidecars.js';
 export {
   preprocessFile,

@@ -5,8 +5,7 @@
  * any pixel is decoded). DataErrors become 400 / 413 / 415 with the file named. src/data reads only
  * the pixel and geometry tags of a DICOM file (patient tags are never logged or kept).
  */
-import { gunzipSync } from 'node:zlib';
-import { DataError, decodeBuffer, type Raster } from '../data/index.js';
+import { DataError, decodeBuffer, gunzipCapped as inflateCapped, type Raster } from '../data/index.js';
 import { HttpError } from './errors.js';
 import { sniffUpload, type UploadKind } from './sniff.js';
 
@@ -25,19 +24,18 @@ export interface DecodedUpload {
   slice: number;
 }
 
-/** Inflates gzip data, refusing output beyond `max` bytes. */
+/** src/data's capped gzip inflation, its DataError as an HttpError (413 past the cap, else 400). */
 export function gunzipCapped(buf: Uint8Array, name: string, max: number): Buffer {
   try {
-    return gunzipSync(buf, { maxOutputLength: max });
+    return inflateCapped(buf, name, max);
   } catch (err) {
-    if (err instanceof RangeError || (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
-      throw new HttpError(413, `${name}: gzip data inflates beyond ${max} bytes (decompression-bomb guard)`);
-    throw new HttpError(400, `${name}: corrupt gzip data (${(err as Error).message})`);
+    if (err instanceof DataError) throw new HttpError(statusOf(err.problem), err.message);
+    throw err;
   }
 }
 
 function statusOf(problem: string): number {
-  if (/over the (pixel )?limit|decompression bomb/i.test(problem)) return 413;
+  if (/over the (pixel )?limit|decompression[ -]bomb/i.test(problem)) return 413;
   if (/not supported|unsupported/i.test(problem)) return 415;
   return 400;
 }

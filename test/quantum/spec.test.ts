@@ -5,7 +5,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Circuit, GateName, Op } from '../../src/quantum/circuit.js';
+import {
+  GATE_PARAM_COUNT,
+  isTwoQubitGate,
+  type Circuit,
+  type GateName,
+  type Op,
+} from '../../src/quantum/circuit.js';
 import { evalCircuitSpec, parseCircuitSpec, specCircuit, toQasm } from '../../src/quantum/index.js';
 import { Rng } from '../../src/util/rng.js';
 import { referenceExpvalZ } from './reference.js';
@@ -134,29 +140,11 @@ test('OpenQASM 2 and 3 export, read back and simulated independently, gives the 
       );
     }
     // every gate the simulator knows, with bound weights
-    const gates: [GateName, number][] = [
-      ['H', 0],
-      ['X', 0],
-      ['Y', 0],
-      ['Z', 0],
-      ['S', 0],
-      ['T', 0],
-      ['RX', 1],
-      ['RY', 1],
-      ['RZ', 1],
-      ['PhaseShift', 1],
-      ['Rot', 3],
-      ['CNOT', 0],
-      ['CZ', 0],
-      ['CRX', 1],
-      ['CRY', 1],
-      ['CRZ', 1],
-      ['SWAP', 0],
-    ];
+    const gates = Object.entries(GATE_PARAM_COUNT) as [GateName, number][];
     let k = 0;
     const ops: Op[] = gates.map(([gate, np], i) => ({
       gate,
-      wires: ['CNOT', 'CZ', 'CRX', 'CRY', 'CRZ', 'SWAP'].includes(gate) ? [i % 3, (i + 1) % 3] : [i % 3],
+      wires: isTwoQubitGate(gate) ? [i % 3, (i + 1) % 3] : [i % 3],
       params: Array.from({ length: np }, () => ({ kind: 'weight' as const, index: k++ })),
     }));
     const c: Circuit = {

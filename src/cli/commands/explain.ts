@@ -3,12 +3,11 @@
  * Grad-CAM / Grad-CAM++ and SHAP (Kernel, Permutation, Partition, SHAP-CAM) for the classical and
  * the hybrid model, the per-image agreement and localisation audit, plots; written to RUN/explain.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { setNumThreads } from '../../engine/index.js';
 import { explainRun, explanationJson, resolveMethods, type ExplainConfig } from '../../explain/index.js';
-import { runPaths } from '../../train/index.js';
+import { loadArch } from '../../train/index.js';
 import { cliProgressSink } from '../../util/progress.js';
 import { UsageError } from '../errors.js';
 import { existingRun, parseIntOption, parseSeed, parseThreads } from '../options.js';
@@ -30,7 +29,12 @@ interface ExplainCliOptions {
 
 /** A class name of the run (arch.json) or its index, checked before any work. */
 function resolveTargetClass(run: string, v: string): number {
-  const classes = readArchClasses(run);
+  let classes: string[];
+  try {
+    classes = loadArch(run).classes;
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   const byName = classes.indexOf(v);
   if (byName >= 0) return byName;
   const n = Number(v);
@@ -38,18 +42,6 @@ function resolveTargetClass(run: string, v: string): number {
   throw new UsageError(
     `--target: '${v}' is not a class of this run; valid: ${classes.map((c, i) => `${i}=${c}`).join(', ')}`,
   );
-}
-
-function readArchClasses(run: string): string[] {
-  const f = runPaths(run).arch;
-  if (!existsSync(f)) throw new UsageError(`${f}: no trained backbone in this run (qmri train first)`);
-  try {
-    const a = JSON.parse(readFileSync(f, 'utf8')) as { classes?: unknown };
-    if (Array.isArray(a.classes) && a.classes.every((c) => typeof c === 'string')) return a.classes;
-  } catch {
-    /* reported below */
-  }
-  throw new UsageError(`${f}: not a valid arch.json (no class list)`);
 }
 
 const fmt = (v: unknown) =>
