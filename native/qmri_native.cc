@@ -613,6 +613,32 @@ Napi::Value CholeskySolveF64(const Napi::CallbackInfo& info) {
   });
 }
 
+// Dense float64 matrix product through libtorch's BLAS: A (m×k) · B (k×n), both row-major typed
+// arrays, returns m×n row-major. Used where an exact float64 product of plain arrays is the hot loop
+// (Kernel SHAP's masked pre-activations: coalition indicator rows times per-feature deltas).
+Napi::Value MatmulF64(const Napi::CallbackInfo& info) {
+  return guard(info, [&]() -> Napi::Value {
+    if (info.Length() < 5 || !info[0].IsTypedArray() ||
+        info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array || !info[3].IsTypedArray() ||
+        info[3].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
+      throw Napi::TypeError::New(info.Env(), "matmulF64(a: Float64Array, m, k, b: Float64Array, n)");
+    auto a = info[0].As<Napi::Float64Array>();
+    auto b = info[3].As<Napi::Float64Array>();
+    int64_t m = info[1].As<Napi::Number>().Int64Value();
+    int64_t k = info[2].As<Napi::Number>().Int64Value();
+    int64_t n = info[4].As<Napi::Number>().Int64Value();
+    if (m < 1 || k < 1 || n < 1 || static_cast<int64_t>(a.ElementLength()) != m * k ||
+        static_cast<int64_t>(b.ElementLength()) != k * n)
+      throw Napi::RangeError::New(info.Env(), "matmulF64: a must hold m×k and b k×n values");
+    torch::NoGradGuard ng;
+    auto out = Napi::Float64Array::New(info.Env(), static_cast<size_t>(m * n));
+    at::Tensor C = torch::from_blob(out.Data(), {m, n}, torch::kFloat64);
+    at::mm_out(C, torch::from_blob(a.Data(), {m, k}, torch::kFloat64),
+               torch::from_blob(b.Data(), {k, n}, torch::kFloat64));
+    return out;
+  });
+}
+
 class OptimWrap : public Napi::ObjectWrap<OptimWrap> {
  public:
   static void Init(Napi::Env env, Napi::Object exports) {
@@ -763,6 +789,7 @@ Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
   exports.Set("runtimeInfo", Napi::Function::New(env, RuntimeInfo));
   exports.Set("toDevice", Napi::Function::New(env, ToDevice));
   exports.Set("choleskySolveF64", Napi::Function::New(env, CholeskySolveF64));
+  exports.Set("matmulF64", Napi::Function::New(env, MatmulF64));
   return exports;
 }
 

@@ -12,6 +12,7 @@ import { extractFeatures, runPaths, trainBackbone } from '../../train/index.js';
 import { writeJsonAtomic } from '../../util/atomic.js';
 import { cliProgressSink } from '../../util/progress.js';
 import { loadConfig, resolveConfig, type ExperimentConfig } from '../config.js';
+import { dataConfigOf } from '../pipeline.js';
 import { UsageError } from '../errors.js';
 
 interface TrainOptions {
@@ -58,22 +59,12 @@ export async function runTrain(o: TrainOptions): Promise<Record<string, unknown>
   const log = o.json ? () => {} : (l: string) => process.stderr.write(`${l}\n`);
   const progress = cliProgressSink({ json: o.json });
   const threads = o.threads ?? cfg.threads;
-  let dir = cfg.data.dir;
   if (cfg.data.synthetic) {
-    dir = join(run, 'data', 'phantoms');
+    const dir = join(run, 'data', 'phantoms');
     if (!existsSync(dir)) await writePhantomDataset(dir, cfg.data.synthetic);
   }
-  const manifest = await prepareData(
-    run,
-    {
-      dir: dir!,
-      layout: cfg.data.layout as 'auto',
-      split: cfg.data.split,
-      preprocess: cfg.data.preprocess,
-      maxImages: cfg.data.maxImages,
-    },
-    { log },
-  );
+  // every data setting (removeDuplicates, duplicateDistance, badInput, maxPixels included), as `qmri run`
+  const manifest = await prepareData(run, dataConfigOf(run, cfg), { log });
   log(`data: ${manifest.entries.length} images, classes ${manifest.classes.join(', ')}`);
   const backbone = await trainBackbone(
     run,
