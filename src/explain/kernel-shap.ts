@@ -4,12 +4,14 @@
  * the rest sampled by the Shapley kernel's size distribution, each sample paired with its
  * complement), then the Shapley-kernel weighted linear regression with the exact constraint
  * Σφ = f(x) − E f(bg), solved exactly (dense Cholesky of the d×d normal matrix through libtorch's
- * LAPACK, all classes on one factor; a complement row 1 − z̄ acts on the constraint's null space as −z̄,
- * so rows stay sparse). With a budget ≥ 2^d − 2 every coalition
- * is enumerated and the result equals the exact Shapley values.
+ * LAPACK, all classes on one factor; the matrix itself is counted exactly by a float32 GEMM, see
+ * coalition-gram.ts; a complement row 1 − z̄ acts on the constraint's null space as −z̄, so rows stay
+ * sparse). With a budget ≥ 2^d − 2 every coalition is enumerated and the result equals the exact
+ * Shapley values.
  */
 import { choleskySolve } from '../engine/index.js';
 import { Rng } from '../util/rng.js';
+import { coalitionGram } from './coalition-gram.js';
 import type { Coalition, MaskedHead } from './masked-head.js';
 import { additivityError, type ShapResult } from './shap-result.js';
 
@@ -143,12 +145,7 @@ function constrainedWls(
   const merged = new Map<Int32Array, number>();
   for (const { co, w } of rows) merged.set(co.idx, (merged.get(co.idx) ?? 0) + w);
   // lower triangle of SᵀWS
-  const a = new Float64Array(d * d);
-  for (const [idx, w] of merged)
-    for (let p = 0; p < idx.length; p++) {
-      const ri = idx[p] * d;
-      for (let q = 0; q <= p; q++) a[ri + idx[q]] += w;
-    }
+  const a = coalitionGram(d, merged);
   // row sums of the symmetric matrix, then P·A·P on the lower triangle
   const rowMean = new Float64Array(d);
   for (let i = 0; i < d; i++)

@@ -3,9 +3,11 @@
  * f(x_S ∪ bg_b,rest). Because the head's first layer is linear in the mask, the pre-activation of a
  * coalition is pre(bg_b) + Σ_{i∈S} W[:,i]·(x_i − bg_b,i): the per-feature, per-background deltas are
  * precomputed once, so a coalition costs min(|S|, d−|S|) vector adds per background row (the
- * larger side is reached from pre(x) by subtraction), and a whole batch of coalitions goes through
- * the nonlinear remainder (softmax, tanh layers, or one batched circuit run) at once.
+ * larger side is reached from pre(x) by subtraction; a large batch gets all its sides' sums from one
+ * float64 GEMM instead), and a whole batch of coalitions goes through the nonlinear remainder
+ * (softmax, tanh layers, or one batched circuit run) at once.
  */
+import { matmulF64 } from '../engine/index.js';
 import type { SplitHead } from './head-split.js';
 
 export interface Coalition {
@@ -17,6 +19,9 @@ export interface Coalition {
 
 /** Rows of pre-activations evaluated per call of the head's remainder. */
 const CHUNK_ROWS = 8192;
+/** The batched GEMM path of values(): at least this many distinct sides, this dense on average. */
+const GEMM_MIN_SETS = 32;
+const GEMM_MIN_DENSITY = 0.02;
 
 export class MaskedHead {
   readonly d: number;
@@ -114,12 +119,46 @@ export class MaskedHead {
     return Int32Array.from(out);
   }
 
+  /** pre of a coalition from its side's delta sum: pre(bg_b) + sum, or pre(x) − sum for a complement. */
+  private preFromSum(co: Coalition, sum: Float64Array, out: Float64Array, offset: number): void {
+    const { nb, h, preX, preBg } = this;
+    if (co.complement)
+      for (let r = 0; r < nb; r++)
+        for (let o = 0; o < h; o++) out[offset + r * h + o] = preX[o] - sum[r * h + o];
+    else for (let k = 0; k < nb * h; k++) out[offset + k] = preBg[k] + sum[k];
+  }
+
   /** pre(N∖S)_b = pre(x) + pre(bg_b) − pre(S)_b, from the block of S (one pass instead of |S| adds). */
   private complementOf(block: Float64Array, from: number, to: number): void {
     const { nb, h } = this;
     for (let r = 0; r < nb; r++)
       for (let o = 0; o < h; o++)
         block[to + r * h + o] = this.preX[o] + this.preBg[r * h + o] - block[from + r * h + o];
+  }
+
+  /**
+   * Σ_{i∈idx} W[:,i]·(x_i − bg_b,i) for many index sets at once, as one float64 GEMM of their 0/1
+   * indicator rows with the d×(nb·h) delta matrix (dense BLAS beats the sparse adds once the sets
+   * average more than a few features); null when the batch is too small to be worth it.
+   */
+  private sideSums(coalitions: readonly Coalition[]): Map<Int32Array, Float64Array> | null {
+    const { d, nb, h } = this;
+    const unique = new Map<Int32Array, number>();
+    let nnz = 0;
+    for (const co of coalitions)
+      if (!unique.has(co.idx)) {
+        unique.set(co.idx, unique.size);
+        nnz += co.idx.length;
+      }
+    const U = unique.size;
+    if (U < GEMM_MIN_SETS || nnz < GEMM_MIN_DENSITY * U * d) return null;
+    const z = new Float64Array(U * d);
+    for (const [idx, r] of unique) for (const i of idx) z[r * d + i] = 1;
+    const n = nb * h;
+    const sums = matmulF64(z, U, d, this.delta, n);
+    const out = new Map<Int32Array, Float64Array>();
+    for (const [idx, r] of unique) out.set(idx, sums.subarray(r * n, (r + 1) * n));
+    return out;
   }
 
   /** v(S) for every coalition, K×C (mean over the background). */
@@ -129,12 +168,16 @@ export class MaskedHead {
     const per = Math.max(1, Math.floor(CHUNK_ROWS / nb));
     for (let k0 = 0; k0 < coalitions.length; k0 += per) {
       const k1 = Math.min(coalitions.length, k0 + per);
+      const sums = this.sideSums(coalitions.slice(k0, k1));
       const pre = new Float64Array((k1 - k0) * nb * h);
       for (let k = k0; k < k1; k++) {
+        const co = coalitions[k];
         const prev = k > k0 ? coalitions[k - 1] : null;
-        if (prev && prev.idx === coalitions[k].idx && prev.complement !== coalitions[k].complement)
-          this.complementOf(pre, (k - k0 - 1) * nb * h, (k - k0) * nb * h);
-        else this.preOf(coalitions[k], pre, (k - k0) * nb * h);
+        const at = (k - k0) * nb * h;
+        if (sums) this.preFromSum(co, sums.get(co.idx)!, pre, at);
+        else if (prev && prev.idx === co.idx && prev.complement !== co.complement)
+          this.complementOf(pre, at - nb * h, at);
+        else this.preOf(co, pre, at);
       }
       const probs = this.head.rest(pre, (k1 - k0) * nb);
       for (let k = k0; k < k1; k++)

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { headProbs, type HeadExport } from '../../src/train/run-folder.js';
 import { MaskedHead } from '../../src/explain/masked-head.js';
 import { splitHead } from '../../src/explain/head-split.js';
-import { kernelShap } from '../../src/explain/kernel-shap.js';
+import { kernelCoalitions, kernelShap } from '../../src/explain/kernel-shap.js';
+import { coalitionGram } from '../../src/explain/coalition-gram.js';
+import { Rng } from '../../src/util/rng.js';
 import { permutationShap } from '../../src/explain/permutation-shap.js';
 import { circuitInputShap } from '../../src/explain/circuit-shap.js';
 import { exactShapleyFromValues } from '../../src/explain/exact-shap.js';
@@ -115,6 +117,38 @@ test('Kernel SHAP on 1,024 features: exact additivity at 2,048 coalitions, conve
   const c8 = cos(k8.phi, p.phi);
   assert.ok(c8 > 0.95, `cosine between Kernel SHAP (8,192) and Permutation SHAP: ${c8}`);
   assert.ok(c8 > cos(k.phi, p.phi), 'more coalitions, closer to the Shapley values');
+});
+
+test('Kernel SHAP at 1,024 features: the GEMM paths (indicator Gram, batched side sums) equal the sparse adds', () => {
+  const d = 1024;
+  const rows = kernelCoalitions(d, 2048, new Rng(3));
+  // the normal matrix: one exact float32 count GEMM per weight group vs scattered float64 adds
+  const merged = new Map<Int32Array, number>();
+  for (const { co, w } of rows) merged.set(co.idx, (merged.get(co.idx) ?? 0) + w);
+  const ref = new Float64Array(d * d);
+  for (const [idx, w] of merged)
+    for (let p = 0; p < idx.length; p++) for (let q = 0; q <= p; q++) ref[idx[p] * d + idx[q]] += w;
+  const a = coalitionGram(d, merged);
+  let worst = 0;
+  for (let i = 0; i < d; i++)
+    for (let j = 0; j <= i; j++) {
+      const r = ref[i * d + j];
+      worst = Math.max(worst, Math.abs(a[i * d + j] - r) / Math.max(1e-300, Math.abs(r)));
+      if (r === 0) assert.equal(a[i * d + j], 0);
+    }
+  assert.ok(worst < 1e-12, `Gram relative error ${worst}`);
+  // the coalition values: one GEMM for a batch vs one coalition at a time (sparse adds)
+  for (const kind of ['linear', 'bottleneck'] as const) {
+    const m = new MaskedHead(splitHead(randomHead(kind, d, 31)), randomRows(1, d, 7), randomRows(50, d, 8));
+    const cos = rows.slice(0, 400).map((r) => r.co);
+    const batch = m.values(cos);
+    let err = 0;
+    cos.forEach((co, k) => {
+      const one = m.values([co]);
+      for (let c = 0; c < m.C; c++) err = Math.max(err, Math.abs(one[c] - batch[k * m.C + c]));
+    });
+    assert.ok(err < 1e-12, `${kind}: values differ by ${err}`);
+  }
 });
 
 test('Kernel SHAP leaves null players out (φ = 0) and still matches brute force on the others', () => {
