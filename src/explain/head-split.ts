@@ -34,23 +34,40 @@ export function softmaxInPlace(z: Float64Array, C: number): Float64Array {
   return z;
 }
 
-function dense(
-  x: Float64Array,
-  B: number,
-  w: ArrayLike<number>,
-  bias: ArrayLike<number>,
-  inDim: number,
-  outDim: number,
-  act?: (v: number) => number,
-): Float64Array {
-  const out = new Float64Array(B * outDim);
-  for (let r = 0; r < B; r++)
-    for (let o = 0; o < outDim; o++) {
-      let s = bias[o];
-      for (let k = 0; k < inDim; k++) s += w[o * inDim + k] * x[r * inDim + k];
-      out[r * outDim + o] = act ? act(s) : s;
+/**
+ * tanh → hidden (tanh) → post → softmax, one row at a time in plain loops: SHAP's value functions
+ * push ~10⁵ rows through it per image, so no per-element callbacks or intermediate arrays.
+ */
+function bottleneckRest(e: Extract<HeadExport, { kind: 'bottleneck' }>): SplitHead['rest'] {
+  const { n, hiddenSize: H, classes: C } = e;
+  const hw = Float64Array.from(e.hidden.weight);
+  const hb = Float64Array.from(e.hidden.bias);
+  const pw = Float64Array.from(e.post.weight);
+  const pb = Float64Array.from(e.post.bias);
+  return (pre, B) => {
+    const out = new Float64Array(B * C);
+    const t1 = new Float64Array(n);
+    const t2 = new Float64Array(H);
+    for (let r = 0; r < B; r++) {
+      for (let k = 0; k < n; k++) t1[k] = Math.tanh(pre[r * n + k]);
+      for (let o = 0; o < H; o++) {
+        let s = hb[o];
+        for (let k = 0; k < n; k++) s += hw[o * n + k] * t1[k];
+        t2[o] = Math.tanh(s);
+      }
+      let mx = -Infinity;
+      for (let c = 0; c < C; c++) {
+        let s = pb[c];
+        for (let o = 0; o < H; o++) s += pw[c * H + o] * t2[o];
+        out[r * C + c] = s;
+        if (s > mx) mx = s;
+      }
+      let z = 0;
+      for (let c = 0; c < C; c++) z += out[r * C + c] = Math.exp(out[r * C + c] - mx);
+      for (let c = 0; c < C; c++) out[r * C + c] /= z;
     }
-  return out;
+    return out;
+  };
 }
 
 /** The dressed head from its circuit angles on: batched circuit, readout, softmax (B×classes). */
@@ -78,11 +95,7 @@ export function splitHead(e: HeadExport): SplitHead {
       classes: e.classes,
       W: Float64Array.from(e.pre.weight),
       b: Float64Array.from(e.pre.bias),
-      rest: (pre, B) => {
-        const h1 = Float64Array.from(pre, Math.tanh);
-        const h2 = dense(h1, B, e.hidden.weight, e.hidden.bias, e.n, e.hiddenSize, Math.tanh);
-        return softmaxInPlace(dense(h2, B, e.post.weight, e.post.bias, e.hiddenSize, e.classes), e.classes);
-      },
+      rest: bottleneckRest(e),
     };
   const p = dressedParams(e);
   return {
