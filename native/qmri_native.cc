@@ -639,6 +639,29 @@ Napi::Value MatmulF64(const Napi::CallbackInfo& info) {
   });
 }
 
+// Elementwise tanh or exp of a float64 typed array, in place, through libtorch's vectorised kernels
+// (SHAP's value functions push ~10^6 scalars per image through a head's nonlinearities).
+Napi::Value UnaryF64InPlace(const Napi::CallbackInfo& info) {
+  return guard(info, [&]() -> Napi::Value {
+    if (info.Length() < 2 || !info[0].IsString() || !info[1].IsTypedArray() ||
+        info[1].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
+      throw Napi::TypeError::New(info.Env(), "unaryF64InPlace(op: 'tanh' | 'exp', a: Float64Array)");
+    std::string op = info[0].As<Napi::String>().Utf8Value();
+    auto a = info[1].As<Napi::Float64Array>();
+    int64_t n = static_cast<int64_t>(a.ElementLength());
+    if (n == 0) return info.Env().Undefined();
+    torch::NoGradGuard ng;
+    at::Tensor t = torch::from_blob(a.Data(), {n}, torch::kFloat64);
+    if (op == "tanh")
+      t.tanh_();
+    else if (op == "exp")
+      t.exp_();
+    else
+      throw Napi::RangeError::New(info.Env(), "unaryF64InPlace: unknown op '" + op + "' (tanh, exp)");
+    return info.Env().Undefined();
+  });
+}
+
 class OptimWrap : public Napi::ObjectWrap<OptimWrap> {
  public:
   static void Init(Napi::Env env, Napi::Object exports) {
@@ -790,6 +813,7 @@ Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
   exports.Set("toDevice", Napi::Function::New(env, ToDevice));
   exports.Set("choleskySolveF64", Napi::Function::New(env, CholeskySolveF64));
   exports.Set("matmulF64", Napi::Function::New(env, MatmulF64));
+  exports.Set("unaryF64InPlace", Napi::Function::New(env, UnaryF64InPlace));
   return exports;
 }
 

@@ -32,3 +32,10 @@ export function matmulF64(a: Float64Array, m: number, k: number, b: Float64Array
   if (b.length !== k * n) throw new RangeError(`matmulF64: b has ${b.length} values, k×n is ${k * n}`);
   return native.matmulF64(a, m, k, b, n) as Float64Array;
 }
+
+/** tanh or exp of every element of a float64 array, in place, through libtorch's vectorised kernels. */
+export function unaryF64InPlace(op: 'tanh' | 'exp', a: Float64Array): Float64Array {
+  if (op !== 'tanh' && op !== 'exp') throw new RangeError(`unaryF64InPlace: unknown op '${String(op)}'`);
+  native.unaryF64InPlace(op, a);
+  return a;
+}

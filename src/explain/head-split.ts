@@ -6,6 +6,7 @@
  */
 import type { HeadExport } from '../train/run-folder.js';
 import { dressedParams } from '../train/run-folder.js';
+import { matmulF64, unaryF64InPlace } from '../engine/index.js';
 import { dressedCircuit, dressedReadout, exactEvaluator, type DressedHeadParams } from '../quantum/index.js';
 
 export interface SplitHead {
@@ -35,35 +36,36 @@ export function softmaxInPlace(z: Float64Array, C: number): Float64Array {
 }
 
 /**
- * tanh → hidden (tanh) → post → softmax, one row at a time in plain loops: SHAP's value functions
- * push ~10⁵ rows through it per image, so no per-element callbacks or intermediate arrays.
+ * tanh → hidden (tanh) → post → softmax over a batch of rows, every step over the whole batch through
+ * libtorch's float64 kernels (BLAS products, vectorised tanh/exp): SHAP's value functions push ~10⁵
+ * rows per image through it.
  */
 function bottleneckRest(e: Extract<HeadExport, { kind: 'bottleneck' }>): SplitHead['rest'] {
   const { n, hiddenSize: H, classes: C } = e;
-  const hw = Float64Array.from(e.hidden.weight);
+  const transpose = (w: readonly number[], rows: number, cols: number) => {
+    const t = new Float64Array(rows * cols);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = w[r * cols + c];
+    return t;
+  };
+  const hwT = transpose(e.hidden.weight, H, n);
   const hb = Float64Array.from(e.hidden.bias);
-  const pw = Float64Array.from(e.post.weight);
+  const pwT = transpose(e.post.weight, C, H);
   const pb = Float64Array.from(e.post.bias);
   return (pre, B) => {
-    const out = new Float64Array(B * C);
-    const t1 = new Float64Array(n);
-    const t2 = new Float64Array(H);
+    const t1 = unaryF64InPlace('tanh', Float64Array.from(pre));
+    const t2 = matmulF64(t1, B, n, hwT, H);
+    for (let k = 0; k < B * H; k++) t2[k] += hb[k % H];
+    unaryF64InPlace('tanh', t2);
+    const out = matmulF64(t2, B, H, pwT, C);
     for (let r = 0; r < B; r++) {
-      for (let k = 0; k < n; k++) t1[k] = Math.tanh(pre[r * n + k]);
-      for (let o = 0; o < H; o++) {
-        let s = hb[o];
-        for (let k = 0; k < n; k++) s += hw[o * n + k] * t1[k];
-        t2[o] = Math.tanh(s);
-      }
       let mx = -Infinity;
-      for (let c = 0; c < C; c++) {
-        let s = pb[c];
-        for (let o = 0; o < H; o++) s += pw[c * H + o] * t2[o];
-        out[r * C + c] = s;
-        if (s > mx) mx = s;
-      }
+      for (let c = 0; c < C; c++) if ((out[r * C + c] += pb[c]) > mx) mx = out[r * C + c];
+      for (let c = 0; c < C; c++) out[r * C + c] -= mx;
+    }
+    unaryF64InPlace('exp', out);
+    for (let r = 0; r < B; r++) {
       let z = 0;
-      for (let c = 0; c < C; c++) z += out[r * C + c] = Math.exp(out[r * C + c] - mx);
+      for (let c = 0; c < C; c++) z += out[r * C + c];
       for (let c = 0; c < C; c++) out[r * C + c] /= z;
     }
     return out;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { choleskySolve } from '../../src/engine/index.js';
+import { choleskySolve, matmulF64, unaryF64InPlace } from '../../src/engine/index.js';
 import { Rng } from '../../src/util/rng.js';
 
 // A = MᵀM + n·I (SPD), only its lower triangle filled; the solve must satisfy A·X = B for every
@@ -38,4 +38,28 @@ test('choleskySolve rejects wrong sizes and matrices that are not positive defin
     () => choleskySolve(Float64Array.from([1, 0, 2, 1]), 2, Float64Array.from([1, 1]), 1),
     /not positive definite/,
   );
+});
+
+test('matmulF64 and unaryF64InPlace agree with plain loops and Math, and reject bad shapes and ops', () => {
+  const m = 3;
+  const k = 5;
+  const n = 2;
+  const a = Float64Array.from({ length: m * k }, (_, i) => Math.sin(i + 1) * 3);
+  const b = Float64Array.from({ length: k * n }, (_, i) => Math.cos(i) / 7);
+  const c = matmulF64(a, m, k, b, n);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let q = 0; q < k; q++) s += a[i * k + q] * b[q * n + j];
+      assert.ok(Math.abs(c[i * n + j] - s) < 1e-15, `(${i}, ${j})`);
+    }
+  assert.throws(() => matmulF64(a, m, k + 1, b, n), /m×k is 18/);
+  const x = Float64Array.from({ length: 1000 }, (_, i) => (i - 500) / 60);
+  const t = unaryF64InPlace('tanh', Float64Array.from(x));
+  const e = unaryF64InPlace('exp', Float64Array.from(x));
+  for (let i = 0; i < x.length; i++) {
+    assert.ok(Math.abs(t[i] - Math.tanh(x[i])) <= 1e-15, `tanh(${x[i]})`);
+    assert.ok(Math.abs(e[i] - Math.exp(x[i])) <= 1e-14 * Math.exp(x[i]), `exp(${x[i]})`);
+  }
+  assert.throws(() => unaryF64InPlace('sin' as 'exp', x), /unknown op 'sin'/);
 });
