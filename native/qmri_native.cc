@@ -582,14 +582,17 @@ Napi::Value ToDevice(const Napi::CallbackInfo& info) {
 
 // ---------- optimizers ----------
 
+// The float64 helpers below work on plain Float64Arrays, no tensors kept.
+static bool IsF64(const Napi::Value& v) {
+  return v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_float64_array;
+}
+
 // Dense symmetric positive definite solve in float64 through libtorch's LAPACK (potrf + potrs):
 // A (n×n, row-major; only the lower triangle is read) · X = B, for C right-hand sides given as the
 // rows of B (C×n). Returns X as C×n. Used by Kernel SHAP's normal equations.
 Napi::Value CholeskySolveF64(const Napi::CallbackInfo& info) {
   return guard(info, [&]() -> Napi::Value {
-    if (info.Length() < 4 || !info[0].IsTypedArray() ||
-        info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array || !info[2].IsTypedArray() ||
-        info[2].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
+    if (info.Length() < 4 || !IsF64(info[0]) || !IsF64(info[2]))
       throw Napi::TypeError::New(info.Env(), "choleskySolveF64(a: Float64Array, n, b: Float64Array, c)");
     auto a = info[0].As<Napi::Float64Array>();
     auto b = info[2].As<Napi::Float64Array>();
@@ -618,9 +621,7 @@ Napi::Value CholeskySolveF64(const Napi::CallbackInfo& info) {
 // (Kernel SHAP's masked pre-activations: coalition indicator rows times per-feature deltas).
 Napi::Value MatmulF64(const Napi::CallbackInfo& info) {
   return guard(info, [&]() -> Napi::Value {
-    if (info.Length() < 5 || !info[0].IsTypedArray() ||
-        info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array || !info[3].IsTypedArray() ||
-        info[3].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
+    if (info.Length() < 5 || !IsF64(info[0]) || !IsF64(info[3]))
       throw Napi::TypeError::New(info.Env(), "matmulF64(a: Float64Array, m, k, b: Float64Array, n)");
     auto a = info[0].As<Napi::Float64Array>();
     auto b = info[3].As<Napi::Float64Array>();
@@ -643,8 +644,7 @@ Napi::Value MatmulF64(const Napi::CallbackInfo& info) {
 // (SHAP's value functions push ~10^6 scalars per image through a head's nonlinearities).
 Napi::Value UnaryF64InPlace(const Napi::CallbackInfo& info) {
   return guard(info, [&]() -> Napi::Value {
-    if (info.Length() < 2 || !info[0].IsString() || !info[1].IsTypedArray() ||
-        info[1].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
+    if (info.Length() < 2 || !info[0].IsString() || !IsF64(info[1]))
       throw Napi::TypeError::New(info.Env(), "unaryF64InPlace(op: 'tanh' | 'exp', a: Float64Array)");
     std::string op = info[0].As<Napi::String>().Utf8Value();
     auto a = info[1].As<Napi::Float64Array>();

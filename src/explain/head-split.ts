@@ -24,12 +24,18 @@ export interface SplitHead {
   rest(pre: Float64Array, B: number): Float64Array;
 }
 
+/** Row-wise softmax of a B×C batch, in place (the exp of the whole batch in one vectorised call). */
 export function softmaxInPlace(z: Float64Array, C: number): Float64Array {
-  for (let r = 0; r < z.length / C; r++) {
+  const B = z.length / C;
+  for (let r = 0; r < B; r++) {
     let mx = -Infinity;
     for (let c = 0; c < C; c++) mx = Math.max(mx, z[r * C + c]);
+    for (let c = 0; c < C; c++) z[r * C + c] -= mx;
+  }
+  unaryF64InPlace('exp', z);
+  for (let r = 0; r < B; r++) {
     let s = 0;
-    for (let c = 0; c < C; c++) s += z[r * C + c] = Math.exp(z[r * C + c] - mx);
+    for (let c = 0; c < C; c++) s += z[r * C + c];
     for (let c = 0; c < C; c++) z[r * C + c] /= s;
   }
   return z;
@@ -57,18 +63,8 @@ function bottleneckRest(e: Extract<HeadExport, { kind: 'bottleneck' }>): SplitHe
     for (let k = 0; k < B * H; k++) t2[k] += hb[k % H];
     unaryF64InPlace('tanh', t2);
     const out = matmulF64(t2, B, H, pwT, C);
-    for (let r = 0; r < B; r++) {
-      let mx = -Infinity;
-      for (let c = 0; c < C; c++) if ((out[r * C + c] += pb[c]) > mx) mx = out[r * C + c];
-      for (let c = 0; c < C; c++) out[r * C + c] -= mx;
-    }
-    unaryF64InPlace('exp', out);
-    for (let r = 0; r < B; r++) {
-      let z = 0;
-      for (let c = 0; c < C; c++) z += out[r * C + c];
-      for (let c = 0; c < C; c++) out[r * C + c] /= z;
-    }
-    return out;
+    for (let k = 0; k < B * C; k++) out[k] += pb[k % C];
+    return softmaxInPlace(out, C);
   };
 }
 
