@@ -3,32 +3,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveConfig } from '../../src/cli/config.js';
 import { runExperiment, type RunOutcome } from '../../src/cli/pipeline.js';
+import { tinyConfig } from './tiny-config.js';
 
 const states = (r: RunOutcome) => Object.fromEntries(r.stages.map((s) => [s.stage, s.state]));
-
-function tinyConfig(out: string, seeds: number) {
-  return resolveConfig({
-    out,
-    seed: 1,
-    threads: 1,
-    data: {
-      synthetic: { n: 48, size: 32, seed: 1 },
-      split: { train: 0.5, val: 0.25, test: 0.25, seed: 0, blockSize: 4 },
-      preprocess: { size: 32 },
-    },
-    backbone: {
-      epochs: 1,
-      batchSize: 8,
-      augment: false,
-      densenet: { growthRate: 8, blockConfig: [2, 2], numInitFeatures: 16 },
-    },
-    compare: { heads: ['linear', 'quantum'], seeds, epochs: 2, qubits: 2, layers: 1, lowData: [] },
-    explain: { enabled: false },
-    noise: { enabled: false },
-  });
-}
 
 test('qmri run: resolved config written, finished stages skipped, a changed stage redone with the stages after it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'qmri-pipeline-'));

@@ -4,32 +4,17 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTrain } from '../../src/cli/commands/train.js';
+import { tinyConfig } from './tiny-config.js';
 
 test('qmri train passes every data setting to the data stage (duplicate removal and distance included)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'qmri-train-cmd-'));
   const run = join(dir, 'run');
   try {
     const config = join(dir, 'config.json');
+    const cfg = tinyConfig(run, 1);
     writeFileSync(
       config,
-      JSON.stringify({
-        out: run,
-        seed: 1,
-        threads: 1,
-        data: {
-          synthetic: { n: 32, size: 32, seed: 1 },
-          removeDuplicates: true,
-          duplicateDistance: 7,
-          split: { train: 0.5, val: 0.25, test: 0.25, seed: 0, blockSize: 4 },
-          preprocess: { size: 32 },
-        },
-        backbone: {
-          epochs: 1,
-          batchSize: 8,
-          augment: false,
-          densenet: { growthRate: 8, blockConfig: [2, 2], numInitFeatures: 16 },
-        },
-      }),
+      JSON.stringify({ ...cfg, data: { ...cfg.data, removeDuplicates: true, duplicateDistance: 7 } }),
     );
     const out = await runTrain({ run, config, json: true });
     assert.ok(out);
