@@ -22,6 +22,7 @@
         "-ltorch",
         "-ltorch_cpu",
         "-lc10",
+        "-l:liblapack.so.3",
         "-Wl,-rpath,/usr/lib/x86_64-linux-gnu"
       ]
     }

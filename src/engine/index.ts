@@ -14,8 +14,8 @@
  *   SGD/Adam/AdamW    torch::optim optimizers with setLr() and byte-exact state export for resume.
  *   safetensors       read/write .safetensors (F32, I64), atomic writes.
  *   runtime           setNumThreads, manualSeed, get/setRngState, memory(), resolveDevice('cpu'|'cuda').
- *   linalg            choleskySolve, matmulF64, unaryF64InPlace: float64 SPD solve, product and
- *                     tanh/exp on typed arrays through LAPACK/BLAS/libtorch (Kernel SHAP).
+ *   linalg            centredGramSolve, matmulF64, unaryF64InPlace: Kernel SHAP's constrained normal
+ *                     equations, float64 product and tanh/exp on typed arrays (LAPACK/BLAS/libtorch).
  *
  * Memory: keep training steps inside tidy(); run the CLI through bin/qmri, which preloads jemalloc and
  * sets OMP_WAIT_POLICY=PASSIVE (see scripts/env.sh). Errors from libtorch arrive as JavaScript Errors
@@ -27,4 +27,4 @@ export { tidy, keep } from './scope.js';
 export * from './optim.js';
 export * from './runtime.js';
 export * from './safetensors.js';
-export { choleskySolve, matmulF64, unaryF64InPlace } from './linalg.js';
+export { centredGramSolve, matmulF64, unaryF64InPlace, type IndexSets } from './linalg.js';

@@ -1,22 +1,45 @@
 /**
- * Dense float64 linear algebra on plain typed arrays through libtorch's LAPACK (no tensors kept):
- * used where a statistic needs an exact solve too large for a hand-written loop to be fast
+ * Dense float64 linear algebra on plain typed arrays through libtorch's BLAS and LAPACK (no tensors
+ * kept): used where a statistic needs an exact solve too large for a hand-written loop to be fast
  * (Kernel SHAP's d×d normal equations, d = 1,024) or a float64 product too large for one (Kernel SHAP's
  * masked pre-activations).
  */
 import { native } from './native.js';
 
+/** Index sets in compressed rows: set r is indices[offsets[r] .. offsets[r+1]), increasing. */
+export interface IndexSets {
+  offsets: Int32Array;
+  indices: Int32Array;
+}
+
 /**
- * Solves A·X = B for a symmetric positive definite n×n matrix A (row-major, only the lower triangle
- * is read) and C right-hand sides given as the rows of B (C×n, row-major); returns X as C×n.
- * Throws when A is not positive definite.
+ * The solve of Kernel SHAP's constrained regression. With Z the 0/1 indicator rows of the index sets
+ * over n features, w their weights, P = I − 11ᵀ/n and M = P·ZᵀWZ·P, solves
+ *   (M + (α/n)·11ᵀ + ridge·α·I) · X = B,   α = tr(M)/n (1 when that is 0),
+ * for C right-hand sides given as the rows of B (C×n); returns X as C×n. ZᵀWZ is counted per run of
+ * consecutive sets sharing a weight (small sets scattered, large ones by an exact float32 count GEMM,
+ * so put equal weights next to each other); everything after the counts is float64. Throws when the
+ * matrix is not positive definite.
  */
-export function choleskySolve(a: Float64Array, n: number, b: Float64Array, c: number): Float64Array {
-  if (!Number.isInteger(n) || n < 1 || !Number.isInteger(c) || c < 1)
-    throw new RangeError(`choleskySolve: n and c must be positive integers, got ${n} and ${c}`);
-  if (a.length !== n * n) throw new RangeError(`choleskySolve: a has ${a.length} values, n×n is ${n * n}`);
-  if (b.length !== c * n) throw new RangeError(`choleskySolve: b has ${b.length} values, c×n is ${c * n}`);
-  return native.choleskySolveF64(a, n, b, c) as Float64Array;
+export function centredGramSolve(
+  sets: IndexSets,
+  n: number,
+  w: Float64Array,
+  b: Float64Array,
+  c: number,
+  ridge: number,
+): Float64Array {
+  for (const [name, v] of [
+    ['n', n],
+    ['c', c],
+  ] as const)
+    if (!Number.isInteger(v) || v < 1)
+      throw new RangeError(`centredGramSolve: ${name} must be a positive integer, got ${v}`);
+  const r = sets.offsets.length - 1;
+  if (r < 1) throw new RangeError('centredGramSolve: no index sets');
+  if (w.length !== r) throw new RangeError(`centredGramSolve: w has ${w.length} values for ${r} sets`);
+  if (b.length !== c * n) throw new RangeError(`centredGramSolve: b has ${b.length} values, c×n is ${c * n}`);
+  return native.centredGramSolveF64(sets.offsets, sets.indices, n, w, b, c, ridge) as Float64Array;
 }
 
 /** A·B for row-major float64 A (m×k) and B (k×n) through libtorch's BLAS; returns m×n row-major. */

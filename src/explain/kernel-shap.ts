@@ -4,14 +4,13 @@
  * the rest sampled by the Shapley kernel's size distribution, each sample paired with its
  * complement), then the Shapley-kernel weighted linear regression with the exact constraint
  * Σφ = f(x) − E f(bg), solved exactly (dense Cholesky of the d×d normal matrix through libtorch's
- * LAPACK, all classes on one factor; the matrix itself is counted exactly by a float32 GEMM, see
- * coalition-gram.ts; a complement row 1 − z̄ acts on the constraint's null space as −z̄, so rows stay
- * sparse). With a budget ≥ 2^d − 2 every coalition is enumerated and the result equals the exact
+ * LAPACK, all classes on one factor; the matrix itself is counted exactly by float32 GEMMs of the
+ * coalitions' 0/1 indicators, see centredGramSolve; a complement row 1 − z̄ acts on the constraint's
+ * null space as −z̄, so rows stay sparse). With a budget ≥ 2^d − 2 every coalition is enumerated and the result equals the exact
  * Shapley values.
  */
-import { choleskySolve } from '../engine/index.js';
+import { centredGramSolve } from '../engine/index.js';
 import { Rng } from '../util/rng.js';
-import { coalitionGram } from './coalition-gram.js';
 import type { Coalition, MaskedHead } from './masked-head.js';
 import { additivityError, type ShapResult } from './shap-result.js';
 
@@ -131,7 +130,8 @@ export function kernelCoalitions(d: number, nsamples: number, rng: Rng): Row[] {
  * The constrained weighted least squares min Σ_k w_k (y_k − z_k·φ)² s.t. Σφ = Δ, for every class at
  * once. Writing z_k = c_k·1 + sign_k·1[idx_k] (c_k = 1 and sign −1 for complement rows) and
  * φ = Δ/d + u with Σu = 0, the rows act on u through their sparse side only; the normal matrix
- * P·SᵀWS·P (+ the 1·1ᵀ direction, which it annihilates) is formed densely and Cholesky-factored once.
+ * P·SᵀWS·P (+ the 1·1ᵀ direction, which it annihilates, and a tiny ridge for features no coalition
+ * separates) is built and Cholesky-factored once in native code (centredGramSolve).
  */
 function constrainedWls(
   d: number,
@@ -141,51 +141,39 @@ function constrainedWls(
 ): Float64Array {
   const K = rows.length;
   const C = delta.length;
-  // a row and its complement contribute the same sparse outer product: merge them
+  // a row and its complement contribute the same sparse outer product: merge them, then order the
+  // distinct sides by weight so that each weight's rows are one exact count GEMM
   const merged = new Map<Int32Array, number>();
   for (const { co, w } of rows) merged.set(co.idx, (merged.get(co.idx) ?? 0) + w);
-  // lower triangle of SᵀWS
-  const a = coalitionGram(d, merged);
-  // row sums of the symmetric matrix, then P·A·P on the lower triangle
-  const rowMean = new Float64Array(d);
-  for (let i = 0; i < d; i++)
-    for (let j = 0; j <= i; j++) {
-      const v = a[i * d + j];
-      rowMean[i] += v;
-      if (j !== i) rowMean[j] += v;
-    }
-  let all = 0;
-  for (let i = 0; i < d; i++) {
-    all += rowMean[i];
-    rowMean[i] /= d;
-  }
-  all /= d * d;
-  let trace = 0;
-  for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) a[i * d + j] += all - rowMean[i] - rowMean[j];
-  for (let i = 0; i < d; i++) trace += a[i * d + i];
-  const alpha = trace / d || 1;
-  // the 1·1ᵀ direction (annihilated by PAP) and a tiny ridge for features no coalition separates
-  for (let i = 0; i < d; i++) {
-    for (let j = 0; j <= i; j++) a[i * d + j] += alpha / d;
-    a[i * d + i] += 1e-10 * alpha;
-  }
+  const sides = [...merged].sort((p, q) => p[1] - q[1]);
+  const U = sides.length;
+  const offsets = new Int32Array(U + 1);
+  sides.forEach(([idx], r) => (offsets[r + 1] = offsets[r] + idx.length));
+  const indices = new Int32Array(offsets[U]);
+  const w = new Float64Array(U);
+  sides.forEach(([idx, wt], r) => {
+    w[r] = wt;
+    indices.set(idx, offsets[r]);
+  });
   const rhs = new Float64Array(C * d);
+  const t = new Float64Array(C);
+  for (let k = 0; k < K; k++) {
+    const { co, w: wk } = rows[k];
+    const sgn = co.complement ? -1 : 1;
+    const n = co.idx.length;
+    for (let c = 0; c < C; c++)
+      t[c] = wk * sgn * (y[k * C + c] - (co.complement ? delta[c] : 0) - (sgn * n * delta[c]) / d);
+    for (const i of co.idx) for (let c = 0; c < C; c++) rhs[c * d + i] += t[c];
+  }
   for (let c = 0; c < C; c++) {
-    const phi0 = delta[c] / d;
     const o = c * d;
-    for (let k = 0; k < K; k++) {
-      const { co, w } = rows[k];
-      const sgn = co.complement ? -1 : 1;
-      const t = y[k * C + c] - (co.complement ? delta[c] : 0) - sgn * co.idx.length * phi0;
-      for (const i of co.idx) rhs[o + i] += w * sgn * t;
-    }
     let m = 0;
     for (let i = 0; i < d; i++) m += rhs[o + i];
     for (let i = 0; i < d; i++) rhs[o + i] -= m / d;
   }
   let u: Float64Array;
   try {
-    u = choleskySolve(a, d, rhs, C);
+    u = centredGramSolve({ offsets, indices }, d, w, rhs, C, 1e-10);
   } catch (err) {
     throw new Error(`Kernel SHAP: regression matrix is not positive definite (${(err as Error).message})`);
   }

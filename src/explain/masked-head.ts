@@ -3,8 +3,8 @@
  * f(x_S ∪ bg_b,rest). Because the head's first layer is linear in the mask, the pre-activation of a
  * coalition is pre(bg_b) + Σ_{i∈S} W[:,i]·(x_i − bg_b,i): the per-feature, per-background deltas are
  * precomputed once, so a coalition costs min(|S|, d−|S|) vector adds per background row (the
- * larger side is reached from pre(x) by subtraction; a large batch gets all its sides' sums from one
- * float64 GEMM instead), and a whole batch of coalitions goes through the nonlinear remainder
+ * larger side is reached from pre(x) by subtraction; the large sides of a batch get their sums from
+ * one float64 GEMM instead), and a whole batch of coalitions goes through the nonlinear remainder
  * (softmax, tanh layers, or one batched circuit run) at once.
  */
 import { matmulF64 } from '../engine/index.js';
@@ -19,9 +19,10 @@ export interface Coalition {
 
 /** Rows of pre-activations evaluated per call of the head's remainder. */
 const CHUNK_ROWS = 8192;
-/** The batched GEMM path of values(): at least this many distinct sides, this dense on average. */
-const GEMM_MIN_SETS = 32;
-const GEMM_MIN_DENSITY = 0.02;
+/** The GEMM path of values(): sides of at least GEMM_MIN_FRACTION·d (and GEMM_MIN_SIZE) features, when there are GEMM_MIN_SETS of them. */
+const GEMM_MIN_FRACTION = 1 / 16;
+const GEMM_MIN_SIZE = 16;
+const GEMM_MIN_SETS = 8;
 
 export class MaskedHead {
   readonly d: number;
@@ -137,26 +138,25 @@ export class MaskedHead {
   }
 
   /**
-   * Σ_{i∈idx} W[:,i]·(x_i − bg_b,i) for many index sets at once, as one float64 GEMM of their 0/1
-   * indicator rows with the d×(nb·h) delta matrix (dense BLAS beats the sparse adds once the sets
-   * average more than a few features); null when the batch is too small to be worth it.
+   * Σ_{i∈idx} W[:,i]·(x_i − bg_b,i) for the large index sets among the coalitions, as one float64
+   * GEMM of their 0/1 indicator rows with the d×(nb·h) delta matrix: a set's row of the GEMM costs
+   * about 2·d·nb·h flops at BLAS speed, its sparse adds |S|·nb·h at scalar speed, so sets of
+   * GEMM_MIN_FRACTION·d features or more go to the GEMM (Kernel SHAP's sizes fall off like 1/|S|: about
+   * a quarter of its sets, most of its adds). Empty when too few sets are large.
    */
-  private sideSums(coalitions: readonly Coalition[]): Map<Int32Array, Float64Array> | null {
+  private largeSideSums(coalitions: readonly Coalition[]): Map<Int32Array, Float64Array> {
     const { d, nb, h } = this;
+    const minSize = Math.max(GEMM_MIN_SIZE, Math.ceil(GEMM_MIN_FRACTION * d));
     const unique = new Map<Int32Array, number>();
-    let nnz = 0;
     for (const co of coalitions)
-      if (!unique.has(co.idx)) {
-        unique.set(co.idx, unique.size);
-        nnz += co.idx.length;
-      }
+      if (co.idx.length >= minSize && !unique.has(co.idx)) unique.set(co.idx, unique.size);
+    const out = new Map<Int32Array, Float64Array>();
     const U = unique.size;
-    if (U < GEMM_MIN_SETS || nnz < GEMM_MIN_DENSITY * U * d) return null;
+    if (U < GEMM_MIN_SETS) return out;
     const z = new Float64Array(U * d);
     for (const [idx, r] of unique) for (const i of idx) z[r * d + i] = 1;
     const n = nb * h;
     const sums = matmulF64(z, U, d, this.delta, n);
-    const out = new Map<Int32Array, Float64Array>();
     for (const [idx, r] of unique) out.set(idx, sums.subarray(r * n, (r + 1) * n));
     return out;
   }
@@ -166,15 +166,16 @@ export class MaskedHead {
     const { nb, h, C } = this;
     const out = new Float64Array(coalitions.length * C);
     const per = Math.max(1, Math.floor(CHUNK_ROWS / nb));
+    const sums = this.largeSideSums(coalitions);
     for (let k0 = 0; k0 < coalitions.length; k0 += per) {
       const k1 = Math.min(coalitions.length, k0 + per);
-      const sums = this.sideSums(coalitions.slice(k0, k1));
       const pre = new Float64Array((k1 - k0) * nb * h);
       for (let k = k0; k < k1; k++) {
         const co = coalitions[k];
         const prev = k > k0 ? coalitions[k - 1] : null;
         const at = (k - k0) * nb * h;
-        if (sums) this.preFromSum(co, sums.get(co.idx)!, pre, at);
+        const sum = sums.get(co.idx);
+        if (sum) this.preFromSum(co, sum, pre, at);
         else if (prev && prev.idx === co.idx && prev.complement !== co.complement)
           this.complementOf(pre, at - nb * h, at);
         else this.preOf(co, pre, at);

@@ -1,42 +1,97 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { choleskySolve, matmulF64, unaryF64InPlace } from '../../src/engine/index.js';
+import { centredGramSolve, matmulF64, unaryF64InPlace, type IndexSets } from '../../src/engine/index.js';
 import { Rng } from '../../src/util/rng.js';
 
-// A = MᵀM + n·I (SPD), only its lower triangle filled; the solve must satisfy A·X = B for every
-// right-hand side, and ignore whatever lies above the diagonal.
-test('choleskySolve solves A·X = B for several right-hand sides from the lower triangle only', () => {
-  const rng = new Rng(3);
-  const n = 37;
+/** CSR index sets from arrays of sorted indices. */
+function csr(sets: readonly number[][]): IndexSets {
+  const offsets = new Int32Array(sets.length + 1);
+  sets.forEach((s, r) => (offsets[r + 1] = offsets[r] + s.length));
+  return { offsets, indices: Int32Array.from(sets.flat()) };
+}
+
+/** The matrix centredGramSolve factors, built the slow obvious way (full, float64). */
+function referenceMatrix(
+  sets: readonly number[][],
+  w: readonly number[],
+  n: number,
+  ridge: number,
+): Float64Array {
+  const a = new Float64Array(n * n);
+  sets.forEach((s, r) => {
+    for (const p of s) for (const q of s) a[p * n + q] += w[r];
+  });
+  const mean = new Float64Array(n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) mean[i] += a[i * n + j] / n;
+  const all = mean.reduce((x, y) => x + y, 0) / n;
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] += all - mean[i] - mean[j];
+  let alpha = 0;
+  for (let i = 0; i < n; i++) alpha += a[i * n + i] / n;
+  if (!(alpha > 0)) alpha = 1;
+  for (let i = 0; i < n * n; i++) a[i] += alpha / n;
+  for (let i = 0; i < n; i++) a[i * n + i] += ridge * alpha;
+  return a;
+}
+
+// n = 600 takes the blocked GEMM path (256-wide blocks, a ragged last one) for the large sets of the
+// big weight run, the pair-by-pair scatter for its small sets and for the short runs: A·X must equal
+// B for the matrix built the obvious way.
+test('centredGramSolve solves the centred weighted Gram system of index sets, whatever path counts them', () => {
+  const rng = new Rng(5);
+  const n = 600;
   const C = 3;
-  const m = Float64Array.from({ length: n * n }, () => rng.normal());
-  const full = new Float64Array(n * n);
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j < n; j++) {
-      let s = i === j ? n : 0;
-      for (let k = 0; k < n; k++) s += m[k * n + i] * m[k * n + j];
-      full[i * n + j] = s;
+  const sets: number[][] = [];
+  const w: number[] = [];
+  const draw = (size: number) => {
+    const pool = Array.from({ length: n }, (_, i) => i);
+    for (let i = 0; i < size; i++) {
+      const j = i + rng.int(n - i);
+      [pool[i], pool[j]] = [pool[j], pool[i]];
     }
-  const lower = Float64Array.from(full, (v, k) => (k % n <= Math.floor(k / n) ? v : 1e6 * rng.normal()));
+    return pool.slice(0, size).sort((p, q) => p - q);
+  };
+  const add = (set: number[], weight: number) => {
+    sets.push(set);
+    w.push(weight);
+  };
+  for (let k = 0; k < 5; k++) add(draw(1 + rng.int(n / 2)), 0.75); // a short run
+  for (let k = 0; k < 300; k++) add(draw(k % 3 === 0 ? 80 + rng.int(220) : 1 + rng.int(40)), 0.125);
+  for (let i = 0; i < n; i++) add([i], 2 + (i % 2)); // alternating weights: runs of one
+  const ridge = 1e-8;
   const b = Float64Array.from({ length: C * n }, () => rng.normal());
-  const x = choleskySolve(lower, n, b, C);
+  const x = centredGramSolve(csr(sets), n, Float64Array.from(w), b, C, ridge);
+  const a = referenceMatrix(sets, w, n, ridge);
   assert.equal(x.length, C * n);
   for (let c = 0; c < C; c++)
     for (let i = 0; i < n; i++) {
       let s = 0;
-      for (let j = 0; j < n; j++) s += full[i * n + j] * x[c * n + j];
+      for (let j = 0; j < n; j++) s += a[i * n + j] * x[c * n + j];
       assert.ok(Math.abs(s - b[c * n + i]) < 1e-9, `row ${i} rhs ${c}: ${s} vs ${b[c * n + i]}`);
     }
 });
 
-test('choleskySolve rejects wrong sizes and matrices that are not positive definite', () => {
-  assert.throws(() => choleskySolve(new Float64Array(4), 3, new Float64Array(3), 1), /n×n is 9/);
-  assert.throws(() => choleskySolve(new Float64Array(4), 2, new Float64Array(3), 1), /c×n is 2/);
-  assert.throws(() => choleskySolve(new Float64Array(4), 0, new Float64Array(0), 1), /positive integers/);
-  // [[1, 2], [2, 1]] has eigenvalues 3 and −1
+test('centredGramSolve rejects malformed sets, weights and sizes, and a singular matrix', () => {
+  const ok = csr([[0, 1], [2]]);
+  const w = Float64Array.from([1, 1]);
+  const b = new Float64Array(3);
+  assert.throws(() => centredGramSolve(ok, 3, w, new Float64Array(4), 1, 0), /b has 4 values, c×n is 3/);
+  assert.throws(() => centredGramSolve(ok, 3, new Float64Array(1), b, 1, 0), /w has 1 values for 2 sets/);
+  assert.throws(() => centredGramSolve(ok, 0, w, b, 1, 0), /n must be a positive integer/);
+  assert.throws(() => centredGramSolve(csr([]), 3, new Float64Array(0), b, 1, 0), /no index sets/);
+  assert.throws(() => centredGramSolve(csr([[0, 3], [2]]), 3, w, b, 1, 0), /increasing indices in 0..2/);
+  assert.throws(() => centredGramSolve(csr([[1, 1], [2]]), 3, w, b, 1, 0), /increasing indices/);
+  assert.throws(() => centredGramSolve(csr([[1, 0], [2]]), 3, w, b, 1, 0), /increasing indices/);
+  const bent = { offsets: Int32Array.from([0, 3, 2]), indices: Int32Array.from([0, 1]) };
+  assert.throws(() => centredGramSolve(bent, 3, w, b, 1, 0), /offsets must not decrease/);
+  const short = { offsets: Int32Array.from([0, 1, 3]), indices: Int32Array.from([0, 1]) };
+  assert.throws(() => centredGramSolve(short, 3, w, b, 1, 0), /end at the number of indices/);
+  assert.throws(() => centredGramSolve(ok, 3, Float64Array.from([1, -1]), b, 1, 0), /weight 1 is negative/);
+  assert.throws(() => centredGramSolve(ok, 3, Float64Array.from([NaN, 1]), b, 1, 0), /weight 0 .*not finite/);
+  assert.throws(() => centredGramSolve(ok, 3, w, b, 1, -1), /ridge must be finite and ≥ 0/);
+  // zero weights and no ridge leave (1/4)·11ᵀ, rank one: the second pivot is exactly 0
   assert.throws(
-    () => choleskySolve(Float64Array.from([1, 0, 2, 1]), 2, Float64Array.from([1, 1]), 1),
-    /not positive definite/,
+    () => centredGramSolve(csr([[0], [1]]), 4, new Float64Array(2), new Float64Array(4), 1, 0),
+    /not positive definite \(leading minor 2\)/,
   );
 });
 
