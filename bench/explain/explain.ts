@@ -68,13 +68,14 @@ const time = (fn: () => void) => {
   cpuSecs.push((u.user + u.system) / 1e6);
   return (performance.now() - t) / 1000;
 };
-const results: Record<string, { wall: number; cpu: number }> = {};
+const results: Record<string, { wall: number; worstWall: number; cpu: number }> = {};
 const report = (name: string, secs: number[]) => {
   const cpu = median(cpuSecs.slice(-secs.length));
-  results[name] = { wall: median(secs), cpu };
+  const worstWall = Math.max(...secs);
+  results[name] = { wall: median(secs), worstWall, cpu };
   if (!json)
     console.log(
-      `${name.padEnd(52)} wall ${median(secs).toFixed(3)} s, CPU ${cpu.toFixed(3)} s per image (median of ${secs.length})`,
+      `${name.padEnd(52)} wall ${median(secs).toFixed(3)} s (worst ${worstWall.toFixed(3)} s), CPU ${cpu.toFixed(3)} s per image (median of ${secs.length})`,
     );
 };
 

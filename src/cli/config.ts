@@ -110,6 +110,12 @@ export const EXPERIMENT_SCHEMA = root({
     weights: { type: 'string', minLength: 1 },
     timeLimitMinutes: num(0, undefined, undefined, true),
     evalBatchSize: int(1, undefined, 4096),
+    progressive: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['size', 'epochs'],
+      properties: { size: int(16, undefined, 4096), epochs: int(1, undefined, 10000) },
+    },
   }),
   compare: closed({
     heads: nameList([...HEAD_KINDS], [...C.heads]),

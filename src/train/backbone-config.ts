@@ -26,6 +26,12 @@ export interface BackboneConfig {
   timeLimitMinutes?: number;
   /** images per forward pass at validation / test time */
   evalBatchSize?: number;
+  /**
+   * progressive resizing: the first `epochs` epochs train on the images downscaled (bilinear) to
+   * `size` px, the rest at full size; validation and test always see full-size images. Low-resolution
+   * epochs cost about (size/full)² of a full one, so a fixed time budget buys more epochs.
+   */
+  progressive?: { size: number; epochs: number };
 }
 
 export const DEFAULT_BACKBONE: BackboneConfig = {
@@ -47,6 +53,7 @@ const KEYS = new Set([
   'weights',
   'timeLimitMinutes',
   'evalBatchSize',
+  'progressive',
 ]);
 const DENSENET_KEYS = new Set(['growthRate', 'blockConfig', 'numInitFeatures', 'bnSize']);
 
@@ -94,6 +101,16 @@ export function resolveBackboneConfig(
     checkNumber(source, 'timeLimitMinutes', c.timeLimitMinutes, { min: 0, minExclusive: true });
   if (c.evalBatchSize !== undefined)
     checkNumber(source, 'evalBatchSize', c.evalBatchSize, { int: true, min: 1, max: 4096 });
+  if (c.progressive !== undefined) {
+    const pg = c.progressive as unknown;
+    if (typeof pg !== 'object' || pg === null || Array.isArray(pg))
+      throw bad(source, 'progressive', 'must be an object { size, epochs }');
+    for (const k of Object.keys(pg))
+      if (k !== 'size' && k !== 'epochs')
+        throw bad(source, `progressive.${k}`, 'is not a progressive-resizing setting (known: size, epochs)');
+    checkNumber(source, 'progressive.size', c.progressive.size, { int: true, min: 16, max: 4096 });
+    checkNumber(source, 'progressive.epochs', c.progressive.epochs, { int: true, min: 1, max: c.epochs });
+  }
   if (c.densenet !== undefined) {
     if (typeof c.densenet !== 'object' || c.densenet === null)
       throw bad(source, 'densenet', 'must be an object');
@@ -134,5 +151,7 @@ export function resumeSettings(c: BackboneConfig): Record<string, unknown> {
     seed: c.seed,
     augment: c.augment,
     weights: c.weights ?? null,
+    // absent rather than null when unset, so checkpoints written before the setting existed still fit
+    ...(c.progressive ? { progressive: { size: c.progressive.size, epochs: c.progressive.epochs } } : {}),
   };
 }

@@ -2,7 +2,8 @@
  * Backbone training on in-memory image arrays: DenseNet (DenseNet121 unless a reduced one is asked
  * for) with its linear classifier, from scratch or from imported torchvision weights; AdamW, linear
  * warm-up + cosine decay, class-weighted cross entropy with label smoothing, early stopping on
- * validation macro-F1, a progress sink with live metrics, a JSONL log, and a checkpoint written
+ * validation macro-F1, optional progressive resizing (the first epochs on downscaled images, for
+ * more epochs in a time budget), a progress sink with live metrics, a JSONL log, and a checkpoint written
  * atomically after every epoch. A killed run resumes from its last checkpoint and ends with the same
  * weights as an uninterrupted run of the same seed (the data order and augmentation of epoch e are
  * drawn from streams derived from (seed, e), and the optimizer and libtorch RNG states are restored).
@@ -100,6 +101,10 @@ export function trainBackboneOnData(
   const log = hooks.log ?? (() => {});
   const arch: BackboneArch = { densenet, classes: data.classes, preprocess: data.preprocess };
   const size = data.train.shape[data.train.shape.length - 1];
+  if (cfg.progressive && cfg.progressive.size >= size)
+    throw new Error(
+      `backbone config: 'progressive.size' (${cfg.progressive.size} px) must be below the image size (${size} px)`,
+    );
 
   setNumThreads(cfg.threads);
   manualSeed(cfg.seed);
@@ -149,8 +154,8 @@ export function trainBackboneOnData(
     while (state.stopped === null && state.epoch < cfg.epochs) {
       const epoch = state.epoch;
       const sessionSeconds = (performance.now() - session0) / 1000;
-      const lastEpoch = state.logs.length ? state.logs[state.logs.length - 1].seconds : 0;
-      if (sessionSeconds + lastEpoch > limit) {
+      const inputSize = cfg.progressive && epoch < cfg.progressive.epochs ? cfg.progressive.size : undefined;
+      if (sessionSeconds + nextEpochSeconds(state.logs, inputSize ?? size, size) > limit) {
         state.stopped = 'time-limit';
         log(
           `time limit of ${cfg.timeLimitMinutes} min reached before epoch ${epoch + 1} (the checkpoint resumes)`,
@@ -163,13 +168,17 @@ export function trainBackboneOnData(
       // the bar's own ETA is this epoch's; the label carries the whole run's from the epochs so far
       const perEpoch = state.logs.length ? state.elapsedSeconds / state.logs.length : 0;
       const runEta = perEpoch ? `, run ETA ${formatMinutes(perEpoch * (cfg.epochs - epoch))}` : '';
-      hooks.progress?.start(n, `backbone epoch ${epoch + 1}/${cfg.epochs}${runEta}`);
+      hooks.progress?.start(
+        n,
+        `backbone epoch ${epoch + 1}/${cfg.epochs}${inputSize ? ` at ${inputSize} px` : ''}${runEta}`,
+      );
       const r = trainOneEpoch(net, opt, data.train, order, {
         batchSize: cfg.batchSize,
         weight,
         labelSmoothing: cfg.labelSmoothing,
         lrAt: (k) => cosineWithWarmup(k, total, warm, cfg.lr),
         firstStep: state.step,
+        inputSize,
         augment: cfg.augment && hooks.augment ? (x, m) => hooks.augment!(x, m, size, augRng) : undefined,
         onBatch: (done, loss) =>
           hooks.progress?.update(done, {
@@ -188,6 +197,7 @@ export function trainBackboneOnData(
         lr: opt.lr,
         seconds: (performance.now() - t0) / 1000,
         imagesPerSecond: n / trainSeconds,
+        ...(inputSize ? { inputSize } : {}),
       };
       state.logs.push(entry);
       state.step += r.steps;
@@ -203,7 +213,7 @@ export function trainBackboneOnData(
       writeFileAtomic(p.trainLog, state.logs.map((l) => JSON.stringify(l) + '\n').join(''));
       saveCheckpoint(p.checkpoint, p.checkpointState, net, opt, state);
       log(
-        `epoch ${epoch + 1}/${cfg.epochs}: loss ${r.loss.toFixed(4)}, val acc ${(100 * vm.accuracy).toFixed(2)}%, val macro-F1 ${vm.macroF1.toFixed(4)}, ${entry.imagesPerSecond.toFixed(1)} img/s, ${entry.seconds.toFixed(0)} s${state.bestEpoch === epoch ? ' (best)' : ''}${state.epoch < cfg.epochs ? `, at most ${formatMinutes((state.elapsedSeconds / state.logs.length) * (cfg.epochs - state.epoch))} to go` : ''}`,
+        `epoch ${epoch + 1}/${cfg.epochs}: loss ${r.loss.toFixed(4)}, val acc ${(100 * vm.accuracy).toFixed(2)}%, val macro-F1 ${vm.macroF1.toFixed(4)}, ${entry.imagesPerSecond.toFixed(1)} img/s${inputSize ? ` at ${inputSize} px` : ''}, ${entry.seconds.toFixed(0)} s${state.bestEpoch === epoch ? ' (best)' : ''}${state.epoch < cfg.epochs ? `, at most ${formatMinutes((state.elapsedSeconds / state.logs.length) * (cfg.epochs - state.epoch))} to go` : ''}`,
       );
     }
     if (state.stopped === 'time-limit') saveCheckpoint(p.checkpoint, p.checkpointState, net, opt, state);
@@ -236,6 +246,17 @@ export function trainBackboneOnData(
     weight.dispose();
     net.dispose();
   }
+}
+
+/**
+ * The expected length of the next epoch for the time limit: the last epoch at the same training size,
+ * else the last epoch scaled by the pixel ratio (progressive resizing's first full-size epoch).
+ */
+function nextEpochSeconds(logs: readonly BackboneEpochLog[], nextSize: number, fullSize: number): number {
+  for (let k = logs.length - 1; k >= 0; k--)
+    if ((logs[k].inputSize ?? fullSize) === nextSize) return logs[k].seconds;
+  const last = logs[logs.length - 1];
+  return last ? last.seconds * (nextSize / (last.inputSize ?? fullSize)) ** 2 : 0;
 }
 
 function evaluate(net: DenseNet, set: ArraySet, C: number, batch: number): Metrics {

@@ -21,6 +21,8 @@ export interface BackboneEpochLog {
   lr: number;
   seconds: number;
   imagesPerSecond: number;
+  /** training image size of this epoch (progressive resizing); absent: full size */
+  inputSize?: number;
 }
 
 export interface CheckpointState {

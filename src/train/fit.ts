@@ -4,7 +4,15 @@
  * early stopping on validation macro-F1 (the best epoch's weights are restored). Works for any model
  * with forward(x) → logits, including heads whose gradient is partly computed outside libtorch.
  */
-import { AdamW, Tensor, crossEntropy, noGrad, tidy, type Optimizer } from '../engine/index.js';
+import {
+  AdamW,
+  Tensor,
+  crossEntropy,
+  interpolateBilinear,
+  noGrad,
+  tidy,
+  type Optimizer,
+} from '../engine/index.js';
 import { argmaxRows, classificationMetrics } from '../eval/index.js';
 import type { Module } from '../nn/index.js';
 import { Rng } from '../util/rng.js';
@@ -78,6 +86,8 @@ export interface EpochOptions {
   firstStep: number;
   /** in-place augmentation of the m samples in xb (training only) */
   augment?: (xb: Float32Array, m: number) => void;
+  /** train on the batch downscaled (bilinear) to this many px square; absent: as stored */
+  inputSize?: number;
   /** after each batch: samples done in this epoch and the running mean loss */
   onBatch?: (done: number, meanLoss: number) => void;
 }
@@ -109,7 +119,8 @@ export function trainOneEpoch(
     tidy(() => {
       model.beforeForward?.();
       opt.zeroGrad();
-      const x = Tensor.from(xb.subarray(0, m * d), [m, ...train.shape]);
+      const full = Tensor.from(xb.subarray(0, m * d), [m, ...train.shape]);
+      const x = o.inputSize ? interpolateBilinear(full, [o.inputSize, o.inputSize]) : full;
       const loss = crossEntropy(model.forward(x), Tensor.int64(yb, [m]), {
         weight: o.weight,
         labelSmoothing: o.labelSmoothing,

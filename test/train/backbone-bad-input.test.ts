@@ -28,7 +28,43 @@ test('backbone settings are checked by field before any work', () => {
     () => resolveBackboneConfig({ weights: '/no/such/weights.safetensors' }),
     /'weights' file not found/,
   );
+  assert.throws(
+    () => resolveBackboneConfig({ epochs: 4, progressive: { size: 16, epochs: 5 } }),
+    /'progressive\.epochs' must be ≤ 4, got 5/,
+  );
+  assert.throws(
+    () => resolveBackboneConfig({ progressive: { size: 8, epochs: 1 } }),
+    /'progressive\.size' must be ≥ 16, got 8/,
+  );
+  assert.throws(
+    () => resolveBackboneConfig({ progressive: { size: 64, epochs: 1, px: 2 } as never }),
+    /'progressive\.px' is not a progressive-resizing setting/,
+  );
+  assert.throws(() => resolveBackboneConfig({ progressive: 96 as never }), /'progressive' must be an object/);
+  assert.throws(
+    () =>
+      trainBackboneOnData(tmp(), tinyData(32), { ...tinyConfig(2), progressive: { size: 32, epochs: 1 } }),
+    /'progressive\.size' \(32 px\) must be below the image size \(32 px\)/,
+  );
   assert.equal(resolveBackboneConfig({}).epochs, 10);
+});
+
+test('progressive resizing trains the first epochs on downscaled images, then full size, and logs the size', () => {
+  const run = tmp();
+  const r = trainBackboneOnData(run, tinyData(48), {
+    ...tinyConfig(3),
+    progressive: { size: 32, epochs: 2 },
+  });
+  assert.deepEqual(
+    r.logs.map((l) => l.inputSize ?? 48),
+    [32, 32, 48],
+  );
+  assert.ok(r.logs.every((l) => Number.isFinite(l.loss) && l.loss > 0));
+  // the checkpoint records the setting: resuming it with another schedule is refused
+  assert.throws(
+    () => trainBackboneOnData(run, tinyData(48), { ...tinyConfig(3), progressive: { size: 32, epochs: 1 } }),
+    /progressive/,
+  );
 });
 
 test('a dataset with one class, or a split that leaves a class empty, is refused before training', () => {
