@@ -2,35 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { centredGramSolve, matmulF64, unaryF64InPlace, type IndexSets } from '../../src/engine/index.js';
 import { Rng } from '../../src/util/rng.js';
+import { centredGramReference } from './centred-gram-reference.js';
 
 /** CSR index sets from arrays of sorted indices. */
 function csr(sets: readonly number[][]): IndexSets {
   const offsets = new Int32Array(sets.length + 1);
   sets.forEach((s, r) => (offsets[r + 1] = offsets[r] + s.length));
   return { offsets, indices: Int32Array.from(sets.flat()) };
-}
-
-/** The matrix centredGramSolve factors, built the slow obvious way (full, float64). */
-function referenceMatrix(
-  sets: readonly number[][],
-  w: readonly number[],
-  n: number,
-  ridge: number,
-): Float64Array {
-  const a = new Float64Array(n * n);
-  sets.forEach((s, r) => {
-    for (const p of s) for (const q of s) a[p * n + q] += w[r];
-  });
-  const mean = new Float64Array(n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) mean[i] += a[i * n + j] / n;
-  const all = mean.reduce((x, y) => x + y, 0) / n;
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] += all - mean[i] - mean[j];
-  let alpha = 0;
-  for (let i = 0; i < n; i++) alpha += a[i * n + i] / n;
-  if (!(alpha > 0)) alpha = 1;
-  for (let i = 0; i < n * n; i++) a[i] += alpha / n;
-  for (let i = 0; i < n; i++) a[i * n + i] += ridge * alpha;
-  return a;
 }
 
 // n = 600 takes the blocked GEMM path (256-wide blocks, a ragged last one) for the large sets of the
@@ -60,7 +38,7 @@ test('centredGramSolve solves the centred weighted Gram system of index sets, wh
   const ridge = 1e-8;
   const b = Float64Array.from({ length: C * n }, () => rng.normal());
   const x = centredGramSolve(csr(sets), n, Float64Array.from(w), b, C, ridge);
-  const a = referenceMatrix(sets, w, n, ridge);
+  const a = centredGramReference(sets, w, n, ridge);
   assert.equal(x.length, C * n);
   for (let c = 0; c < C; c++)
     for (let i = 0; i < n; i++) {

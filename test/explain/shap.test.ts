@@ -10,6 +10,7 @@ import { permutationShap } from '../../src/explain/permutation-shap.js';
 import { circuitInputShap } from '../../src/explain/circuit-shap.js';
 import { exactShapleyFromValues } from '../../src/explain/exact-shap.js';
 import { randomHead, randomRows } from './heads.js';
+import { centredGramReference } from '../engine/centred-gram-reference.js';
 
 /** Brute force: average marginal contribution over all n! orderings, with v(S) from headProbs. */
 function bruteForce(
@@ -135,16 +136,12 @@ test('Kernel SHAP at 1,024 features: the GEMM paths (indicator counts, batched s
   const indices = new Int32Array(offsets[sides.length]);
   sides.forEach(([idx], r) => indices.set(idx, offsets[r]));
   const w = Float64Array.from(sides, ([, wt]) => wt);
-  const a = new Float64Array(d * d);
-  for (const [idx, wt] of sides) for (const p of idx) for (const q of idx) a[p * d + q] += wt;
-  const mean = new Float64Array(d);
-  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) mean[i] += a[i * d + j] / d;
-  const all = mean.reduce((x, y) => x + y, 0) / d;
-  let alpha = 0;
-  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) a[i * d + j] += all - mean[i] - mean[j];
-  for (let i = 0; i < d; i++) alpha += a[i * d + i] / d;
-  for (let i = 0; i < d * d; i++) a[i] += alpha / d;
-  for (let i = 0; i < d; i++) a[i * d + i] += 1e-10 * alpha;
+  const a = centredGramReference(
+    sides.map(([idx]) => idx),
+    w,
+    d,
+    1e-10,
+  );
   // a right-hand side in the matrix's range (B = A·X0), so the solve is well posed despite the ridge
   const rng = new Rng(4);
   const x0 = Float64Array.from({ length: d }, () => rng.normal());
