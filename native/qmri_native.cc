@@ -116,6 +116,11 @@ class TensorWrap : public Napi::ObjectWrap<TensorWrap> {
 
 // ---------- argument helpers ----------
 
+static bool IsTypedArrayOf(const Napi::Value& v, napi_typedarray_type type) {
+  return v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == type;
+}
+static bool IsF64(const Napi::Value& v) { return IsTypedArrayOf(v, napi_float64_array); }
+
 at::Tensor& T(const Napi::CallbackInfo& info, size_t i) {
   if (i >= info.Length() || !info[i].IsObject())
     throw Napi::TypeError::New(info.Env(), "argument " + std::to_string(i) + " must be a tensor");
@@ -183,7 +188,7 @@ Napi::Value W(const Napi::CallbackInfo& info, at::Tensor t) { return TensorWrap:
 
 Napi::Value FromFloat32(const Napi::CallbackInfo& info) {
   return guard(info, [&]() -> Napi::Value {
-    if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
+    if (!IsTypedArrayOf(info[0], napi_float32_array))
       throw Napi::TypeError::New(info.Env(), "data must be a Float32Array");
     auto arr = info[0].As<Napi::Float32Array>();
     auto shape = Shape(info, 1);
@@ -582,12 +587,7 @@ Napi::Value ToDevice(const Napi::CallbackInfo& info) {
   return guard(info, [&]() -> Napi::Value { return W(info, T(info, 0).to(c10::Device(Str(info, 1)))); });
 }
 
-// ---------- optimizers ----------
-
-// The float64 helpers below work on plain Float64Arrays, no tensors kept.
-static bool IsF64(const Napi::Value& v) {
-  return v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_float64_array;
-}
+// ---------- float64 linear algebra on typed arrays (no tensors kept) ----------
 
 // Dense float64 matrix product through libtorch's BLAS: A (m×k) · B (k×n), both row-major typed
 // arrays, returns m×n row-major. Used where an exact float64 product of plain arrays is the hot loop
@@ -678,10 +678,8 @@ Napi::Value CentredGramSolveF64(const Napi::CallbackInfo& info) {
   return guard(info, [&]() -> Napi::Value {
     const char* sig =
         "centredGramSolveF64(offsets: Int32Array, indices: Int32Array, n, w: Float64Array, b: Float64Array, c, ridge)";
-    auto isI32 = [](const Napi::Value& v) {
-      return v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_int32_array;
-    };
-    if (info.Length() < 7 || !isI32(info[0]) || !isI32(info[1]) || !info[2].IsNumber() || !IsF64(info[3]) ||
+    if (info.Length() < 7 || !IsTypedArrayOf(info[0], napi_int32_array) ||
+        !IsTypedArrayOf(info[1], napi_int32_array) || !info[2].IsNumber() || !IsF64(info[3]) ||
         !IsF64(info[4]) || !info[5].IsNumber() || !info[6].IsNumber())
       throw Napi::TypeError::New(info.Env(), sig);
     auto off = info[0].As<Napi::Int32Array>();
@@ -760,6 +758,8 @@ Napi::Value UnaryF64InPlace(const Napi::CallbackInfo& info) {
     return info.Env().Undefined();
   });
 }
+
+// ---------- optimizers ----------
 
 class OptimWrap : public Napi::ObjectWrap<OptimWrap> {
  public:

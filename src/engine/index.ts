@@ -27,4 +27,4 @@ export { tidy, keep } from './scope.js';
 export * from './optim.js';
 export * from './runtime.js';
 export * from './safetensors.js';
-export { centredGramSolve, matmulF64, unaryF64InPlace, type IndexSets } from './linalg.js';
+export { centredGramSolve, matmulF64, toIndexSets, unaryF64InPlace, type IndexSets } from './linalg.js';

@@ -12,6 +12,22 @@ export interface IndexSets {
   indices: Int32Array;
 }
 
+/** Compressed rows of index sets given one array of increasing indices each. */
+export function toIndexSets(sets: readonly ArrayLike<number>[]): IndexSets {
+  const offsets = new Int32Array(sets.length + 1);
+  sets.forEach((s, r) => (offsets[r + 1] = offsets[r] + s.length));
+  const indices = new Int32Array(offsets[sets.length]);
+  sets.forEach((s, r) => indices.set(s, offsets[r]));
+  return { offsets, indices };
+}
+
+/** Throws unless every named size is a positive integer. */
+function checkSizes(fn: string, sizes: Record<string, number>): void {
+  for (const [name, v] of Object.entries(sizes))
+    if (!Number.isInteger(v) || v < 1)
+      throw new RangeError(`${fn}: ${name} must be a positive integer, got ${v}`);
+}
+
 /**
  * The solve of Kernel SHAP's constrained regression. With Z the 0/1 indicator rows of the index sets
  * over n features, w their weights, P = I − 11ᵀ/n and M = P·ZᵀWZ·P, solves
@@ -29,12 +45,7 @@ export function centredGramSolve(
   c: number,
   ridge: number,
 ): Float64Array {
-  for (const [name, v] of [
-    ['n', n],
-    ['c', c],
-  ] as const)
-    if (!Number.isInteger(v) || v < 1)
-      throw new RangeError(`centredGramSolve: ${name} must be a positive integer, got ${v}`);
+  checkSizes('centredGramSolve', { n, c });
   const r = sets.offsets.length - 1;
   if (r < 1) throw new RangeError('centredGramSolve: no index sets');
   if (w.length !== r) throw new RangeError(`centredGramSolve: w has ${w.length} values for ${r} sets`);
@@ -44,13 +55,7 @@ export function centredGramSolve(
 
 /** A·B for row-major float64 A (m×k) and B (k×n) through libtorch's BLAS; returns m×n row-major. */
 export function matmulF64(a: Float64Array, m: number, k: number, b: Float64Array, n: number): Float64Array {
-  for (const [name, v] of [
-    ['m', m],
-    ['k', k],
-    ['n', n],
-  ] as const)
-    if (!Number.isInteger(v) || v < 1)
-      throw new RangeError(`matmulF64: ${name} must be a positive integer, got ${v}`);
+  checkSizes('matmulF64', { m, k, n });
   if (a.length !== m * k) throw new RangeError(`matmulF64: a has ${a.length} values, m×k is ${m * k}`);
   if (b.length !== k * n) throw new RangeError(`matmulF64: b has ${b.length} values, k×n is ${k * n}`);
   return native.matmulF64(a, m, k, b, n) as Float64Array;

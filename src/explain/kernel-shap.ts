@@ -6,10 +6,10 @@
  * Σφ = f(x) − E f(bg), solved exactly (dense Cholesky of the d×d normal matrix through libtorch's
  * LAPACK, all classes on one factor; the matrix itself is counted exactly by float32 GEMMs of the
  * coalitions' 0/1 indicators, see centredGramSolve; a complement row 1 − z̄ acts on the constraint's
- * null space as −z̄, so rows stay sparse). With a budget ≥ 2^d − 2 every coalition is enumerated and the result equals the exact
- * Shapley values.
+ * null space as −z̄, so rows stay sparse). With a budget ≥ 2^d − 2 every coalition is enumerated and
+ * the result equals the exact Shapley values.
  */
-import { centredGramSolve } from '../engine/index.js';
+import { centredGramSolve, toIndexSets } from '../engine/index.js';
 import { Rng } from '../util/rng.js';
 import type { Coalition, MaskedHead } from './masked-head.js';
 import { additivityError, type ShapResult } from './shap-result.js';
@@ -146,15 +146,8 @@ function constrainedWls(
   const merged = new Map<Int32Array, number>();
   for (const { co, w } of rows) merged.set(co.idx, (merged.get(co.idx) ?? 0) + w);
   const sides = [...merged].sort((p, q) => p[1] - q[1]);
-  const U = sides.length;
-  const offsets = new Int32Array(U + 1);
-  sides.forEach(([idx], r) => (offsets[r + 1] = offsets[r] + idx.length));
-  const indices = new Int32Array(offsets[U]);
-  const w = new Float64Array(U);
-  sides.forEach(([idx, wt], r) => {
-    w[r] = wt;
-    indices.set(idx, offsets[r]);
-  });
+  const sets = toIndexSets(sides.map(([idx]) => idx));
+  const w = Float64Array.from(sides, ([, wt]) => wt);
   const rhs = new Float64Array(C * d);
   const t = new Float64Array(C);
   for (let k = 0; k < K; k++) {
@@ -173,7 +166,7 @@ function constrainedWls(
   }
   let u: Float64Array;
   try {
-    u = centredGramSolve({ offsets, indices }, d, w, rhs, C, 1e-10);
+    u = centredGramSolve(sets, d, w, rhs, C, 1e-10);
   } catch (err) {
     throw new Error(`Kernel SHAP: regression matrix is not positive definite (${(err as Error).message})`);
   }

@@ -19,7 +19,10 @@ export interface Coalition {
 
 /** Rows of pre-activations evaluated per call of the head's remainder. */
 const CHUNK_ROWS = 8192;
-/** The GEMM path of values(): sides of at least GEMM_MIN_FRACTION·d (and GEMM_MIN_SIZE) features, when there are GEMM_MIN_SETS of them. */
+/**
+ * The GEMM path of values(): sides of at least GEMM_MIN_FRACTION·d (and GEMM_MIN_SIZE) features, when
+ * there are GEMM_MIN_SETS of them.
+ */
 const GEMM_MIN_FRACTION = 1 / 16;
 const GEMM_MIN_SIZE = 16;
 const GEMM_MIN_SETS = 8;

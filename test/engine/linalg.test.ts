@@ -1,15 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { centredGramSolve, matmulF64, unaryF64InPlace, type IndexSets } from '../../src/engine/index.js';
+import { centredGramSolve, matmulF64, toIndexSets, unaryF64InPlace } from '../../src/engine/index.js';
 import { Rng } from '../../src/util/rng.js';
 import { centredGramReference } from './centred-gram-reference.js';
-
-/** CSR index sets from arrays of sorted indices. */
-function csr(sets: readonly number[][]): IndexSets {
-  const offsets = new Int32Array(sets.length + 1);
-  sets.forEach((s, r) => (offsets[r + 1] = offsets[r] + s.length));
-  return { offsets, indices: Int32Array.from(sets.flat()) };
-}
 
 // n = 600 takes the blocked GEMM path (256-wide blocks, a ragged last one) for the large sets of the
 // big weight run, the pair-by-pair scatter for its small sets and for the short runs: A·X must equal
@@ -37,7 +30,7 @@ test('centredGramSolve solves the centred weighted Gram system of index sets, wh
   for (let i = 0; i < n; i++) add([i], 2 + (i % 2)); // alternating weights: runs of one
   const ridge = 1e-8;
   const b = Float64Array.from({ length: C * n }, () => rng.normal());
-  const x = centredGramSolve(csr(sets), n, Float64Array.from(w), b, C, ridge);
+  const x = centredGramSolve(toIndexSets(sets), n, Float64Array.from(w), b, C, ridge);
   const a = centredGramReference(sets, w, n, ridge);
   assert.equal(x.length, C * n);
   for (let c = 0; c < C; c++)
@@ -49,16 +42,19 @@ test('centredGramSolve solves the centred weighted Gram system of index sets, wh
 });
 
 test('centredGramSolve rejects malformed sets, weights and sizes, and a singular matrix', () => {
-  const ok = csr([[0, 1], [2]]);
+  const ok = toIndexSets([[0, 1], [2]]);
   const w = Float64Array.from([1, 1]);
   const b = new Float64Array(3);
   assert.throws(() => centredGramSolve(ok, 3, w, new Float64Array(4), 1, 0), /b has 4 values, c×n is 3/);
   assert.throws(() => centredGramSolve(ok, 3, new Float64Array(1), b, 1, 0), /w has 1 values for 2 sets/);
   assert.throws(() => centredGramSolve(ok, 0, w, b, 1, 0), /n must be a positive integer/);
-  assert.throws(() => centredGramSolve(csr([]), 3, new Float64Array(0), b, 1, 0), /no index sets/);
-  assert.throws(() => centredGramSolve(csr([[0, 3], [2]]), 3, w, b, 1, 0), /increasing indices in 0..2/);
-  assert.throws(() => centredGramSolve(csr([[1, 1], [2]]), 3, w, b, 1, 0), /increasing indices/);
-  assert.throws(() => centredGramSolve(csr([[1, 0], [2]]), 3, w, b, 1, 0), /increasing indices/);
+  assert.throws(() => centredGramSolve(toIndexSets([]), 3, new Float64Array(0), b, 1, 0), /no index sets/);
+  assert.throws(
+    () => centredGramSolve(toIndexSets([[0, 3], [2]]), 3, w, b, 1, 0),
+    /increasing indices in 0..2/,
+  );
+  assert.throws(() => centredGramSolve(toIndexSets([[1, 1], [2]]), 3, w, b, 1, 0), /increasing indices/);
+  assert.throws(() => centredGramSolve(toIndexSets([[1, 0], [2]]), 3, w, b, 1, 0), /increasing indices/);
   const bent = { offsets: Int32Array.from([0, 3, 2]), indices: Int32Array.from([0, 1]) };
   assert.throws(() => centredGramSolve(bent, 3, w, b, 1, 0), /offsets must not decrease/);
   const short = { offsets: Int32Array.from([0, 1, 3]), indices: Int32Array.from([0, 1]) };
@@ -68,7 +64,7 @@ test('centredGramSolve rejects malformed sets, weights and sizes, and a singular
   assert.throws(() => centredGramSolve(ok, 3, w, b, 1, -1), /ridge must be finite and ≥ 0/);
   // zero weights and no ridge leave (1/4)·11ᵀ, rank one: the second pivot is exactly 0
   assert.throws(
-    () => centredGramSolve(csr([[0], [1]]), 4, new Float64Array(2), new Float64Array(4), 1, 0),
+    () => centredGramSolve(toIndexSets([[0], [1]]), 4, new Float64Array(2), new Float64Array(4), 1, 0),
     /not positive definite \(leading minor 2\)/,
   );
 });

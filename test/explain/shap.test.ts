@@ -4,7 +4,7 @@ import { headProbs, type HeadExport } from '../../src/train/run-folder.js';
 import { MaskedHead } from '../../src/explain/masked-head.js';
 import { splitHead } from '../../src/explain/head-split.js';
 import { kernelCoalitions, kernelShap } from '../../src/explain/kernel-shap.js';
-import { centredGramSolve } from '../../src/engine/index.js';
+import { centredGramSolve, toIndexSets } from '../../src/engine/index.js';
 import { Rng } from '../../src/util/rng.js';
 import { permutationShap } from '../../src/explain/permutation-shap.js';
 import { circuitInputShap } from '../../src/explain/circuit-shap.js';
@@ -131,10 +131,6 @@ test('Kernel SHAP at 1,024 features: the GEMM paths (indicator counts, batched s
   const sizes = sides.map(([idx]) => idx.length);
   assert.ok(sizes.filter((s) => s >= d / 8).length >= 100, 'enough large sides to take the GEMM path');
   assert.ok(sizes.filter((s) => s < d / 8).length >= 100, 'and enough small ones to be scattered');
-  const offsets = new Int32Array(sides.length + 1);
-  sides.forEach(([idx], r) => (offsets[r + 1] = offsets[r] + idx.length));
-  const indices = new Int32Array(offsets[sides.length]);
-  sides.forEach(([idx], r) => indices.set(idx, offsets[r]));
   const w = Float64Array.from(sides, ([, wt]) => wt);
   const a = centredGramReference(
     sides.map(([idx]) => idx),
@@ -147,7 +143,7 @@ test('Kernel SHAP at 1,024 features: the GEMM paths (indicator counts, batched s
   const x0 = Float64Array.from({ length: d }, () => rng.normal());
   const b = new Float64Array(d);
   for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) b[i] += a[i * d + j] * x0[j];
-  const x = centredGramSolve({ offsets, indices }, d, w, b, 1, 1e-10);
+  const x = centredGramSolve(toIndexSets(sides.map(([idx]) => idx)), d, w, b, 1, 1e-10);
   let worst = 0;
   let scale = 0;
   for (let i = 0; i < d; i++) {
