@@ -22,7 +22,10 @@ export interface BackboneConfig {
   densenet?: Partial<DenseNetConfig>;
   /** optional torchvision DenseNet121 .safetensors to start from (classifier ignored) */
   weights?: string;
-  /** stop before an epoch that would end past this many minutes of this session (resumable) */
+  /**
+   * stop before an epoch that would end past this many minutes of this session (resumable);
+   * every session trains at least one epoch
+   */
   timeLimitMinutes?: number;
   /** images per forward pass at validation / test time */
   evalBatchSize?: number;

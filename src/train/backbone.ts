@@ -150,12 +150,17 @@ export function trainBackboneOnData(
   const seedRng = new Rng(cfg.seed);
   const session0 = performance.now();
   const limit = cfg.timeLimitMinutes !== undefined ? cfg.timeLimitMinutes * 60 : Infinity;
+  // every session trains at least one epoch, so a limit shorter than an epoch still makes progress
+  const firstEpochOfSession = state.epoch;
   try {
     while (state.stopped === null && state.epoch < cfg.epochs) {
       const epoch = state.epoch;
       const sessionSeconds = (performance.now() - session0) / 1000;
       const inputSize = cfg.progressive && epoch < cfg.progressive.epochs ? cfg.progressive.size : undefined;
-      if (sessionSeconds + nextEpochSeconds(state.logs, inputSize ?? size, size) > limit) {
+      if (
+        epoch > firstEpochOfSession &&
+        sessionSeconds + nextEpochSeconds(state.logs, inputSize ?? size, size) > limit
+      ) {
         state.stopped = 'time-limit';
         log(
           `time limit of ${cfg.timeLimitMinutes} min reached before epoch ${epoch + 1} (the checkpoint resumes)`,

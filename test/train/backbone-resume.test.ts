@@ -78,7 +78,7 @@ test('training killed with SIGKILL after the first checkpoint resumes to the sam
   assert.ok(existsSync(runPaths(b).backboneMetrics));
 });
 
-test('a time limit stops between epochs with a resumable checkpoint; the resumed run ends where an uninterrupted one does', async () => {
+test('a time limit stops between epochs (at least one per session) with a resumable checkpoint; the resumed run ends where an uninterrupted one does', async () => {
   const { trainBackboneOnData } = await import('../../src/train/index.js');
   const { tinyConfig, tinyData, flipHalf } = await import('./helpers/tiny-backbone.js');
   const a = mkdtempSync(join(tmpdir(), 'qmri-limit-a-'));
@@ -92,8 +92,18 @@ test('a time limit stops between epochs with a resumable checkpoint; the resumed
   );
   assert.equal(cut.stopped, 'time-limit');
   assert.equal(cut.epochsDone, 1);
+  // a limit shorter than any epoch still trains one epoch per session, so resuming makes progress
+  const cut2 = trainBackboneOnData(
+    b,
+    tinyData(),
+    { ...tinyConfig(3), timeLimitMinutes: 1e-6 },
+    { augment: flipHalf },
+  );
+  assert.equal(cut2.resumedFrom, 1);
+  assert.equal(cut2.stopped, 'time-limit');
+  assert.equal(cut2.epochsDone, 2);
   const rest = trainBackboneOnData(b, tinyData(), tinyConfig(3), { augment: flipHalf });
-  assert.equal(rest.resumedFrom, 1);
+  assert.equal(rest.resumedFrom, 2);
   assert.equal(rest.stopped, 'epochs');
   assert.deepEqual(rest.test.confusion, full.test.confusion);
   const wa = weights(a);

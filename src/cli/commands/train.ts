@@ -107,7 +107,7 @@ export function registerTrain(program: Command): void {
     .option('--threads <n>', 'libtorch threads (default: the config’s)', positiveInt('--threads'))
     .option(
       '--time-limit <minutes>',
-      'stop before an epoch that would end past this (resume later)',
+      'stop before an epoch that would end past this (resume later); at least one epoch runs',
       positiveNumber('--time-limit'),
     )
     .option('--json', 'print a JSON summary on stdout')
