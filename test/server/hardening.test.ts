@@ -198,9 +198,11 @@ describe('server hardening', () => {
   });
 
   test('per-request deadline: a request that cannot get the model in time gets 503', async () => {
-    const quick = await startTiny({ requestTimeoutMs: 150 }, run);
+    // the deadline covers the whole request, so it is long enough for a slow CI machine to finish
+    // the second (unblocked) upload, and the hold is well past it
+    const quick = await startTiny({ requestTimeoutMs: 1500 }, run);
     try {
-      const hold = quick.viewer.queue.run(() => new Promise((r) => setTimeout(r, 600)));
+      const hold = quick.viewer.queue.run(() => new Promise((r) => setTimeout(r, 3000)));
       const t = await postFile(quick.url, await phantomImage('png', 64, 1), 'late.png');
       assert.equal(t.status, 503);
       assert.match(t.json.error!, /timed out/);
