@@ -59,6 +59,7 @@ const KEYS = new Set([
   'progressive',
 ]);
 const DENSENET_KEYS = new Set(['growthRate', 'blockConfig', 'numInitFeatures', 'bnSize']);
+const PROGRESSIVE_KEYS = new Set(['size', 'epochs']);
 
 function bad(source: string, field: string, problem: string): Error {
   return new Error(`${source}: '${field}' ${problem}`);
@@ -77,6 +78,21 @@ function checkNumber(
     throw bad(source, field, `must be ${o.minExclusive ? '>' : '≥'} ${o.min}, got ${v}`);
   if (o.max !== undefined && (o.maxExclusive ? v >= o.max : v > o.max))
     throw bad(source, field, `must be ${o.maxExclusive ? '<' : '≤'} ${o.max}, got ${v}`);
+}
+
+/** A nested setting must be an object (not a list) of known keys: unknown ones are usually typos. */
+function checkNestedKeys(
+  source: string,
+  field: string,
+  value: unknown,
+  known: ReadonlySet<string>,
+  what: string,
+): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw bad(source, field, `must be an object { ${[...known].join(', ')} }`);
+  for (const k of Object.keys(value))
+    if (!known.has(k))
+      throw bad(source, `${field}.${k}`, `is not a ${what} setting (known: ${[...known].join(', ')})`);
 }
 
 /** Defaults filled in and every field checked (unknown fields are errors: they are usually typos). */
@@ -105,25 +121,13 @@ export function resolveBackboneConfig(
   if (c.evalBatchSize !== undefined)
     checkNumber(source, 'evalBatchSize', c.evalBatchSize, { int: true, min: 1, max: 4096 });
   if (c.progressive !== undefined) {
-    const pg = c.progressive as unknown;
-    if (typeof pg !== 'object' || pg === null || Array.isArray(pg))
-      throw bad(source, 'progressive', 'must be an object { size, epochs }');
-    for (const k of Object.keys(pg))
-      if (k !== 'size' && k !== 'epochs')
-        throw bad(source, `progressive.${k}`, 'is not a progressive-resizing setting (known: size, epochs)');
+    checkNestedKeys(source, 'progressive', c.progressive, PROGRESSIVE_KEYS, 'progressive-resizing');
     checkNumber(source, 'progressive.size', c.progressive.size, { int: true, min: 16, max: 4096 });
     checkNumber(source, 'progressive.epochs', c.progressive.epochs, { int: true, min: 1, max: c.epochs });
   }
   if (c.densenet !== undefined) {
-    if (typeof c.densenet !== 'object' || c.densenet === null)
-      throw bad(source, 'densenet', 'must be an object');
+    checkNestedKeys(source, 'densenet', c.densenet, DENSENET_KEYS, 'DenseNet');
     for (const [k, v] of Object.entries(c.densenet)) {
-      if (!DENSENET_KEYS.has(k))
-        throw bad(
-          source,
-          `densenet.${k}`,
-          `is not a DenseNet setting (known: ${[...DENSENET_KEYS].join(', ')})`,
-        );
       if (k === 'blockConfig') {
         if (!Array.isArray(v) || v.length === 0 || !v.every((b) => Number.isInteger(b) && b > 0 && b <= 64))
           throw bad(

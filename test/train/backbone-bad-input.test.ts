@@ -41,6 +41,7 @@ test('backbone settings are checked by field before any work', () => {
     /'progressive\.px' is not a progressive-resizing setting/,
   );
   assert.throws(() => resolveBackboneConfig({ progressive: 96 as never }), /'progressive' must be an object/);
+  assert.throws(() => resolveBackboneConfig({ densenet: [] as never }), /'densenet' must be an object/);
   assert.throws(
     () =>
       trainBackboneOnData(tmp(), tinyData(32), { ...tinyConfig(2), progressive: { size: 32, epochs: 1 } }),
