@@ -254,14 +254,15 @@ export function trainBackboneOnData(
 }
 
 /**
- * The expected length of the next epoch for the time limit: the last epoch at the same training size,
- * else the last epoch scaled by the pixel ratio (progressive resizing's first full-size epoch).
+ * The expected length of the next epoch for the time limit, from a non-empty log (the limit is only
+ * checked once the session has trained an epoch): the last epoch at the same training size, else the
+ * last epoch scaled by the pixel ratio (progressive resizing's first full-size epoch).
  */
 function nextEpochSeconds(logs: readonly BackboneEpochLog[], nextSize: number, fullSize: number): number {
   for (let k = logs.length - 1; k >= 0; k--)
     if ((logs[k].inputSize ?? fullSize) === nextSize) return logs[k].seconds;
   const last = logs[logs.length - 1];
-  return last ? last.seconds * (nextSize / (last.inputSize ?? fullSize)) ** 2 : 0;
+  return last.seconds * (nextSize / (last.inputSize ?? fullSize)) ** 2;
 }
 
 function evaluate(net: DenseNet, set: ArraySet, C: number, batch: number): Metrics {
