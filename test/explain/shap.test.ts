@@ -128,22 +128,18 @@ test('Kernel SHAP at 1,024 features: the GEMM paths (indicator counts, batched s
   const merged = new Map<Int32Array, number>();
   for (const { co, w } of rows) merged.set(co.idx, (merged.get(co.idx) ?? 0) + w);
   const sides = [...merged];
-  const sizes = sides.map(([idx]) => idx.length);
+  const sets = sides.map(([idx]) => idx);
+  const sizes = sets.map((idx) => idx.length);
   assert.ok(sizes.filter((s) => s >= d / 8).length >= 100, 'enough large sides to take the GEMM path');
   assert.ok(sizes.filter((s) => s < d / 8).length >= 100, 'and enough small ones to be scattered');
   const w = Float64Array.from(sides, ([, wt]) => wt);
-  const a = centredGramReference(
-    sides.map(([idx]) => idx),
-    w,
-    d,
-    1e-10,
-  );
+  const a = centredGramReference(sets, w, d, 1e-10);
   // a right-hand side in the matrix's range (B = A·X0), so the solve is well posed despite the ridge
   const rng = new Rng(4);
   const x0 = Float64Array.from({ length: d }, () => rng.normal());
   const b = new Float64Array(d);
   for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) b[i] += a[i * d + j] * x0[j];
-  const x = centredGramSolve(toIndexSets(sides.map(([idx]) => idx)), d, w, b, 1, 1e-10);
+  const x = centredGramSolve(toIndexSets(sets), d, w, b, 1, 1e-10);
   let worst = 0;
   let scale = 0;
   for (let i = 0; i < d; i++) {
