@@ -24,10 +24,10 @@ function features(n: number, dim: number, rng: Rng) {
   return { x, y };
 }
 
-export function writeFixtureRun(
+export async function writeFixtureRun(
   run: string,
   o: { dim?: number; seeds?: number; lowData?: number[] } = {},
-): void {
+): Promise<void> {
   setNumThreads(1);
   const dim = o.dim ?? 16;
   const seeds = o.seeds ?? 2;
@@ -95,7 +95,7 @@ export function writeFixtureRun(
     val: m,
     classes: CLASSES,
   });
-  compareHeads(run, {
+  await compareHeads(run, {
     heads: ['linear', 'bottleneck', 'quantum'],
     seeds,
     qubits: 2,
