@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { headProbs, type HeadExport } from '../../src/train/run-folder.js';
+import { headProbs, splitHead, type HeadExport } from '../../src/heads/index.js';
 import { MaskedHead } from '../../src/explain/masked-head.js';
-import { splitHead } from '../../src/explain/head-split.js';
 import { kernelCoalitions, kernelShap } from '../../src/explain/kernel-shap.js';
 import { centredGramSolve, toIndexSets } from '../../src/engine/index.js';
 import { Rng } from '../../src/util/rng.js';
