@@ -12,7 +12,8 @@ import { prepareData, writePhantomDataset, type DataConfig } from '../data/index
 import { explainRun } from '../explain/index.js';
 import { noiseStudy } from '../noise/index.js';
 import { configHash, writeReport } from '../report/index.js';
-import { compareHeads, extractFeatures, runPaths, trainBackbone } from '../train/index.js';
+import { runPaths } from '../run/index.js';
+import { compareHeads, extractFeatures, trainBackbone } from '../train/index.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 import { nullProgress, type ProgressSink } from '../util/progress.js';
 import type { ExperimentConfig } from './config.js';

@@ -32,7 +32,8 @@
  */
 import { noGrad, Tensor, tidy } from '../engine/index.js';
 import type { Box, PreparedImage } from '../data/index.js';
-import { headProbs, type OpenRun } from '../train/run-folder.js';
+import { hasCircuit, headProbs, splitHead } from '../heads/index.js';
+import { type OpenRun } from '../run/index.js';
 import { auditCase, type AuditThresholds, type CaseAudit } from './audit.js';
 import { loadBackground } from './background.js';
 import { activations, checkLayer, checkTargetClass, checkInput, DEFAULT_LAYER } from './cam-base.js';
@@ -40,7 +41,6 @@ import { circuitInputShap } from './circuit-shap.js';
 import { explainHeads, disposeHeads, type ExplainHead } from './explain-heads.js';
 import { gradCam } from './gradcam.js';
 import { gradCamPlusPlus } from './gradcampp.js';
-import { splitHead } from './head-split.js';
 import { kernelShap } from './kernel-shap.js';
 import { MaskedHead } from './masked-head.js';
 import { overlayPng } from './overlay.js';
@@ -291,7 +291,7 @@ export async function analyzeWithHeads(
         const m = shapCam(a.final, phi, S).map;
         mc.maps.shapcam = { map: m, png: await png(m, 'SHAP-CAM') };
       }
-      if (h.head.kind === 'quantum') {
+      if (hasCircuit(h.head.kind)) {
         const c = circuitInputShap(h.head, a.final.pooled, bg.rows);
         mc.circuitShap = {
           phi: Array.from(c.phi.subarray(cls * c.players, (cls + 1) * c.players)),

@@ -3,7 +3,7 @@
  * (RUN/features/train, else val, else test), chosen with a seeded permutation, cached per run.
  */
 import { existsSync, statSync } from 'node:fs';
-import { loadFeatures, runPaths } from '../train/run-folder.js';
+import { loadFeatures, runPaths } from '../run/index.js';
 import { Rng } from '../util/rng.js';
 
 export interface Background {

@@ -25,7 +25,7 @@ import {
   type PreparedImage,
   type PreprocessConfig,
 } from '../data/index.js';
-import { openRun, runPaths, type OpenRun } from '../train/run-folder.js';
+import { openRun, runPaths, type OpenRun } from '../run/index.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 import { nullProgress, type ProgressSink } from '../util/progress.js';
 import {
@@ -206,7 +206,7 @@ export async function explainRun(
     for (const img of images) checkCase(open, img, opts);
     const p = runPaths(run);
     const dir = p.explainDir;
-    mkdirSync(join(dir, 'cases'), { recursive: true });
+    mkdirSync(p.explainCases, { recursive: true });
     const analyses: CaseAnalysis[] = [];
     const records: Record<string, unknown>[] = [];
     const gridRows: GridRow[] = [];
@@ -322,7 +322,7 @@ export async function explainRun(
     const flagged = records
       .filter((r) => (r.flags as string[]).length)
       .map((r) => ({ file: r.file as string, flags: r.flags as string[] }));
-    writeJsonAtomic(join(dir, 'audit.json'), {
+    writeJsonAtomic(p.explainAudit, {
       version: 1,
       config: { ...cfg, methods, layer: cfg.layer ?? DEFAULT_LAYER, shapSamples: opts.shapSamples },
       summary,

@@ -13,7 +13,7 @@
  *   explainRun(run, cfg, hooks?)   the explain stage → RUN/explain/{audit.json, cases/*, plots}.
  *
  * One small file per method over shared bases: cam-base.ts (forward/backward with capture),
- * head-split.ts + masked-head.ts (the SHAP value function, linear in the mask at the first layer),
+ * src/heads splitHead + masked-head.ts (the SHAP value function, linear in the mask at the first layer),
  * shap-result.ts (result and additivity).
  */
 export * from './analyze-case.js';
@@ -28,7 +28,7 @@ export { permutationShap, type PermutationShapOptions } from './permutation-shap
 export { circuitInputShap } from './circuit-shap.js';
 export { exactShapleyFromValues } from './exact-shap.js';
 export { MaskedHead, type Coalition } from './masked-head.js';
-export { splitHead, type SplitHead } from './head-split.js';
+export { splitHead, type SplitHead } from '../heads/index.js';
 export { partitionShap, cellsToImage, type PartitionResult, type ImageModel } from './partition-shap.js';
 export { blurImage } from './blur-masker.js';
 export { explainHeads, backboneHead, type ExplainHead, type ModelName } from './explain-heads.js';

@@ -19,7 +19,8 @@ import {
 } from '../quantum/index.js';
 import { DEFAULT_PREPROCESS, prepareRaster, type PreprocessConfig } from '../data/index.js';
 import { analyzeCase, type CaseAnalysis } from '../explain/index.js';
-import { dressedParams, headProbs, openRun, type OpenRun } from '../train/run-folder.js';
+import { circuitParams, headProbs, circuitKind } from '../heads/index.js';
+import { openRun, type OpenRun } from '../run/index.js';
 import { CaseStore, type Case } from './cases.js';
 import { decodeUpload, type DecodeLimits } from './decode.js';
 import { HttpError } from './errors.js';
@@ -89,7 +90,7 @@ export class Viewer {
   }
 
   info() {
-    const q = this.open.heads.get('quantum');
+    const q = this.open.heads.get(circuitKind());
     return {
       classes: this.open.arch.classes,
       size: this.size,
@@ -97,9 +98,7 @@ export class Viewer {
       layers: this.open.net.layerNames(),
       defaultLayer: 'features',
       profiles: [...BUILTIN_PROFILES],
-      quantum: q
-        ? { qubits: q.head.kind === 'quantum' ? q.head.dressed.nQubits : 0, noisyAvailable: true }
-        : null,
+      quantum: q ? { qubits: circuitParams(q.head).nQubits, noisyAvailable: true } : null,
       maxShots: MAX_SHOTS,
       limits: this.limits,
     };
@@ -255,9 +254,9 @@ export class Viewer {
   }
 
   private quantumHead() {
-    const q = this.open.heads.get('quantum');
+    const q = this.open.heads.get(circuitKind());
     if (!q) throw new HttpError(404, 'this run has no quantum head (RUN/heads/quantum-seed*.json)');
-    return dressedParams(q.head);
+    return circuitParams(q.head);
   }
 
   quantum(id: string, profile: string, shots: number | undefined, seed: number) {

@@ -24,7 +24,7 @@ import {
   type CheckpointState,
 } from './checkpoint.js';
 import { predict, trainOneEpoch, type ArraySet } from './fit.js';
-import { runPaths, saveBackbone, type BackboneArch } from './run-folder.js';
+import { runPaths, saveBackbone, type BackboneArch } from '../run/index.js';
 import { classWeights, cosineWithWarmup } from './schedule.js';
 
 export interface BackboneData {

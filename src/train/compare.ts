@@ -26,14 +26,9 @@ import {
   type RocResult,
   type SeedSummary,
 } from '../eval/index.js';
-import {
-  BottleneckHead,
-  LinearHead,
-  QuantumHead,
-  matchedHiddenSize,
-  quantumHeadParamCount,
-  type HeadModule,
-} from '../nn/index.js';
+import { comparisonPairs, exportHead, hasCircuit, headDef, type HeadKind } from '../heads/index.js';
+import type { HeadModule } from '../nn/index.js';
+import { loadArch, loadFeatures, runPaths, saveHead } from '../run/index.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import type { ProgressSink } from '../util/progress.js';
 import { Rng } from '../util/rng.js';
@@ -41,7 +36,8 @@ import { checkClassCoverage } from './backbone.js';
 import { resolveCompareConfig, type CompareConfig } from './compare-config.js';
 import { finetuneQuantum, type FinetuneResult } from './finetune.js';
 import { fit, predict, type ArraySet } from './fit.js';
-import { exportHead, loadArch, loadFeatures, runPaths, saveHead, type HeadKind } from './run-folder.js';
+
+export { comparisonPairs };
 
 export interface SeedRun {
   seed: number;
@@ -149,26 +145,13 @@ export function readFeatureSplits(run: string): Features {
   return out;
 }
 
-/** The head factories of one comparison (the bottleneck sized to the quantum head's parameter count). */
+/** The head factories of one comparison (each kind sized by the settings, src/heads). */
 export function headMaker(
   cfg: CompareConfig,
   inDim: number,
   classes: number,
 ): (kind: HeadKind) => HeadModule {
-  const q = {
-    qubits: cfg.qubits,
-    layers: cfg.layers,
-    template: cfg.template,
-    embedding: cfg.embedding,
-    reupload: cfg.reupload,
-  };
-  const hidden = matchedHiddenSize(inDim, cfg.qubits, classes, quantumHeadParamCount(inDim, classes, q));
-  return (kind) =>
-    kind === 'linear'
-      ? new LinearHead(inDim, classes)
-      : kind === 'bottleneck'
-        ? new BottleneckHead(inDim, cfg.qubits, hidden, classes)
-        : new QuantumHead(inDim, classes, q);
+  return (kind) => headDef(kind).create({ inDim, classes }, cfg);
 }
 
 /** A class-stratified subset: ceil(fraction × count) of each class (at least one), seeded. */
@@ -416,7 +399,13 @@ export async function compareHeads(
 
   let finetune: FinetuneResult | undefined;
   if (cfg.finetune?.enabled) {
-    finetune = await finetuneQuantum(run, cfg.finetune, seeds[0], preds.get('quantum')![0], hooks);
+    finetune = await finetuneQuantum(
+      run,
+      cfg.finetune,
+      seeds[0],
+      preds.get(cfg.heads.find(hasCircuit)!)![0],
+      hooks,
+    );
     log(
       `fine-tuned backbone + quantum head (seed ${seeds[0]}): test accuracy ${(100 * finetune.test.accuracy).toFixed(2)}%, ${finetune.accuracyGain >= 0 ? '+' : '−'}${Math.abs(finetune.accuracyGain).toFixed(1)} points vs frozen features, McNemar p = ${finetune.mcnemar.p.toPrecision(2)}`,
     );
@@ -437,11 +426,4 @@ export async function compareHeads(
   };
   writeJsonAtomic(runPaths(run).compare, result);
   return result;
-}
-
-/** [candidate, reference] pairs: quantum against every classical head; else bottleneck against linear. */
-export function comparisonPairs(kinds: readonly HeadKind[]): [HeadKind, HeadKind][] {
-  if (kinds.includes('quantum'))
-    return kinds.filter((k) => k !== 'quantum').map((k) => ['quantum', k] as [HeadKind, HeadKind]);
-  return kinds.includes('bottleneck') && kinds.includes('linear') ? [['bottleneck', 'linear']] : [];
 }

@@ -27,7 +27,7 @@ import {
 } from './backbone.js';
 import { checkCheckpointFits, loadCheckpoint } from './checkpoint.js';
 import type { ArraySet } from './fit.js';
-import { loadBackbone, runPaths, saveFeatures } from './run-folder.js';
+import { loadBackbone, runPaths, saveFeatures } from '../run/index.js';
 
 const SPLITS: SplitName[] = ['train', 'val', 'test'];
 

@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dressedParams, headProbs, type HeadExport } from '../../src/train/run-folder.js';
+import { circuitParams, circuitProbs, headProbs, splitHead, type HeadExport } from '../../src/heads/index.js';
 import { dressedAngles } from '../../src/quantum/index.js';
 import { MaskedHead } from '../../src/explain/masked-head.js';
-import { circuitProbs, splitHead } from '../../src/explain/head-split.js';
 import { kernelCoalitions, kernelShap } from '../../src/explain/kernel-shap.js';
 import { centredGramSolve, toIndexSets } from '../../src/engine/index.js';
 import { Rng } from '../../src/util/rng.js';
@@ -197,7 +196,7 @@ test('exact Shapley values on the circuit inputs are additive and match brute fo
   // brute force, written independently: average each wire's marginal contribution over all 3!
   // orders; a coalition's value is the mean over background rows of the circuit's probabilities
   // with the explained sample's angles on the coalition's wires and the row's angles elsewhere
-  const dp = dressedParams(head);
+  const dp = circuitParams(head);
   const ax = dressedAngles(dp, Float64Array.from(x), 1);
   const ab = dressedAngles(dp, Float64Array.from(bg), 5);
   const value = (coalition: Set<number>) => {

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { manualSeed, setNumThreads } from '../../src/engine/index.js';
 import { argmaxRows, classificationMetrics } from '../../src/eval/index.js';
 import { LinearHead } from '../../src/nn/index.js';
-import { compareHeads, fit, predict, runPaths, saveFeatures } from '../../src/train/index.js';
+import { runPaths, saveFeatures } from '../../src/run/index.js';
+import { compareHeads, fit, predict } from '../../src/train/index.js';
 import { writeFileAtomic, writeJsonAtomic } from '../../src/util/atomic.js';
 import { Rng } from '../../src/util/rng.js';
 

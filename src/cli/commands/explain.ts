@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { setNumThreads } from '../../engine/index.js';
 import { explainRun, explanationJson, resolveMethods, type ExplainConfig } from '../../explain/index.js';
-import { loadArch } from '../../train/index.js';
+import { loadArch } from '../../run/index.js';
 import { cliProgressSink } from '../../util/progress.js';
 import { UsageError } from '../errors.js';
 import { existingRun, parseIntOption, parseSeed, parseThreads } from '../options.js';

@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { preprocessFile, type PreprocessConfig } from '../../data/index.js';
 import { setNumThreads } from '../../engine/index.js';
 import { analyzeCase, type CaseAnalysis } from '../../explain/index.js';
-import { openRun } from '../../train/index.js';
+import { openRun } from '../../run/index.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { cliProgressSink } from '../../util/progress.js';
 import { UsageError } from '../errors.js';

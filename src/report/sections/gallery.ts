@@ -79,7 +79,7 @@ function summaryTable(summary: Row): string {
 
 export async function gallerySection(ctx: ReportContext, limit = 12): Promise<Section> {
   const dir = ctx.paths.explainDir;
-  const auditPath = join(dir, 'audit.json');
+  const auditPath = ctx.paths.explainAudit;
   const a = readJson<Row>(auditPath);
   if (a.state === 'absent') return notRun(ID, TITLE, auditPath, 'explain (explainRun)');
   if (a.state === 'error') return failed(ID, TITLE, auditPath, a.error);

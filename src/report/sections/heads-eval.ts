@@ -13,7 +13,8 @@ import {
   type Metrics,
   type RocResult,
 } from '../../eval/index.js';
-import { headProbs, listHeads, loadFeatures, loadHead } from '../../train/run-folder.js';
+import { headProbs } from '../../heads/index.js';
+import { listHeads, loadFeatures, loadHead } from '../../run/index.js';
 import { confusionChart } from '../../util/charts.js';
 import type { ReportContext } from '../context.js';
 import { esc, fmt, notRun, pct, table, type Section } from '../html.js';
