@@ -2,7 +2,15 @@
   "targets": [
     {
       "target_name": "qmri_native",
-      "sources": ["qmri_native.cc"],
+      "sources": [
+        "src/binding.cc",
+        "src/common.cc",
+        "src/tensor_ops.cc",
+        "src/autograd.cc",
+        "src/runtime.cc",
+        "src/linalg.cc",
+        "src/optim.cc"
+      ],
       "include_dirs": [
         "<!@(node -p \"require('node-addon-api').include\")",
         "/usr/include/torch/csrc/api/include"

@@ -31,7 +31,7 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 
 ADDON=native/build/Release/qmri_native.node
-if [ ! -f "$ADDON" ] || [ -n "$(find native -maxdepth 1 -newer "$ADDON" \( -name '*.cc' -o -name '*.h' -o -name 'binding.gyp' \) 2>/dev/null)" ]; then
+if [ ! -f "$ADDON" ] || [ -n "$(find native -maxdepth 2 -path native/build -prune -o -newer "$ADDON" \( -name '*.cc' -o -name '*.h' -o -name 'binding.gyp' \) -print 2>/dev/null)" ]; then
   echo "[setup] building native addon (libtorch)" >&2
   npx --no-install node-gyp rebuild --directory native --nodedir=/usr >native-build.log 2>&1 || {
     cat native-build.log >&2

@@ -1,6 +1,6 @@
 /**
  * src/engine — the tensor engine: libtorch (Debian's libtorch-dev) behind a thin N-API addon
- * (native/qmri_native.cc). All CNN math, autograd and optimizers run in libtorch; this folder gives
+ * (native/src/*.cc, binding table in native/src/binding.cc). All CNN math, autograd and optimizers run in libtorch; this folder gives
  * TypeScript a small, explicit API over it:
  *
  *   Tensor            float32/int64 tensors: Tensor.from(Float32Array, shape), toFloat32Array(),

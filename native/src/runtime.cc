@@ -1,0 +1,86 @@
+// qmri native addon: runtime controls: threads (libtorch and OpenBLAS), seeds and RNG state, memory
+// accounting, build information, device moves.
+#include "common.h"
+#include "bindings.h"
+
+#include <dlfcn.h>
+
+#include <cstring>
+#include <mutex>
+
+namespace qmri {
+
+// ---------- runtime ----------
+
+Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
+  return guard(info, [&]() -> Napi::Value {
+    int64_t n = Int(info, 0);
+    if (n < 1) throw Napi::RangeError::New(info.Env(), "thread count must be >= 1");
+    at::set_num_threads(static_cast<int>(n));
+    // libtorch sets OpenMP's (and MKL's) thread count but not OpenBLAS's, whose pthread pool
+    // defaults to every core and thrashes when those cores are busy: keep it at the same count
+    // (OpenBLAS is found among the libraries already loaded; without it nothing happens).
+    static auto blasSet = []() -> void (*)(int) {
+      for (const char* lib : {"libopenblas.so.0", "libopenblas.so"}) {
+        if (void* h = dlopen(lib, RTLD_LAZY | RTLD_NOLOAD))
+          if (void* f = dlsym(h, "openblas_set_num_threads")) return reinterpret_cast<void (*)(int)>(f);
+      }
+      return nullptr;
+    }();
+    if (blasSet) blasSet(static_cast<int>(n));
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value GetNumThreads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), at::get_num_threads()); }
+
+Napi::Value ManualSeed(const Napi::CallbackInfo& info) {
+  return guard(info, [&]() -> Napi::Value {
+    torch::manual_seed(static_cast<uint64_t>(Num(info, 0)));
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value GetRngState(const Napi::CallbackInfo& info) {
+  return guard(info, [&]() -> Napi::Value {
+    auto gen = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    at::Tensor s = gen.get_state();
+    return Napi::Buffer<uint8_t>::Copy(info.Env(), s.data_ptr<uint8_t>(), s.numel());
+  });
+}
+
+Napi::Value SetRngState(const Napi::CallbackInfo& info) {
+  return guard(info, [&]() -> Napi::Value {
+    if (!info[0].IsBuffer()) throw Napi::TypeError::New(info.Env(), "rng state must be a Buffer");
+    auto b = info[0].As<Napi::Buffer<uint8_t>>();
+    at::Tensor s = torch::empty({static_cast<int64_t>(b.Length())}, torch::kUInt8);
+    std::memcpy(s.data_ptr<uint8_t>(), b.Data(), b.Length());
+    auto gen = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    gen.set_state(s);
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value Memory(const Napi::CallbackInfo& info) {
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("tensors", Napi::Number::New(info.Env(), static_cast<double>(g_live_tensors.load())));
+  o.Set("bytes", Napi::Number::New(info.Env(), static_cast<double>(g_live_bytes.load())));
+  return o;
+}
+
+Napi::Value RuntimeInfo(const Napi::CallbackInfo& info) {
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("torchVersion", TORCH_VERSION);
+  o.Set("cudaAvailable", torch::cuda::is_available());
+  o.Set("threads", at::get_num_threads());
+  o.Set("parallelInfo", at::get_parallel_info());
+  return o;
+}
+
+Napi::Value ToDevice(const Napi::CallbackInfo& info) {
+  return guard(info, [&]() -> Napi::Value { return W(info, T(info, 0).to(c10::Device(Str(info, 1)))); });
+}
+
+}  // namespace qmri
