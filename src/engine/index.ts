@@ -14,6 +14,7 @@
  *   SGD/Adam/AdamW    torch::optim optimizers with setLr() and byte-exact state export for resume.
  *   safetensors       read/write .safetensors (F32, I64), atomic writes.
  *   runtime           setNumThreads, manualSeed, get/setRngState, memory(), resolveDevice('cpu'|'cuda').
+ *   scoped            withRuntime({threads, seed}, fn): those settings for one call, then restored.
  *   linalg            centredGramSolve, matmulF64, unaryF64InPlace: Kernel SHAP's constrained normal
  *                     equations, float64 product and tanh/exp on typed arrays (LAPACK/BLAS/libtorch).
  *
@@ -26,5 +27,6 @@ export * from './ops.js';
 export { tidy, keep } from './scope.js';
 export * from './optim.js';
 export * from './runtime.js';
+export * from './scoped.js';
 export * from './safetensors.js';
 export { centredGramSolve, matmulF64, toIndexSets, unaryF64InPlace, type IndexSets } from './linalg.js';

@@ -18,7 +18,7 @@ import type { HeadDef, HeadExport, SplitHead } from './types.js';
 
 export type { HeadDef, HeadExport, HeadOptions, HeadShape, SplitHead } from './types.js';
 export type { PlainLinear } from './plain.js';
-export { softmaxInPlace } from './plain.js';
+export { checkPlain, linearRows, plainLinear, setLinear, softmaxInPlace, softmaxRows } from './plain.js';
 export { linearExportOf, type LinearExport } from './linear.js';
 export type { BottleneckExport } from './bottleneck.js';
 export { circuitProbs, type QuantumExport } from './quantum.js';

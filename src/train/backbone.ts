@@ -9,7 +9,7 @@
  * drawn from streams derived from (seed, e), and the optimizer and libtorch RNG states are restored).
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { AdamW, Tensor, manualSeed, setNumThreads, setRngState, readSafetensors } from '../engine/index.js';
+import { AdamW, Tensor, setRngState, readSafetensors, withRuntime } from '../engine/index.js';
 import { argmaxRows, classificationMetrics, type Metrics } from '../eval/index.js';
 import { DenseNet, type DenseNetConfig } from '../nn/index.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
@@ -84,6 +84,10 @@ function densenetFor(cfg: BackboneConfig, classes: number): DenseNetConfig {
   return { ...c, blockConfig: [...c.blockConfig] };
 }
 
+/**
+ * Trains the backbone on in-memory splits into RUN/backbone (resuming its checkpoint); libtorch's
+ * thread count and generator are set from the config for the call and restored after it.
+ */
 export function trainBackboneOnData(
   run: string,
   data: BackboneData,
@@ -91,6 +95,15 @@ export function trainBackboneOnData(
   hooks: BackboneHooks = {},
 ): BackboneResult {
   const cfg = resolveBackboneConfig(partial);
+  return withRuntime({ threads: cfg.threads, seed: cfg.seed }, () => trainWithin(run, data, cfg, hooks));
+}
+
+function trainWithin(
+  run: string,
+  data: BackboneData,
+  cfg: BackboneConfig,
+  hooks: BackboneHooks,
+): BackboneResult {
   checkClassCoverage(data);
   const p = runPaths(run);
   const C = data.classes.length;
@@ -106,8 +119,6 @@ export function trainBackboneOnData(
       `backbone config: 'progressive.size' (${cfg.progressive.size} px) must be below the image size (${size} px)`,
     );
 
-  setNumThreads(cfg.threads);
-  manualSeed(cfg.seed);
   const net = new DenseNet(densenet);
   if (cfg.weights) net.loadWeights(cfg.weights, { skipClassifier: true });
   const opt = new AdamW(net.parameters(), { lr: cfg.lr, weightDecay: cfg.weightDecay });

@@ -13,7 +13,7 @@ import { extractFeatures, trainBackbone } from '../../train/index.js';
 import { writeJsonAtomic } from '../../util/atomic.js';
 import { cliProgressSink } from '../../util/progress.js';
 import { loadConfig, resolveConfig, type ExperimentConfig } from '../config.js';
-import { dataConfigOf } from '../pipeline.js';
+import { dataConfigOf } from '../stages/index.js';
 import { UsageError } from '../errors.js';
 
 interface TrainOptions {
