@@ -1,9 +1,12 @@
 /**
  * pairedVerdict: the structured verdict of one head against a reference on one metric.
  *
- * Method (the choice, justified): with one fold (no cross-validation) the interval is the
- * hierarchical bootstrap over test groups × head seeds (hierarchical-bootstrap.ts) and the p-value
- * the grouped permutation test (grouped-permutation.ts). With k ≥ 2 folds the default ('auto') is the
+ * Method (the choice, justified): with one fold (no cross-validation) the interval and the p-value
+ * come from one hierarchical bootstrap over test groups × head seeds (hierarchical-bootstrap.ts), so
+ * both carry test-set and seed variance and p < 1 − level exactly when the interval excludes 0 (up
+ * to the resampling grain). The grouped permutation test (grouped-permutation.ts) conditions on the
+ * trained seeds, so with several seeds its p ignores seed variance (in the A/A simulation it rejects
+ * too often); it gives the p of one seed on one fold, where there is no interval. With k ≥ 2 folds the default ('auto') is the
  * Nadeau–Bengio corrected resampled t-test on the per-fold differences (each the seed mean on that
  * fold's test set): fold-to-fold spread already contains test-set, seed and backbone/split variance,
  * the correction accounts for the overlap of the folds' training sets (which a bootstrap that treats
@@ -70,12 +73,25 @@ export function pairedVerdict(data: PairedData, opts: PairedVerdictOptions): Ver
     const n = { folds: K, groups, seeds, resamples: 0, permutations: 0 };
     return { ...base, label: verdictLabel(ci, margin), diff: nb.mean, ci, p: nb.p, n };
   }
-  const perm = groupedPermutationTest(folds, metric, C, { permutations: opts.permutations, seed: opts.seed });
-  const single = K === 1 && seeds === 1;
-  const boot = single
-    ? null
-    : hierarchicalBootstrap(folds, metric, C, { resamples: opts.resamples, seed: opts.seed, level });
-  const ci: [number, number] | null = boot ? [100 * boot.lo, 100 * boot.hi] : null;
-  const n = { folds: K, groups, seeds, resamples: boot?.resamples ?? 0, permutations: perm.permutations };
-  return { ...base, label: verdictLabel(ci, margin), diff: 100 * perm.statistic, ci, p: perm.p, n };
+  if (K === 1 && seeds === 1) {
+    // one trained pair: no interval; the grouped permutation test is exact for these two models
+    const perm = groupedPermutationTest(folds, metric, C, {
+      permutations: opts.permutations,
+      seed: opts.seed,
+    });
+    const n = { folds: K, groups, seeds, resamples: 0, permutations: perm.permutations };
+    return {
+      ...base,
+      method: 'grouped-permutation',
+      label: 'inconclusive',
+      diff: 100 * perm.statistic,
+      ci: null,
+      p: perm.p,
+      n,
+    };
+  }
+  const boot = hierarchicalBootstrap(folds, metric, C, { resamples: opts.resamples, seed: opts.seed, level });
+  const ci: [number, number] = [100 * boot.lo, 100 * boot.hi];
+  const n = { folds: K, groups, seeds, resamples: boot.resamples, permutations: 0 };
+  return { ...base, label: verdictLabel(ci, margin), diff: 100 * boot.estimate, ci, p: boot.p, n };
 }

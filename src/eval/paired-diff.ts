@@ -33,3 +33,21 @@ export function foldDiff(
 
 /** Case weights 1 (the observed test set). */
 export const unitWeights = (n: number) => new Float64Array(n).fill(1);
+
+/** Every seed's oriented difference (head vs reference) on cases weighted by w, written into out. */
+export function seedDiffs(
+  f: PreparedFold,
+  metric: PairedMetric,
+  w: Float64Array,
+  classes: number,
+  scratch: Float64Array,
+  out: Float64Array,
+): Float64Array {
+  const sign = metric.higherIsBetter ? 1 : -1;
+  for (let s = 0; s < f.a.length; s++)
+    out[s] =
+      sign *
+      (metric.value(f.labels, f.a[s], w, classes, scratch) -
+        metric.value(f.labels, f.b[s], w, classes, scratch));
+  return out;
+}

@@ -27,8 +27,11 @@ export interface Verdict {
   p: number;
   /** Holm-adjusted over the run's family of comparisons; null until holmFamily has been applied */
   pHolm: number | null;
-  /** 'hierarchical-bootstrap' (interval) + grouped permutation (p), or 'nadeau-bengio' (both) */
-  method: 'hierarchical-bootstrap' | 'nadeau-bengio';
+  /**
+   * hierarchical-bootstrap: interval and bootstrap-test p over (folds ×) groups × seeds;
+   * nadeau-bengio: corrected t over folds; grouped-permutation: one seed on one fold, p only
+   */
+  method: 'hierarchical-bootstrap' | 'nadeau-bengio' | 'grouped-permutation';
   /** what was resampled: folds, groups (over all folds), seeds, resamples (bootstrap) or permutations */
   n: { folds: number; groups: number; seeds: number; resamples: number; permutations: number };
 }
@@ -67,7 +70,11 @@ export function verdictSentence(v: Verdict): string {
   const interval = v.ci
     ? `${Math.round(v.level * 100)}% CI [${bound(v.ci[0])}, ${bound(v.ci[1])}] (${over})`
     : `no interval (one seed${v.n.folds > 1 ? '' : ', one fold'})`;
-  const test = v.method === 'nadeau-bengio' ? 'corrected t-test' : 'grouped permutation';
+  const test = {
+    'nadeau-bengio': 'corrected t-test',
+    'hierarchical-bootstrap': 'bootstrap test',
+    'grouped-permutation': 'grouped permutation',
+  }[v.method];
   const holm = v.pHolm === null ? '' : `, Holm-adjusted p ${pv(v.pHolm)}`;
   return `${what}, ${interval}, margin ±${v.margin.toFixed(1)}, ${test} p ${pv(v.p)}${holm}: ${v.label}`;
 }
