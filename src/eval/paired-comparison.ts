@@ -5,14 +5,15 @@
  * come from one hierarchical bootstrap over test groups × head seeds (hierarchical-bootstrap.ts), so
  * both carry test-set and seed variance and p < 1 − level exactly when the interval excludes 0 (up
  * to the resampling grain). The grouped permutation test (grouped-permutation.ts) conditions on the
- * trained seeds, so with several seeds its p ignores seed variance (in the A/A simulation it rejects
- * too often); it gives the p of one seed on one fold, where there is no interval. With k ≥ 2 folds the default ('auto') is the
- * Nadeau–Bengio corrected resampled t-test on the per-fold differences (each the seed mean on that
- * fold's test set): fold-to-fold spread already contains test-set, seed and backbone/split variance,
- * the correction accounts for the overlap of the folds' training sets (which a bootstrap that treats
- * folds as independent ignores), and its t quantile with k − 1 degrees of freedom stays honest for
- * k = 3..5, where a percentile bootstrap over 3–5 fold values cannot. The hierarchical bootstrap over
- * folds × groups × seeds remains available (method: 'hierarchical-bootstrap') as a sensitivity check.
+ * trained seeds, so with several seeds its p ignores seed variance (in the A/A simulation it
+ * rejects too often); it gives the p of one seed on one fold, where there is no interval.
+ * With k ≥ 2 folds the default ('auto') is the Nadeau–Bengio corrected resampled t-test on the
+ * per-fold differences (each the seed mean on that fold's test set): fold-to-fold spread already
+ * contains test-set, seed and backbone/split variance, the correction accounts for the overlap of
+ * the folds' training sets (which a bootstrap that treats folds as independent ignores), and its
+ * t quantile with k − 1 degrees of freedom stays honest for k = 3..5, where a percentile bootstrap
+ * over 3–5 fold values cannot. The hierarchical bootstrap over folds × groups × seeds remains
+ * available (method: 'hierarchical-bootstrap') as a sensitivity check.
  */
 import { groupedPermutationTest } from './grouped-permutation.js';
 import { hierarchicalBootstrap } from './hierarchical-bootstrap.js';
