@@ -84,3 +84,14 @@ export function holmFamily(verdicts: readonly Verdict[]): Verdict[] {
   const adj = holm(verdicts.map((v) => v.p));
   return verdicts.map((v, i) => ({ ...v, pHolm: adj[i] }));
 }
+
+/** The methods sentence of a verdict: what was resampled, how, and how many times (from the object alone). */
+export function verdictMethods(v: Verdict): string {
+  const lvl = `${Math.round(v.level * 100)}%`;
+  const folds = v.n.folds > 1 ? `${v.n.folds} folds, then ` : '';
+  if (v.method === 'nadeau-bengio')
+    return `Nadeau–Bengio corrected resampled t-test over ${v.n.folds} folds (each fold's difference the mean over ${v.n.seeds} head seeds on that fold's test set), ${lvl} interval with ${v.n.folds - 1} degrees of freedom.`;
+  if (v.method === 'grouped-permutation')
+    return `One seed on one fold: no interval; grouped permutation test swapping the two heads on whole test groups (${v.n.groups} groups, ${v.n.permutations} permutations${v.n.permutations === 2 ** v.n.groups ? ', exact' : ''}).`;
+  return `Hierarchical bootstrap, ${v.n.resamples} resamples of ${folds}${v.n.groups} test groups and ${v.n.seeds} head seeds, both heads on each resample; variance corrected for the crossed groups × seeds design; ${lvl} percentile interval and two-sided bootstrap test.`;
+}

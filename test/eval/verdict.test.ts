@@ -10,6 +10,7 @@ import {
   pairedVerdict,
   preparePaired,
   verdictLabel,
+  verdictMethods,
   verdictSentence,
   type PairedData,
   type Verdict,
@@ -251,6 +252,14 @@ test('the sentence is made from the verdict object alone; Holm fills pHolm over 
   [0.41, 0.02, 0.0012].forEach((want, i) => close(fam[i].pHolm!, want));
   assert.match(verdictSentence(fam[2]), /p < 0\.001, Holm-adjusted p = 0\.0012: inconclusive$/);
   assert.equal(v.pHolm, null, 'holmFamily does not change its input');
+  assert.equal(
+    verdictMethods(v),
+    'Hierarchical bootstrap, 2000 resamples of 120 test groups and 10 head seeds, both heads on each resample; variance corrected for the crossed groups × seeds design; 95% percentile interval and two-sided bootstrap test.',
+  );
+  assert.match(
+    verdictMethods({ ...v, method: 'nadeau-bengio', n: { ...v.n, folds: 5 } }),
+    /over 5 folds .* 4 degrees of freedom/,
+  );
 });
 
 test('bad input is refused with the field named', () => {
