@@ -33,8 +33,8 @@ export interface BreakEvenData {
 }
 
 export interface BreakEvenInterval extends Crossing {
-  /** [lo, hi] of the break-even level; hi null = not reached within the swept levels; null: one group only */
-  ci: [number, number | null] | null;
+  /** [lo, hi] of the break-even level; an end beyond the swept levels is null (not reached); null: one group only */
+  ci: [number | null, number | null] | null;
   notReached: boolean;
   resamples: number;
 }
@@ -102,7 +102,7 @@ export function breakEvenInterval(
   const notReached = hi === Infinity;
   return {
     ...estimate,
-    ci: [lo === Infinity ? Infinity : lo, notReached ? null : hi],
+    ci: [lo === Infinity ? null : lo, notReached ? null : hi],
     notReached,
     resamples: R,
   };

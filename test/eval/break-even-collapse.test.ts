@@ -32,7 +32,7 @@ test('break-even interval: a clear crossing between two swept levels has a finit
   assert.equal(r.notReached, false);
   assert.ok(r.ci && r.ci[1] !== null);
   assert.ok(
-    r.ci[0] > 1e-3 && r.ci[1]! < 1e-2 && r.ci[0] <= r.level! && r.level! <= r.ci[1]!,
+    r.ci[0]! > 1e-3 && r.ci[1]! < 1e-2 && r.ci[0]! <= r.level! && r.level! <= r.ci[1]!,
     JSON.stringify(r),
   );
   // the point estimate is noise's own breakEven on the mean scores
