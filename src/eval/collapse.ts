@@ -119,3 +119,18 @@ export function detectCollapses(seeds: readonly HeadSignals[], opts: CollapseOpt
     ),
   );
 }
+
+/**
+ * The representative seed of a head kind: among the seeds that did not collapse, the one whose score
+ * is closest to their median (ties: the earlier seed); null when every seed collapsed.
+ */
+export function representativeSeed(
+  seeds: readonly { seed: number; score: number; collapsed: boolean }[],
+): number | null {
+  const ok = seeds.filter((s) => !s.collapsed);
+  if (ok.length === 0) return null;
+  const med = median(ok.map((s) => s.score));
+  let best = ok[0];
+  for (const s of ok) if (Math.abs(s.score - med) < Math.abs(best.score - med)) best = s;
+  return best.seed;
+}

@@ -16,7 +16,7 @@
  *   holm.ts                   Holm's step-down adjustment
  *   distributions.ts          Student t CDF and quantile
  *   break-even-ci.ts          noise break-even level with a grouped bootstrap interval
- *   collapse.ts               detection of heads that failed to train
+ *   collapse.ts               detection of heads that failed to train; the representative seed
  */
 export * from './metrics.js';
 export * from './stats.js';

@@ -5,6 +5,7 @@ import {
   classificationMetrics,
   detectCollapse,
   detectCollapses,
+  representativeSeed,
 } from '../../src/eval/index.js';
 import { breakEven } from '../../src/noise/break-even.js';
 import { Rng } from '../../src/util/rng.js';
@@ -107,6 +108,10 @@ test('collapse: a loss that does not fall, or a validation accuracy far below th
     [true, false, false, false, false, false, false, false, false, false],
   );
   assert.match(flags[0].reasons[0], /74\.2% far below the siblings' median 95\.0%/);
+  // viewer and explain show the seed nearest the median of the healthy ones, never the collapsed one
+  const scores = val.map((v, i) => ({ seed: 1000 + i, score: v, collapsed: flags[i].collapsed }));
+  assert.equal(representativeSeed(scores), 1002); // median of the nine healthy seeds: 0.95
+  assert.equal(representativeSeed(scores.map((s) => ({ ...s, collapsed: true }))), null);
   // the same spread without an outlier is no collapse
   assert.equal(detectCollapse({ classes: 4, valAccuracy: 0.9 }, [0.93, 0.95, 0.94]).collapsed, false);
 });
