@@ -10,7 +10,7 @@
 import { Rng } from '../util/rng.js';
 import type { PreparedFold, SeedView } from './paired-data.js';
 import { foldDiff, unitWeights } from './paired-diff.js';
-import type { PairedMetric } from './paired-metrics/index.js';
+import { scratchSize, type PairedMetric } from './paired-metrics/index.js';
 
 export interface PermutationResult {
   /** the observed (oriented) difference */
@@ -59,7 +59,7 @@ export function groupedPermutationTest(
   const R = opts.permutations ?? 2000;
   if (!(R >= 1 && Number.isInteger(R)))
     throw new RangeError(`permutation test: permutations must be a positive integer, got ${R}`);
-  const scratch = new Float64Array(classes * classes);
+  const scratch = new Float64Array(scratchSize(classes));
   const ones = folds.map((f) => unitWeights(f.labels.length));
   const K = folds.length;
   const observed = folds.reduce((a, f, k) => a + foldDiff(f, metric, ones[k], classes, scratch), 0) / K;

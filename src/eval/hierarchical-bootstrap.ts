@@ -20,7 +20,7 @@
 import { Rng } from '../util/rng.js';
 import type { PreparedFold } from './paired-data.js';
 import { foldDiff, seedDiffs, unitWeights } from './paired-diff.js';
-import type { PairedMetric } from './paired-metrics/index.js';
+import { scratchSize, type PairedMetric } from './paired-metrics/index.js';
 
 export interface BootstrapOptions {
   resamples?: number;
@@ -66,7 +66,7 @@ export function hierarchicalBootstrap(
     throw new RangeError(`bootstrap: resamples must be an integer ≥ 2, got ${R}`);
   if (!(level > 0 && level < 1)) throw new RangeError(`bootstrap: level must be in (0, 1), got ${level}`);
   const rng = new Rng(opts.seed ?? 0).fork('hierarchical-bootstrap');
-  const scratch = new Float64Array(classes * classes);
+  const scratch = new Float64Array(scratchSize(classes));
   const K = folds.length;
   const estimate =
     folds.reduce((a, f) => a + foldDiff(f, metric, unitWeights(f.labels.length), classes, scratch), 0) / K;

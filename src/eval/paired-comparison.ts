@@ -20,7 +20,7 @@ import { hierarchicalBootstrap } from './hierarchical-bootstrap.js';
 import { nadeauBengio } from './nadeau-bengio.js';
 import { preparePaired, type PairedData } from './paired-data.js';
 import { foldDiff, unitWeights } from './paired-diff.js';
-import { pairedMetric, type MetricName } from './paired-metrics/index.js';
+import { pairedMetric, scratchSize, type MetricName } from './paired-metrics/index.js';
 import { verdictLabel, type Verdict } from './verdict-object.js';
 
 export interface PairedVerdictOptions {
@@ -67,7 +67,7 @@ export function pairedVerdict(data: PairedData, opts: PairedVerdictOptions): Ver
   };
   const groups = folds.reduce((a, f) => a + f.groups, 0);
   if (method === 'nadeau-bengio') {
-    const scratch = new Float64Array(C * C);
+    const scratch = new Float64Array(scratchSize(C));
     const diffs = folds.map((f) => 100 * foldDiff(f, metric, unitWeights(f.labels.length), C, scratch));
     const nb = nadeauBengio(diffs, opts.testTrainRatio ?? 1 / (K - 1), level);
     const ci: [number, number] = [nb.lo, nb.hi];

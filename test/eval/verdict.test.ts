@@ -9,6 +9,7 @@ import {
   pairedMetric,
   pairedVerdict,
   preparePaired,
+  scratchSize,
   verdictLabel,
   verdictMethods,
   verdictSentence,
@@ -200,7 +201,7 @@ test('weighted metrics equal the plain metrics on the duplicated cases; ECE uses
   const dupPred = idx.map((i) => view.pred[i]);
   const dupProbs = idx.flatMap((i) => Array.from(probs.subarray(i * C, (i + 1) * C)));
   const plain = classificationMetrics(dupLabels, dupPred, C);
-  const scratch = new Float64Array(C * C);
+  const scratch = new Float64Array(scratchSize(C));
   close(pairedMetric('accuracy').value(labels, view, w, C, scratch), plain.accuracy);
   close(pairedMetric('balancedAccuracy').value(labels, view, w, C, scratch), plain.balancedAccuracy);
   close(pairedMetric('macroF1').value(labels, view, w, C, scratch), plain.macroF1);

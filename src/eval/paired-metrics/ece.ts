@@ -7,21 +7,21 @@ export const ece: PairedMetric = {
   label: `ECE (${ECE_BINS} bins)`,
   higherIsBetter: false,
   needsProbs: true,
-  value(labels, s, w) {
-    const count = new Float64Array(ECE_BINS);
-    const gap = new Float64Array(ECE_BINS);
+  value(labels, s, w, _classes, scratch) {
+    // scratch[b]: weighted count of bin b; scratch[ECE_BINS + b]: Σ w·(correct − confidence) in it
+    scratch.fill(0, 0, 2 * ECE_BINS);
     let all = 0;
     for (let i = 0; i < labels.length; i++) {
       const wi = w[i];
       if (wi === 0) continue;
       const b = s.bin![i];
-      count[b] += wi;
-      gap[b] += wi * ((s.pred[i] === labels[i] ? 1 : 0) - s.conf![i]);
+      scratch[b] += wi;
+      scratch[ECE_BINS + b] += wi * ((s.pred[i] === labels[i] ? 1 : 0) - s.conf![i]);
       all += wi;
     }
     // Σ_b (n_b / N)·|acc_b − conf_b| = Σ_b |Σ_{i∈b} w_i (correct_i − conf_i)| / N
     let e = 0;
-    for (let b = 0; b < ECE_BINS; b++) if (count[b] > 0) e += Math.abs(gap[b]);
+    for (let b = 0; b < ECE_BINS; b++) if (scratch[b] > 0) e += Math.abs(scratch[ECE_BINS + b]);
     return e / all;
   },
 };

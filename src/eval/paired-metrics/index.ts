@@ -5,7 +5,7 @@ import { ece } from './ece.js';
 import { macroF1 } from './macro-f1.js';
 import type { MetricName, PairedMetric } from './types.js';
 
-export type { MetricName, PairedMetric } from './types.js';
+export { scratchSize, type MetricName, type PairedMetric } from './types.js';
 
 export const PAIRED_METRICS: Record<MetricName, PairedMetric> = {
   accuracy,

@@ -1,5 +1,6 @@
 /** What a metric kind of the paired comparison provides: its value for one head seed on weighted cases. */
 import type { SeedView } from '../paired-data.js';
+import { ECE_BINS } from '../probabilistic.js';
 
 export type MetricName = 'accuracy' | 'balancedAccuracy' | 'macroF1' | 'ece';
 
@@ -13,7 +14,7 @@ export interface PairedMetric {
   needsProbs: boolean;
   /**
    * The metric of one head seed with case i counted w[i] times (w ≥ 0, Σw > 0); `scratch` has room
-   * for classes² values and is the function's to overwrite.
+   * for scratchSize(classes) values and is the function's to overwrite.
    */
   value(labels: Int32Array, s: SeedView, w: Float64Array, classes: number, scratch: Float64Array): number;
 }
@@ -31,3 +32,6 @@ export function weightedConfusion(
   for (let i = 0; i < labels.length; i++) if (w[i] !== 0) m[labels[i] * C + s.pred[i]] += w[i];
   return m;
 }
+
+/** Room every metric kind's value() may use in its scratch buffer. */
+export const scratchSize = (classes: number) => Math.max(classes * classes, 2 * ECE_BINS);
