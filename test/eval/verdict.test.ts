@@ -153,6 +153,23 @@ test('with folds the default method is the Nadeau–Bengio corrected t over the 
   close(hb.diff, nb.mean, 1e-9);
 });
 
+test('with folds the bootstrap variance is the fold-level one (nested), floored by groups × seeds', () => {
+  const rng = new Rng(12);
+  const parts = [0, 0.15, 0.3].map((delta) => synth(rng, { groups: 30, size: 5, seeds: 3, delta }));
+  const data: PairedData = { classes: 3, folds: parts.map((p) => p.folds[0]) };
+  const m = pairedMetric('accuracy');
+  const r = hierarchicalBootstrap(preparePaired(data, false), m, 3, { resamples: 1000, seed: 1 });
+  // the fold means differ by ~15 points: their spread dominates and sets the variance
+  close(r.variance.corrected, r.variance.folds * 1.5, 1e-15);
+  assert.ok(r.variance.corrected > 4 * r.variance.both);
+  assert.ok(r.lo < r.estimate - 0.1 && r.hi > r.estimate + 0.1, `[${r.lo}, ${r.hi}] around ${r.estimate}`);
+  // identical folds: no fold spread, the groups × seeds variance is the floor
+  const same: PairedData = { classes: 3, folds: [parts[1].folds[0], parts[1].folds[0], parts[1].folds[0]] };
+  const q = hierarchicalBootstrap(preparePaired(same, false), m, 3, { resamples: 1000, seed: 1 });
+  close(q.variance.folds, 0, 1e-18);
+  assert.ok(q.variance.corrected > 0 && q.variance.corrected < q.variance.both);
+});
+
 test('resampling whole groups widens the interval when cases of a group agree', () => {
   const rng = new Rng(4);
   const data = synth(rng, { groups: 20, size: 10, seeds: 1, delta: 0.05 });
