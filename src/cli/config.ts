@@ -72,7 +72,7 @@ export const EXPERIMENT_SCHEMA = root({
     },
     maxImages: int(4),
     badInput: { type: 'string', enum: ['skip', 'fail'], default: 'skip' },
-    removeDuplicates: { type: 'boolean', default: false },
+    removeDuplicates: { type: 'boolean', default: true },
     duplicateDistance: int(0, 3, 32),
     maxPixels: int(1),
     split: closed({

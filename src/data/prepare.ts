@@ -1,6 +1,6 @@
 /**
  * prepareData(run, cfg): scan → decode and audit every file → grouped stratified split →
- * near-duplicates across splits (reported, optionally removed) → RUN/data/manifest.json and
+ * near-duplicates across splits (reported, and removed unless removeDuplicates: false) → RUN/data/manifest.json and
  * RUN/data/audit.json. Skipped when both exist and the data config is unchanged.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -33,7 +33,7 @@ export interface DataConfig {
   maxImages?: number;
   /** unreadable files: skip and report (default) or stop */
   badInput?: BadInputPolicy;
-  /** drop the val/test member of near-duplicate pairs that straddle splits (default false: report only) */
+  /** drop the val/test member of near-duplicate pairs that straddle splits (default true; false: report only) */
   removeDuplicates?: boolean;
   /** dHash Hamming distance (of 256 bits) counted as a near-duplicate (default 10) */
   duplicateDistance?: number;
@@ -102,7 +102,7 @@ export async function prepareDataFull(
     split: cfg.split,
     maxImages: cfg.maxImages ?? null,
     badInput: cfg.badInput ?? 'skip',
-    removeDuplicates: cfg.removeDuplicates ?? false,
+    removeDuplicates: cfg.removeDuplicates ?? true,
     duplicateDistance: cfg.duplicateDistance ?? DEFAULT_DUPLICATE_DISTANCE,
     maxPixels: cfg.maxPixels ?? null,
   };
