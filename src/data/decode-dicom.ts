@@ -17,38 +17,47 @@ export function decodeDicom(buf: Uint8Array, name: string, maxPixels: number): R
     ds = dicomParser.parseDicom(buf);
   } catch (err) {
     const msg = err instanceof Error ? err.message : typeof err === 'string' ? err : 'parse error';
-    throw new DataError(name, `corrupt or truncated DICOM (${msg.split('\n')[0]})`);
+    throw new DataError(name, 'corrupt', `corrupt or truncated DICOM (${msg.split('\n')[0]})`);
   }
   const ts = ds.string('x00020010') ?? '1.2.840.10008.1.2';
   if (!UNCOMPRESSED.has(ts))
-    throw new DataError(name, `compressed DICOM transfer syntax ${ts} is not supported (only uncompressed)`);
+    throw new DataError(
+      name,
+      'unsupported',
+      `compressed DICOM transfer syntax ${ts} is not supported (only uncompressed)`,
+    );
   const pixel = ds.elements.x7fe00010;
-  if (!pixel) throw new DataError(name, 'DICOM has no pixel data (7FE0,0010)');
+  if (!pixel) throw new DataError(name, 'invalid', 'DICOM has no pixel data (7FE0,0010)');
   const rows = ds.uint16('x00280010') ?? 0;
   const cols = ds.uint16('x00280011') ?? 0;
-  if (!(rows > 0 && cols > 0)) throw new DataError(name, 'DICOM has no Rows/Columns (0028,0010/0011)');
+  if (!(rows > 0 && cols > 0))
+    throw new DataError(name, 'invalid', 'DICOM has no Rows/Columns (0028,0010/0011)');
   if (rows * cols > maxPixels)
-    throw new DataError(name, `image is ${cols}×${rows}, over the pixel limit of ${maxPixels}`);
+    throw new DataError(name, 'too-large', `image is ${cols}×${rows}, over the pixel limit of ${maxPixels}`);
   const frames = Number(ds.string('x00280008') ?? '1') || 1;
   if (frames !== 1)
     throw new DataError(
       name,
+      'unsupported',
       `multi-frame DICOM (${frames} frames) is not supported: single-frame slices only`,
     );
   const spp = ds.uint16('x00280002') ?? 1;
   if (spp !== 1)
     throw new DataError(
       name,
+      'unsupported',
       `DICOM with ${spp} samples per pixel is not supported (MR slices are monochrome)`,
     );
   const bits = ds.uint16('x00280100') ?? 16;
   const signed = (ds.uint16('x00280103') ?? 0) === 1;
-  if (![8, 16, 32].includes(bits)) throw new DataError(name, `unsupported BitsAllocated ${bits}`);
+  if (![8, 16, 32].includes(bits))
+    throw new DataError(name, 'unsupported', `unsupported BitsAllocated ${bits}`);
   const n = rows * cols;
   const need = (n * bits) / 8;
   if (pixel.length < need || pixel.dataOffset + need > buf.length)
     throw new DataError(
       name,
+      'corrupt',
       `truncated pixel data: ${Math.min(pixel.length, buf.length - pixel.dataOffset)} bytes, need ${need}`,
     );
   const dv = new DataView(buf.buffer, buf.byteOffset + pixel.dataOffset, need);

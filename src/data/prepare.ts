@@ -120,7 +120,7 @@ export async function prepareDataFull(
   }
   const scan = scanDataset(root, { layout: cfg.layout, blockSize: cfg.split.blockSize });
   if (settings.badInput === 'fail' && scan.issues.length)
-    throw new DataError(scan.issues[0].file, scan.issues[0].problem);
+    throw new DataError(scan.issues[0].file, 'dataset', scan.issues[0].problem);
   const items = cfg.maxImages
     ? subsample(scan.items, scan.classes, cfg.maxImages, cfg.split.seed)
     : scan.items;
@@ -130,12 +130,16 @@ export async function prepareDataFull(
   const facts = await examineFiles(root, items, { maxPixels: cfg.maxPixels, onProgress: hooks.onProgress });
   const bad = facts.filter((f) => !f.ok);
   if (bad.length && settings.badInput === 'fail')
-    throw new DataError(join(root, bad[0].file), bad[0].problem ?? 'unreadable');
+    throw new DataError(join(root, bad[0].file), bad[0].code ?? 'corrupt', bad[0].problem ?? 'unreadable');
   for (const b of bad.slice(0, 10)) hooks.log?.(`data: skipped ${b.file}: ${b.problem}`);
   const good = facts.filter((f) => f.ok);
   const classes = scan.classes.filter((c) => good.some((f) => f.className === c));
   if (classes.length < 2)
-    throw new DataError(root, `need at least two classes with readable images, found ${classes.length}`);
+    throw new DataError(
+      root,
+      'dataset',
+      `need at least two classes with readable images, found ${classes.length}`,
+    );
   const label = new Map(classes.map((c, i) => [c, i]));
   const splits = assignSplits(
     good.map((f) => ({ label: label.get(f.className)!, group: f.group })),
