@@ -1,13 +1,15 @@
 /**
  * prepareData(run, cfg): scan → decode and audit every file → grouped stratified split →
  * near-duplicates across splits (reported, optionally removed) → RUN/data/manifest.json and
- * RUN/data/audit.json. Skipped when both exist and the data config is unchanged.
+ * RUN/data/audit.json. Skipped when both exist, the data config is unchanged and every file's
+ * bytes still have the manifest's sha256 (content, never modification times).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Rng } from '../util/rng.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import { buildAudit, type DatasetAudit } from './audit.js';
+import { changedEntries } from './cache.js';
 import { DataError } from './errors.js';
 import { examineFiles, type FileFacts } from './examine.js';
 import { DEFAULT_DUPLICATE_DISTANCE, nearDuplicatePairs, sha256 } from './hash.js';
@@ -110,10 +112,13 @@ export async function prepareDataFull(
   if (existsSync(manifestPath) && existsSync(auditPath)) {
     try {
       const m = readManifest(manifestPath);
-      if (m.split.configHash === configHash) {
+      const changed = m.split.configHash === configHash ? changedEntries(m.root, m.entries).length : -1;
+      if (changed === 0) {
         hooks.log?.(`data: ${manifestPath} is up to date`);
         return { manifest: m, audit: JSON.parse(readFileSync(auditPath, 'utf8')) as DatasetAudit };
       }
+      if (changed > 0)
+        hooks.log?.(`data: ${changed} file(s) changed since the manifest (sha256), preparing again`);
     } catch {
       // unreadable old manifest: prepare again
     }
