@@ -3,8 +3,9 @@
  * keyed by the sha256 of every file's bytes (and slice) plus size and brain-crop setting. It holds
  * the resized 8-bit images (exactly what the decode path produces before normalisation), boxes and
  * masks, so a warm load is one sequential read and a normalisation pass, never a JPEG decode.
- * Keys come from content only (never from modification times): before a cache entry is used, every
- * file's bytes are hashed again (changedEntries), so an edited file never meets a stale entry.
+ * Keys come from content only (never from modification times): the manifest's sha256 per file, and
+ * the data stage re-hashes every file before it calls a manifest up to date (changedEntries), so an
+ * edited file gets a new manifest entry and a fresh cache entry. A warm load reads no source file.
  * Layout: 'QMRIC001' | u32 header length | header JSON | n×S×S image bytes | n×S×S mask bytes (if any).
  */
 import { existsSync, readFileSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';

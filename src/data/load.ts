@@ -6,7 +6,6 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import {
   cacheKey,
-  changedEntries,
   cacheLimitBytes,
   cachePath,
   pruneCache,
@@ -96,15 +95,6 @@ export async function loadSplit(
   const dir = opts.cacheDir ?? defaultCacheDir();
   const key = cacheKey(entries, cfg);
   const path = cachePath(dir, split, cfg, key);
-  if (useCache) {
-    const changed = changedEntries(manifest.root, entries);
-    if (changed.length)
-      throw new DataError(
-        join(manifest.root, changed[0].file),
-        'changed',
-        `file changed since the manifest was written (sha256 differs${changed.length > 1 ? `, and ${changed.length - 1} more` : ''}): prepare the data again`,
-      );
-  }
   let set = useCache ? readCache(path, key) : null;
   if (set) opts.onProgress?.(entries.length, entries.length);
   else {
