@@ -12,7 +12,8 @@
  * - Audit (audit.ts): counts, sizes, channels, formats, unreadable files, near-duplicates (dHash),
  *   the metadata shortcut warning. inspectDataset(dir).
  * - Cache (cache.ts, load.ts): packed per split and geometry, keyed by file sha256; loadSplit.
- * - Augmentation (augment.ts) for training only; phantoms (phantoms.ts, synth.ts).
+ * - Augmentation (augment.ts) for training only; phantoms (phantoms.ts, synth.ts); the shared
+ *   real set's repository-relative location (real-data.ts).
  * Bad input always fails with a DataError naming the file and the problem.
  */
 export * from './types.js';
@@ -56,3 +57,4 @@ export {
 export { augmentBatch, type AugmentOptions } from './augment.js';
 export * from './phantoms.js';
 export { writePhantomDataset } from './synth.js';
+export { SHARED_REAL_DATA, realDataDir } from './real-data.js';
