@@ -9,6 +9,19 @@ import * as nifti from 'nifti-reader-js';
 import { DataError } from './errors.js';
 import { applyWindow, maskBox, windowPercentiles, type Raster } from './raster.js';
 
+/** NIfTI-1 datatype codes nifti-reader-js has no constant for, and names for the refused ones. */
+const TYPE_INT64 = 1024;
+const TYPE_UINT64 = 1280;
+const NIFTI_TYPE_NAMES: Record<number, string> = {
+  1: 'binary (1 bit)',
+  32: 'complex64',
+  128: 'RGB24',
+  1536: 'float128',
+  1792: 'complex128',
+  2048: 'complex256',
+  2304: 'RGBA32',
+};
+
 interface Volume {
   nx: number;
   ny: number;
@@ -98,10 +111,17 @@ export function readVolume(
     [T.TYPE_UINT32]: (i) => dv.getUint32(i * 4, le),
     [T.TYPE_FLOAT32]: (i) => dv.getFloat32(i * 4, le),
     [T.TYPE_FLOAT64]: (i) => dv.getFloat64(i * 8, le),
+    // 64-bit integers (nibabel writes them on request): exact up to 2^53
+    [TYPE_INT64]: (i) => Number(dv.getBigInt64(i * 8, le)),
+    [TYPE_UINT64]: (i) => Number(dv.getBigUint64(i * 8, le)),
   };
   const get = read[header.datatypeCode];
   if (!get)
-    throw new DataError(name, 'unsupported', `unsupported NIfTI datatype code ${header.datatypeCode}`);
+    throw new DataError(
+      name,
+      'unsupported',
+      `unsupported: NIfTI datatype ${NIFTI_TYPE_NAMES[header.datatypeCode] ?? 'code ' + header.datatypeCode} (integer and float voxels are read)`,
+    );
   const slope = header.scl_slope && Number.isFinite(header.scl_slope) ? header.scl_slope : 1;
   const inter = Number.isFinite(header.scl_inter) ? header.scl_inter : 0;
   const data = new Float64Array(n);

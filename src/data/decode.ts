@@ -32,7 +32,7 @@ export async function decodeBuffer(buf: Uint8Array, name: string, opts: DecodeOp
     case 'png':
       return decodeImage(buf, name, det.format, maxPixels);
     case 'dicom':
-      return decodeDicom(buf, name, maxPixels);
+      return decodeDicom(buf, name, maxPixels, { slice: opts.slice });
     case 'nifti':
       return decodeNifti(buf, name, maxPixels, { slice: opts.slice, segmentation: opts.segmentation });
   }

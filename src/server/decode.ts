@@ -59,7 +59,7 @@ export async function decodeUpload(
   try {
     const kind = uploadKind(buf, name);
     const bytes = kind === 'nifti-gz' ? inflateCapped(buf, name, lim.maxVolumeBytes) : buf;
-    if (opts.slice !== undefined && !kind.startsWith('nifti') && opts.slice !== 0)
+    if (opts.slice !== undefined && (kind === 'jpeg' || kind === 'png') && opts.slice !== 0)
       throw new DataError(
         name,
         'invalid',

@@ -88,7 +88,7 @@ describe('upload guard', () => {
     assert.equal(s4, 400);
     const [s5, m5] = await status(
       decodeUpload(
-        makeDicom(new Uint16Array(16), 4, 4, { transferSyntax: '1.2.840.10008.1.2.4.90' }),
+        makeDicom(new Uint16Array(16), 4, 4, { transferSyntax: '1.2.840.10008.1.2.4.100' }),
         'j.dcm',
         LIM,
       ),

@@ -1,0 +1,16 @@
+/** JPEG-LS lossless and near-lossless through Cornerstone's CharLS wasm build. */
+import { requireCjs, runWasmDecoder, typed, type Codec, type WasmDecoder } from './codec.js';
+
+type CharlsModule = { JpegLSDecoder: new () => WasmDecoder };
+let charls: Promise<CharlsModule> | null = null;
+
+export const jpegLs: Codec = {
+  name: 'JPEG-LS (CharLS)',
+  async decode(frame, info) {
+    const m = await (charls ??= (
+      requireCjs('@cornerstonejs/codec-charls/decodewasmjs') as () => Promise<CharlsModule>
+    )());
+    const { out } = runWasmDecoder(() => new m.JpegLSDecoder(), frame);
+    return typed(out, info.bitsAllocated, false);
+  },
+};
