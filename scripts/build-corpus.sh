@@ -9,7 +9,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="${1:-$ROOT/test-artifacts/corpus}"
-SRC="$ROOT/../shared/data/brain-tumor-mri"
+SRC="${QMRI_REAL_DATA:-$ROOT/../shared/data/brain-tumor-mri}"
 [ -d "$SRC" ] || SRC=""
 for tool in dcmconv dcmcjpeg dcmcjpls dcmcrle img2dcm gdcmconv; do
   command -v "$tool" >/dev/null || { echo "build-corpus: $tool missing (apt-get install dcmtk libgdcm-tools)" >&2; exit 1; }

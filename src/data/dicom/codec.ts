@@ -28,6 +28,13 @@ export interface Codec {
 /** CommonJS packages without type declarations (the wasm codecs) load through here. */
 export const requireCjs = createRequire(import.meta.url);
 
+/** An Emscripten module factory; QUIET keeps the codecs' own logging (OpenJPEG's [INFO] lines) off stdout. */
+export type WasmFactory<M> = (opts: {
+  print: (s: string) => void;
+  printErr: (s: string) => void;
+}) => Promise<M>;
+export const QUIET = { print: () => undefined, printErr: () => undefined };
+
 /** Emscripten decoder objects of the Cornerstone wasm codecs share this shape. */
 export interface WasmDecoder {
   getEncodedBuffer(n: number): Uint8Array;

@@ -4,14 +4,22 @@
  * 2/4) has no maintained JavaScript decoder: refused as unsupported.
  */
 import { DataError } from '../errors.js';
-import { requireCjs, runWasmDecoder, typed, type Codec, type WasmDecoder } from './codec.js';
+import {
+  requireCjs,
+  runWasmDecoder,
+  typed,
+  QUIET,
+  type Codec,
+  type WasmDecoder,
+  type WasmFactory,
+} from './codec.js';
 
 type TurboModule = { JPEGDecoder: new () => WasmDecoder };
 let turbo: Promise<TurboModule> | null = null;
 const loadTurbo = () =>
-  (turbo ??= (
-    requireCjs('@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs') as () => Promise<TurboModule>
-  )());
+  (turbo ??= (requireCjs('@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs') as WasmFactory<TurboModule>)(
+    QUIET,
+  ));
 
 export const jpegBaseline: Codec = {
   name: 'JPEG baseline (libjpeg-turbo)',
