@@ -96,6 +96,18 @@ describe('upload guard', () => {
     assert.equal(s5, 415, m5);
   });
 
+  test('multi-frame DICOM uploads are volumes: frame count, a chosen frame, out of range named (400)', async () => {
+    const px = Uint16Array.from({ length: 4 * 4 * 3 }, (_, i) => Math.floor(i / 16) * 1000 + (i % 16));
+    const buf = makeDicom(px, 4, 4, { frames: 3 });
+    const d = await decodeUpload(buf, 'mf.dcm', LIM, { slice: 2 });
+    assert.equal(d.kind, 'dicom');
+    assert.equal(d.slices, 3);
+    assert.equal(d.slice, 2);
+    const [s, m] = await status(decodeUpload(buf, 'mf.dcm', LIM, { slice: 3 }));
+    assert.equal(s, 400);
+    assert.match(m, /mf\.dcm: slice 3 is outside 0\.\.2/);
+  });
+
   test('NIfTI volumes: slice count, the middle slice by default, a chosen slice, out of range named', async () => {
     const vol = Int16Array.from({ length: 16 * 16 * 5 }, (_, i) => Math.floor(i / 256) * 100 + (i % 16));
     for (const gz of [false, true]) {
