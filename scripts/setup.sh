@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # One-time (idempotent) set-up on Debian/Ubuntu as root: system packages, npm ci, native addon.
 # Each step is skipped when its result is already up to date, so calling it again is cheap.
-#   QMRI_SETUP_EXTRA="chromium"   adds apt packages (the tests add chromium for browser tests).
+#   QMRI_SETUP_EXTRA="chromium"   adds apt packages (the tests add chromium for browser tests, and
+#                                 dcmtk libgdcm-tools python3-pydicom python3-nibabel python3-numpy
+#                                 for the real-world corpus, scripts/build-corpus.sh).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { existsSync } from 'node:fs';
 import { decodeBuffer, findSegmentation, readInputFile } from './decode.js';
 import { decodeImageSquare, decodeMask } from './decode-image.js';
-import { detectFormat } from './detect.js';
+import { detectOrThrow } from './detect.js';
 import { boxFileOf, maskFileOf, parseYoloBoxes } from './sidecars.js';
 import { DataError } from './errors.js';
 import { maskBox, type Raster } from './raster.js';
@@ -187,8 +187,7 @@ export async function resizeSource(
   cfg: PreprocessConfig,
   o: SourceOptions = {},
 ): Promise<Resized> {
-  const det = detectFormat(bytes);
-  if ('problem' in det) throw new DataError(name, det.problem);
+  const det = detectOrThrow(bytes, name);
   const maskPath = o.path ? maskFileOf(o.path) : null;
   const hasMask = maskPath !== null && existsSync(maskPath);
   let box = o.box;
@@ -294,6 +293,7 @@ export async function preprocessBuffer(
   opts: { slice?: number; maxPixels?: number } = {},
 ): Promise<PreparedImage> {
   validatePreprocess(cfg);
-  if (!(buf instanceof Uint8Array)) throw new DataError(name, 'expected the file bytes as a Uint8Array');
+  if (!(buf instanceof Uint8Array))
+    throw new DataError(name, 'invalid', 'expected the file bytes as a Uint8Array');
   return toPrepared(await resizeSource(buf, name, cfg, opts), cfg, name);
 }
