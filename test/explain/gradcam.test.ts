@@ -5,8 +5,7 @@ import { dressedHeadForward } from '../../src/quantum/index.js';
 import { dressedParams, openRun } from '../../src/train/run-folder.js';
 import { activations } from '../../src/explain/cam-base.js';
 import { explainHeads, disposeHeads } from '../../src/explain/explain-heads.js';
-import { gradCam } from '../../src/explain/gradcam.js';
-import { gradCamPlusPlus } from '../../src/explain/gradcampp.js';
+import { gradCam, gradCamPlusPlus } from '../../src/explain/cams/index.js';
 import { shapCam } from '../../src/explain/shap-cam.js';
 import { buildTinyRun, phantomCases, S } from './tiny-run.js';
 
