@@ -1,12 +1,22 @@
 /**
  * `qmri explain --run RUN (--image FILE... | --split test) [--methods …] [--layer NAME] [--target C] [--json]`:
- * Grad-CAM / Grad-CAM++ and SHAP (Kernel, Permutation, Partition, SHAP-CAM) for the classical and
- * the hybrid model, the per-image agreement and localisation audit, plots; written to RUN/explain.
+ * the CAM methods and SHAP explainers of src/explain's registries (listed in --help from them) for
+ * every explained model, the per-image agreement and localisation audit, the per method × model
+ * localisation table (pointing game exact / with tolerance, energy-in-box, perfect-map caps, empty
+ * maps), plots; written to RUN/explain.
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { setNumThreads } from '../../engine/index.js';
-import { explainRun, explanationJson, resolveMethods, type ExplainConfig } from '../../explain/index.js';
+import {
+  CAM_METHODS,
+  explainRun,
+  explanationJson,
+  resolveMethods,
+  SHAP_EXPLAINERS,
+  type ExplainConfig,
+  type LocalizationRow,
+} from '../../explain/index.js';
 import { loadArch } from '../../train/index.js';
 import { cliProgressSink } from '../../util/progress.js';
 import { UsageError } from '../errors.js';
@@ -22,6 +32,9 @@ interface ExplainCliOptions {
   target?: string;
   samples?: number;
   background?: number;
+  tolerance?: number;
+  layercamLayers?: string;
+  igSteps?: number;
   seed?: number;
   threads: number;
   json?: boolean;
@@ -44,6 +57,29 @@ function resolveTargetClass(run: string, v: string): number {
   );
 }
 
+const METHOD_HELP = [...CAM_METHODS, ...SHAP_EXPLAINERS].map((m) => `${m.name} (${m.label})`).join(', ');
+
+function parseNumber(name: string, min: number) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min)
+      throw new UsageError(`${name}: expected a number ≥ ${min}, got '${v}'`);
+    return n;
+  };
+}
+
+const pct = (v: number | null) => (v === null ? 'n/a' : `${(100 * v).toFixed(0)}%`);
+
+/** One line per model × method of the localisation table. */
+export function localizationLine(r: LocalizationRow): string {
+  return (
+    `  ${r.model} ${r.label}: pointing ${pct(r.pointingGame)} (cap ${pct(r.cap.pointingGame)}), ` +
+    `tol. ${pct(r.pointingGameTol)} (cap ${pct(r.cap.pointingGameTol)}), energy in box ${pct(r.energyInBox)} ` +
+    `(cap ${pct(r.cap.energyInBox)}), empty ${r.empty}/${r.cases}` +
+    (r.msPerImage === null ? '' : `, ${r.msPerImage.toFixed(0)} ms/image`)
+  );
+}
+
 const fmt = (v: unknown) =>
   typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(3)) : v === null ? 'n/a' : String(v);
 
@@ -62,11 +98,15 @@ export function registerExplain(program: Command): void {
       parseIntOption('--cases', 1, 1_000_000),
       16,
     )
+    .option('--methods <list>', `comma-separated: ${METHOD_HELP}; 'shap' = kernelshap,shapcam`)
+    .option('--layer <name>', 'layer of the single-layer CAMs (default: the final feature map, "features")')
+    .option('--layercam-layers <list>', 'LayerCAM: comma-separated layers to fuse')
+    .option('--ig-steps <n>', 'Integrated Gradients steps', parseIntOption('--ig-steps', 1, 1024))
     .option(
-      '--methods <list>',
-      'comma-separated: gradcam, gradcampp, kernelshap, permshap, partition, shapcam (or shap)',
+      '--tolerance <px>',
+      'pointing-game tolerance in original-image pixels (default 15)',
+      parseNumber('--tolerance', 0),
     )
-    .option('--layer <name>', 'Grad-CAM layer (default: the final feature map, "features")')
     .option('--target <class>', "class to explain, by name or index (default: each image's prediction)")
     .option('--samples <n>', 'Kernel SHAP coalitions', parseIntOption('--samples', 2, 1_000_000), 2048)
     .option('--background <n>', 'SHAP background rows', parseIntOption('--background', 1, 100000), 50)
@@ -100,6 +140,12 @@ export function registerExplain(program: Command): void {
         targetClass,
         shapSamples: o.samples,
         backgroundSize: o.background,
+        tolerancePx: o.tolerance,
+        layerCamLayers: o.layercamLayers
+          ?.split(',')
+          .map((l) => l.trim())
+          .filter(Boolean),
+        igSteps: o.igSteps,
         seed: o.seed,
       };
       const r = await explainRun(run, cfg, {
@@ -113,6 +159,7 @@ export function registerExplain(program: Command): void {
             dir: r.dir,
             cases: r.cases,
             summaries: r.summaries,
+            localization: r.localization,
             flagged: r.flagged,
             results: r.analyses.map((a) => ({
               file: a.source,
@@ -142,6 +189,7 @@ export function registerExplain(program: Command): void {
             `empty maps Grad-CAM ${s.emptyGradcam} / SHAP-CAM ${s.emptyShapcam}, ${s.flagged} flagged`,
         );
       }
+      for (const row of r.localization) w(localizationLine(row));
       for (const f of r.flagged) w(`  flagged ${f.file}: ${f.flags.join('; ')}`);
     });
 }
