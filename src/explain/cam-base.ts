@@ -5,11 +5,15 @@
  * gradient through the circuit with the adjoint method and continues into the backbone), so the
  * captured gradients are the hybrid model's true gradients. Returns plain arrays.
  *
+ * The head's forward runs under withStableTanhGrad: float32 tanh backward (1 − tanh²) is exactly
+ * zero for |x| > 9, which emptied Grad-CAM on heads with saturated tanh units (bottleneck, and the
+ * quantum head's input layer); the stable form keeps the true, tiny, gradient.
+ *
  * gradPass() is the one place that runs a backward through backbone and head: activations() (one
  * image, any set of captured layers, for the gradient CAMs) and inputGradients() (a batch of
  * images, the gradient with respect to the input pixels, for Integrated Gradients) both use it.
  */
-import { Tensor, interpolateBilinear, noGrad, tidy } from '../engine/index.js';
+import { Tensor, interpolateBilinear, noGrad, tidy, withStableTanhGrad } from '../engine/index.js';
 import type { DenseNet, HeadModule } from '../nn/index.js';
 
 export const DEFAULT_LAYER = 'features';
@@ -87,7 +91,8 @@ function gradPass(
       const x = Tensor.from(input, [B, 3, size, size]);
       if (opts.inputGrad) x.setRequiresGrad(true);
       const r = net.forwardAll(x, { capture: [...new Set([...layers, 'features'])] });
-      const logitsT = head.forward(r.pooled);
+      // saturated tanh units must not zero the gradient (see withStableTanhGrad)
+      const logitsT = withStableTanhGrad(() => head.forward(r.pooled));
       const logits = Float64Array.from(logitsT.narrow(0, 0, 1).toFloat32Array());
       let cls = opts.targetClass ?? 0;
       if (opts.targetClass === undefined)
@@ -167,7 +172,9 @@ export function inputGradients(
   targetClass: number,
 ): Float32Array {
   if (inputs.length === 0 || inputs.length % (3 * size * size) !== 0)
-    throw new RangeError(`input gradients: ${inputs.length} values is not a whole number of 3×${size}×${size} images`);
+    throw new RangeError(
+      `input gradients: ${inputs.length} values is not a whole number of 3×${size}×${size} images`,
+    );
   return gradPass(net, head, inputs, size, [], { targetClass, inputGrad: true }).inputGrad!;
 }
 
@@ -208,7 +215,12 @@ export function normalize01(m: Float32Array): Float32Array {
 }
 
 /** A raw h×w map → ReLU, upsampled to size×size and scaled to [0, 1] (the CAM's display map). */
-export function rawToMap(raw: Float64Array, h: number, w: number, size: number): { raw: Float64Array; map: Float32Array } {
+export function rawToMap(
+  raw: Float64Array,
+  h: number,
+  w: number,
+  size: number,
+): { raw: Float64Array; map: Float32Array } {
   const pos = raw.map((v) => Math.max(0, v));
   return { raw: pos, map: normalize01(upsample(pos, h, w, size)) };
 }
