@@ -83,6 +83,87 @@ export function localizationLine(r: LocalizationRow): string {
 const fmt = (v: unknown) =>
   typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(3)) : v === null ? 'n/a' : String(v);
 
+/** The `qmri explain` action: checks the options, runs the stage, prints JSON or text. */
+async function explainAction(o: ExplainCliOptions): Promise<void> {
+  const run = existingRun(resolve(o.run));
+  if (o.image?.length && o.split) throw new UsageError('give either --image files or --split, not both');
+  if (!o.image?.length && !o.split)
+    throw new UsageError('nothing to explain: give --image FILE... or --split test');
+  if (o.split && !['train', 'val', 'test'].includes(o.split))
+    throw new UsageError(`--split: expected train, val or test, got '${o.split}'`);
+  const methods = o.methods
+    ?.split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
+  try {
+    resolveMethods(methods);
+  } catch (err) {
+    throw new UsageError(`--methods: ${(err as Error).message}`);
+  }
+  const targetClass = o.target === undefined ? undefined : resolveTargetClass(run, o.target);
+  setNumThreads(o.threads);
+  const cfg: ExplainConfig = {
+    images: o.image?.map((f) => resolve(f)),
+    split: o.split as ExplainConfig['split'],
+    cases: o.cases,
+    methods,
+    layer: o.layer,
+    targetClass,
+    shapSamples: o.samples,
+    backgroundSize: o.background,
+    tolerancePx: o.tolerance,
+    layerCamLayers: o.layercamLayers
+      ?.split(',')
+      .map((l) => l.trim())
+      .filter(Boolean),
+    igSteps: o.igSteps,
+    seed: o.seed,
+  };
+  const r = await explainRun(run, cfg, {
+    progress: cliProgressSink({ json: o.json }),
+    log: o.json ? undefined : (l) => process.stderr.write(`${l}\n`),
+  });
+  if (o.json) {
+    process.stdout.write(
+      JSON.stringify({
+        run,
+        dir: r.dir,
+        cases: r.cases,
+        summaries: r.summaries,
+        localization: r.localization,
+        flagged: r.flagged,
+        results: r.analyses.map((a) => ({
+          file: a.source,
+          explainedClass: a.classes[a.targetClass],
+          headsAgree: a.headsAgree,
+          agree: a.agree,
+          models: a.models.map((m) => ({
+            model: m.name,
+            head: m.source,
+            predicted: a.classes[m.predicted],
+            probs: Object.fromEntries(a.classes.map((c, i) => [c, m.probs[i]])),
+            ...explanationJson(m),
+          })),
+          notes: a.notes,
+        })),
+      }) + '\n',
+    );
+    return;
+  }
+  const w = (s: string) => process.stdout.write(`${s}\n`);
+  w(`explained ${r.cases} image(s); results in ${r.dir}`);
+  for (const [model, s] of Object.entries(r.summaries)) {
+    w(
+      `  ${model}: mean Spearman ${fmt(s.meanSpearman)}, top-20% IoU ${fmt(s.meanIouTop20)}, ` +
+        `pointing Grad-CAM ${fmt(s.gradcamPointing)} / SHAP ${fmt(s.shapPointing)} (${s.withBox} with a box), ` +
+        `energy in box Grad-CAM ${fmt(s.gradcamEnergyInBox)} / SHAP ${fmt(s.shapEnergyInBox)}, ` +
+        `empty maps Grad-CAM ${s.emptyGradcam} / SHAP-CAM ${s.emptyShapcam}, ${s.flagged} flagged`,
+    );
+  }
+  for (const row of r.localization) w(localizationLine(row));
+  for (const f of r.flagged) w(`  flagged ${f.file}: ${f.flags.join('; ')}`);
+}
+
 export function registerExplain(program: Command): void {
   program
     .command('explain')
@@ -113,83 +194,5 @@ export function registerExplain(program: Command): void {
     .option('--seed <n>', 'sampling seed', parseSeed, 0)
     .option('--threads <n>', 'libtorch threads', parseThreads, 2)
     .option('--json', 'print one JSON document on stdout')
-    .action(async (o: ExplainCliOptions) => {
-      const run = existingRun(resolve(o.run));
-      if (o.image?.length && o.split) throw new UsageError('give either --image files or --split, not both');
-      if (!o.image?.length && !o.split)
-        throw new UsageError('nothing to explain: give --image FILE... or --split test');
-      if (o.split && !['train', 'val', 'test'].includes(o.split))
-        throw new UsageError(`--split: expected train, val or test, got '${o.split}'`);
-      const methods = o.methods
-        ?.split(',')
-        .map((m) => m.trim())
-        .filter(Boolean);
-      try {
-        resolveMethods(methods);
-      } catch (err) {
-        throw new UsageError(`--methods: ${(err as Error).message}`);
-      }
-      const targetClass = o.target === undefined ? undefined : resolveTargetClass(run, o.target);
-      setNumThreads(o.threads);
-      const cfg: ExplainConfig = {
-        images: o.image?.map((f) => resolve(f)),
-        split: o.split as ExplainConfig['split'],
-        cases: o.cases,
-        methods,
-        layer: o.layer,
-        targetClass,
-        shapSamples: o.samples,
-        backgroundSize: o.background,
-        tolerancePx: o.tolerance,
-        layerCamLayers: o.layercamLayers
-          ?.split(',')
-          .map((l) => l.trim())
-          .filter(Boolean),
-        igSteps: o.igSteps,
-        seed: o.seed,
-      };
-      const r = await explainRun(run, cfg, {
-        progress: cliProgressSink({ json: o.json }),
-        log: o.json ? undefined : (l) => process.stderr.write(`${l}\n`),
-      });
-      if (o.json) {
-        process.stdout.write(
-          JSON.stringify({
-            run,
-            dir: r.dir,
-            cases: r.cases,
-            summaries: r.summaries,
-            localization: r.localization,
-            flagged: r.flagged,
-            results: r.analyses.map((a) => ({
-              file: a.source,
-              explainedClass: a.classes[a.targetClass],
-              headsAgree: a.headsAgree,
-              agree: a.agree,
-              models: a.models.map((m) => ({
-                model: m.name,
-                head: m.source,
-                predicted: a.classes[m.predicted],
-                probs: Object.fromEntries(a.classes.map((c, i) => [c, m.probs[i]])),
-                ...explanationJson(m),
-              })),
-              notes: a.notes,
-            })),
-          }) + '\n',
-        );
-        return;
-      }
-      const w = (s: string) => process.stdout.write(`${s}\n`);
-      w(`explained ${r.cases} image(s); results in ${r.dir}`);
-      for (const [model, s] of Object.entries(r.summaries)) {
-        w(
-          `  ${model}: mean Spearman ${fmt(s.meanSpearman)}, top-20% IoU ${fmt(s.meanIouTop20)}, ` +
-            `pointing Grad-CAM ${fmt(s.gradcamPointing)} / SHAP ${fmt(s.shapPointing)} (${s.withBox} with a box), ` +
-            `energy in box Grad-CAM ${fmt(s.gradcamEnergyInBox)} / SHAP ${fmt(s.shapEnergyInBox)}, ` +
-            `empty maps Grad-CAM ${s.emptyGradcam} / SHAP-CAM ${s.emptyShapcam}, ${s.flagged} flagged`,
-        );
-      }
-      for (const row of r.localization) w(localizationLine(row));
-      for (const f of r.flagged) w(`  flagged ${f.file}: ${f.flags.join('; ')}`);
-    });
+    .action(explainAction);
 }
