@@ -105,6 +105,8 @@ export interface Resized {
   mask: Uint8Array | null;
   box: Box | null;
   size: number;
+  /** side of the cropped, padded square in source pixels */
+  side?: number;
 }
 
 async function resizeSquare(
@@ -148,7 +150,7 @@ export async function resizeRaster(r: Raster, cfg: PreprocessConfig): Promise<Re
   let box: Box | null = null;
   if (r.box) box = mapBox(r.box, r.width, r.height, [cx0, cy0, cx1, cy1]);
   else if (mask) box = maskBox(mask, cfg.size, cfg.size);
-  return { u8, mask, box, size: cfg.size };
+  return { u8, mask, box, size: cfg.size, side };
 }
 
 /** A box (normalised to a W×H image) after cropping to `rect` and centring in a square. */
@@ -202,6 +204,7 @@ export async function resizeSource(
       mask: null,
       box: box ? mapBox(box, sq.width, sq.height, [0, 0, sq.width, sq.height]) : null,
       size: cfg.size,
+      side: Math.max(sq.width, sq.height),
     };
   }
   let segmentation;
@@ -263,6 +266,7 @@ function toPrepared(z: Resized, cfg: PreprocessConfig, source: string): Prepared
   const display = Float32Array.from(z.u8, (v) => v / 255);
   const out: PreparedImage = { input, display, size: cfg.size, box: z.box, source };
   if (z.mask) out.mask = z.mask;
+  if (z.side) out.sourceSide = z.side;
   return out;
 }
 

@@ -22,7 +22,7 @@
  * sets OMP_WAIT_POLICY=PASSIVE (see scripts/env.sh). Errors from libtorch arrive as JavaScript Errors
  * with libtorch's message; the process never aborts on bad input.
  */
-export { Tensor, type DType, type Shape, type CreateOptions } from './tensor.js';
+export { Tensor, withStableTanhGrad, type DType, type Shape, type CreateOptions } from './tensor.js';
 export * from './ops.js';
 export { tidy, keep } from './scope.js';
 export * from './optim.js';

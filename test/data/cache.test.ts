@@ -11,7 +11,7 @@ import { after, test } from 'node:test';
 import sharp from 'sharp';
 import { loadSplit, prepareDataFull, writePhantomDataset, DEFAULT_SPLIT } from '../../src/data/index.js';
 import { loadBackground } from '../../src/explain/background.js';
-import { runPaths, saveFeatures } from '../../src/train/index.js';
+import { runPaths, saveFeatures } from '../../src/run/index.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'qmri-cache-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));

@@ -6,8 +6,7 @@ import { circuitParams, type LinearExport } from '../../src/heads/index.js';
 import { openRun } from '../../src/run/index.js';
 import { activations } from '../../src/explain/cam-base.js';
 import { explainHeads, disposeHeads } from '../../src/explain/explain-heads.js';
-import { gradCam } from '../../src/explain/gradcam.js';
-import { gradCamPlusPlus } from '../../src/explain/gradcampp.js';
+import { gradCam, gradCamPlusPlus } from '../../src/explain/cams/index.js';
 import { shapCam } from '../../src/explain/shap-cam.js';
 import { buildTinyRun, phantomCases, S } from './tiny-run.js';
 
