@@ -26,10 +26,13 @@ if ! command -v node >/dev/null 2>&1; then
   exit 1
 fi
 
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# npm ci when the lock file's content differs from the one node_modules was installed from
+# (a content hash, not modification times: a merge or checkout can leave an older mtime)
+LOCK_HASH="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [ "$(cat node_modules/.qmri-lock-hash 2>/dev/null)" != "$LOCK_HASH" ]; then
   echo "[setup] npm ci" >&2
   npm ci --no-audit --no-fund >&2
-  touch node_modules/.package-lock.json
+  echo "$LOCK_HASH" >node_modules/.qmri-lock-hash
 fi
 
 ADDON=native/build/Release/qmri_native.node
