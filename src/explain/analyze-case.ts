@@ -38,8 +38,21 @@ import type { Box, PreparedImage } from '../data/index.js';
 import { headProbs, type HeadExport, type OpenRun } from '../train/run-folder.js';
 import { auditCase, localize, type AuditThresholds, type CaseAudit, type MapLocalization } from './audit.js';
 import { loadBackground } from './background.js';
-import { activations, checkLayer, checkTargetClass, checkInput, DEFAULT_LAYER, type Activations } from './cam-base.js';
-import { CAM_METHODS, DEFAULT_CAM_OPTIONS, type CamContext, type CamMap, type CamOptions } from './cams/index.js';
+import {
+  activations,
+  checkLayer,
+  checkTargetClass,
+  checkInput,
+  DEFAULT_LAYER,
+  type Activations,
+} from './cam-base.js';
+import {
+  CAM_METHODS,
+  DEFAULT_CAM_OPTIONS,
+  type CamContext,
+  type CamMap,
+  type CamOptions,
+} from './cams/index.js';
 import { circuitInputShap } from './circuit-shap.js';
 import { explainHeads, disposeHeads, type ExplainHead } from './explain-heads.js';
 import { splitHead } from './head-split.js';
@@ -50,7 +63,10 @@ import { SHAP_EXPLAINERS, type FeatureShapExplainer, type ShapOptions } from './
 import type { ShapResult } from './shap-result.js';
 
 /** Every method name, in registry order (CAMs, then SHAP explainers). */
-export const METHODS: readonly string[] = [...CAM_METHODS.map((m) => m.name), ...SHAP_EXPLAINERS.map((e) => e.name)];
+export const METHODS: readonly string[] = [
+  ...CAM_METHODS.map((m) => m.name),
+  ...SHAP_EXPLAINERS.map((e) => e.name),
+];
 export type Method = string;
 export const FAST_METHODS: Method[] = ['gradcam', 'gradcampp', 'kernelshap', 'shapcam'];
 /** The labels of every map-producing method (CAMs and spatial SHAP), by name. */
@@ -150,7 +166,8 @@ export function resolveMethods(methods: string[] | undefined): Method[] {
   }
   // spatial explainers that project feature attributions need a features explainer
   const needsPhi = SHAP_EXPLAINERS.some((e) => e.kind === 'spatial' && e.needsPhi && out.has(e.name));
-  if (needsPhi && !SHAP_EXPLAINERS.some((e) => e.kind === 'features' && out.has(e.name))) out.add('kernelshap');
+  if (needsPhi && !SHAP_EXPLAINERS.some((e) => e.kind === 'features' && out.has(e.name)))
+    out.add('kernelshap');
   return METHODS.filter((m) => out.has(m));
 }
 
@@ -213,7 +230,6 @@ export async function analyzeCase(
     disposeHeads(heads);
   }
 }
-
 
 export function camOptions(opts: AnalyzeOptions): CamOptions {
   return {
@@ -288,7 +304,8 @@ function setupCase(
     thresholds: opts.thresholds,
     tolerance: img.sourceSide ? tolPx / img.sourceSide : null,
     caps: new Map(),
-    png: async (map, title) => (wantPng ? await overlayPng(img.display, map, S, { title, box: img.box }) : undefined),
+    png: async (map, title) =>
+      wantPng ? await overlayPng(img.display, map, S, { title, box: img.box }) : undefined,
   };
 }
 
@@ -298,7 +315,14 @@ async function addMap(setup: CaseSetup, mc: ModelCase, name: string, m: CamMap, 
   const key = `${m.h}x${m.w}`;
   if (!setup.caps.has(key))
     setup.caps.set(key, img.box ? localizationCap(m.h, m.w, img.size, img.box, setup.tolerance) : null);
-  mc.maps[name] = { map: m.map, raw: m.raw, h: m.h, w: m.w, png: await setup.png(m.map, MAP_LABELS[name] ?? name), ms };
+  mc.maps[name] = {
+    map: m.map,
+    raw: m.raw,
+    h: m.h,
+    w: m.w,
+    png: await setup.png(m.map, MAP_LABELS[name] ?? name),
+    ms,
+  };
   mc.localization[name] = localize(m.map, img.size, img.box, {
     grid: m,
     tolerance: setup.tolerance,
@@ -309,7 +333,9 @@ async function addMap(setup: CaseSetup, mc: ModelCase, name: string, m: CamMap, 
 /** Logits of B images through backbone + this head (no gradients). */
 function logitsOf(open: OpenRun, h: ExplainHead, S: number) {
   return (images: Float32Array, B: number) =>
-    tidy(() => noGrad(() => h.module.forward(open.net.embed(Tensor.from(images, [B, 3, S, S]))).toFloat32Array()));
+    tidy(() =>
+      noGrad(() => h.module.forward(open.net.embed(Tensor.from(images, [B, 3, S, S]))).toFloat32Array()),
+    );
 }
 
 /** Every requested CAM method of one head, sharing the gradient pass per layer. */
@@ -328,7 +354,10 @@ async function camMaps(setup: CaseSetup, h: ExplainHead, a: Activations, mc: Mod
     options: setup.cam,
     grads: (layer) => {
       if (!cache.has(layer))
-        cache.set(layer, activations(open.net, h.module, img.input, S, { layer, targetClass: cls, classes: h.head.classes }));
+        cache.set(
+          layer,
+          activations(open.net, h.module, img.input, S, { layer, targetClass: cls, classes: h.head.classes }),
+        );
       return cache.get(layer)!;
     },
     logits: logitsOf(open, h, S),
@@ -342,7 +371,13 @@ async function camMaps(setup: CaseSetup, h: ExplainHead, a: Activations, mc: Mod
 }
 
 /** The features explainers (the first asked for is the result, a second one its check). */
-function featureShap(setup: CaseSetup, h: ExplainHead, a: Activations, cls: number, mc: ModelCase): Float64Array | null {
+function featureShap(
+  setup: CaseSetup,
+  h: ExplainHead,
+  a: Activations,
+  cls: number,
+  mc: ModelCase,
+): Float64Array | null {
   const bg = setup.bg;
   const asked = SHAP_EXPLAINERS.filter(
     (e): e is FeatureShapExplainer => e.kind === 'features' && setup.methods.includes(e.name),
@@ -445,7 +480,11 @@ async function analyzeHead(
   const { open, img } = setup;
   const S = img.size;
   const layer = setup.cam.layer;
-  const a = activations(open.net, h.module, img.input, S, { layer, targetClass: target, classes: h.head.classes });
+  const a = activations(open.net, h.module, img.input, S, {
+    layer,
+    targetClass: target,
+    classes: h.head.classes,
+  });
   const probs = Array.from(headProbs(h.head, a.final.pooled));
   let predicted = 0;
   for (let c = 1; c < probs.length; c++) if (probs[c] > probs[predicted]) predicted = c;
