@@ -25,11 +25,14 @@ import {
   type PreparedImage,
   type PreprocessConfig,
 } from '../data/index.js';
+import { check, explainStageSchema } from '../config/index.js';
 import { openRun, runPaths, type OpenRun } from '../train/run-folder.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 import { nullProgress, type ProgressSink } from '../util/progress.js';
 import {
   analyzeWithHeads,
+  FAST_METHODS,
+  METHODS,
   checkCase,
   resolveMethods,
   type AnalyzeOptions,
@@ -160,6 +163,9 @@ const safeName = (s: string) =>
     .replace(/[^A-Za-z0-9._-]+/g, '_')
     .slice(0, 60);
 
+/** The explain settings as defined in src/config (ranges of cases, shapSamples, …). */
+const EXPLAIN_SETTINGS = explainStageSchema(METHODS, FAST_METHODS);
+
 export async function explainRun(
   run: string,
   cfg: ExplainConfig = {},
@@ -168,10 +174,7 @@ export async function explainRun(
   const log = hooks.log ?? (() => {});
   const progress = hooks.progress ?? nullProgress;
   const methods = resolveMethods(cfg.methods);
-  if (cfg.cases !== undefined && (!Number.isInteger(cfg.cases) || cfg.cases < 1))
-    throw new RangeError(`explain.cases must be a positive integer, got ${cfg.cases}`);
-  if (cfg.shapSamples !== undefined && (!Number.isInteger(cfg.shapSamples) || cfg.shapSamples < 2))
-    throw new RangeError(`explain.shapSamples must be an integer ≥ 2, got ${cfg.shapSamples}`);
+  check(EXPLAIN_SETTINGS, { ...cfg, methods }, { prefix: 'explain' });
   const open = openRun(run);
   const heads = (() => {
     try {

@@ -10,7 +10,10 @@ import { explainRun, explanationJson, resolveMethods, type ExplainConfig } from 
 import { loadArch } from '../../train/index.js';
 import { cliProgressSink } from '../../util/progress.js';
 import { UsageError } from '../errors.js';
-import { existingRun, parseIntOption, parseSeed, parseThreads } from '../options.js';
+import { configFlag, existingRun, parseSeed, parseThreads } from '../options.js';
+import { EXPERIMENT_SCHEMA } from '../config.js';
+
+const EXPLAIN = EXPERIMENT_SCHEMA.properties.explain.properties;
 
 interface ExplainCliOptions {
   run: string;
@@ -59,7 +62,7 @@ export function registerExplain(program: Command): void {
     .option(
       '--cases <n>',
       'this many images spread over the split (a number ≥ its size takes all of it)',
-      parseIntOption('--cases', 1, 1_000_000),
+      configFlag(EXPLAIN.cases, '--cases'),
       16,
     )
     .option(
@@ -68,8 +71,13 @@ export function registerExplain(program: Command): void {
     )
     .option('--layer <name>', 'Grad-CAM layer (default: the final feature map, "features")')
     .option('--target <class>', "class to explain, by name or index (default: each image's prediction)")
-    .option('--samples <n>', 'Kernel SHAP coalitions', parseIntOption('--samples', 2, 1_000_000), 2048)
-    .option('--background <n>', 'SHAP background rows', parseIntOption('--background', 1, 100000), 50)
+    .option('--samples <n>', 'Kernel SHAP coalitions', configFlag(EXPLAIN.shapSamples, '--samples'), 2048)
+    .option(
+      '--background <n>',
+      'SHAP background rows',
+      configFlag(EXPLAIN.backgroundSize, '--background'),
+      50,
+    )
     .option('--seed <n>', 'sampling seed', parseSeed, 0)
     .option('--threads <n>', 'libtorch threads', parseThreads, 2)
     .option('--json', 'print one JSON document on stdout')
