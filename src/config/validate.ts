@@ -135,7 +135,9 @@ function fail(errors: ErrorObject[], source: string, prefix: string): never {
   const first = problems.find((e) => e.keyword === 'additionalProperties') ?? problems[0];
   const rest = problems.length - 1;
   const more = rest > 0 ? ` (and ${rest} more problem${rest > 1 ? 's' : ''})` : '';
-  throw new ConfigError(`${source ? `${source}: ` : ''}${first ? describe(first, prefix) : 'invalid'}${more}`);
+  throw new ConfigError(
+    `${source ? `${source}: ` : ''}${first ? describe(first, prefix) : 'invalid'}${more}`,
+  );
 }
 
 /** Where a value sits, for messages: the file or caller (`source`) and the key path (`prefix`). */

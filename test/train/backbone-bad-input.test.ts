@@ -11,11 +11,23 @@ import { TINY_DENSENET, tinyConfig, tinyData } from './helpers/tiny-backbone.js'
 const tmp = () => mkdtempSync(join(tmpdir(), 'qmri-backbone-bad-'));
 
 test('backbone settings are checked by field before any work', () => {
-  assert.throws(() => resolveBackboneConfig({ epochs: 0 }), /epochs: must be an integer in \[1, 10000\], got 0/);
+  assert.throws(
+    () => resolveBackboneConfig({ epochs: 0 }),
+    /epochs: must be an integer in \[1, 10000\], got 0/,
+  );
   assert.throws(() => resolveBackboneConfig({ lr: -1 }), /lr: must be a number in \(0, 10\], got -1/);
-  assert.throws(() => resolveBackboneConfig({ labelSmoothing: 1 }), /labelSmoothing: must be a number in \[0, 1\), got 1/);
-  assert.throws(() => resolveBackboneConfig({ batchSize: 1.5 }), /batchSize: must be an integer in \[2, 4096\], got 1\.5/);
-  assert.throws(() => resolveBackboneConfig({ epoch: 3 } as never), /unknown key 'epoch' \(did you mean 'epochs'\?\)/);
+  assert.throws(
+    () => resolveBackboneConfig({ labelSmoothing: 1 }),
+    /labelSmoothing: must be a number in \[0, 1\), got 1/,
+  );
+  assert.throws(
+    () => resolveBackboneConfig({ batchSize: 1.5 }),
+    /batchSize: must be an integer in \[2, 4096\], got 1\.5/,
+  );
+  assert.throws(
+    () => resolveBackboneConfig({ epoch: 3 } as never),
+    /unknown key 'epoch' \(did you mean 'epochs'\?\)/,
+  );
   assert.throws(
     () => resolveBackboneConfig({ densenet: { growth: 8 } as never }),
     /unknown key 'densenet\.growth'; allowed here: growthRate/,

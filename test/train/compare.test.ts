@@ -141,7 +141,10 @@ test('bad compare configs fail by field before any training', async () => {
     /qubits: must be an integer in \[2, 12\], got 20/,
   );
   assert.throws(() => resolveCompareConfig({ qubits: 1 }), /qubits: must be an integer in \[2, 12\], got 1/);
-  assert.throws(() => resolveCompareConfig({ lowData: [0, 0.5] }), /lowData\[0\]: must be a number in \(0, 1\], got 0/);
+  assert.throws(
+    () => resolveCompareConfig({ lowData: [0, 0.5] }),
+    /lowData\[0\]: must be a number in \(0, 1\], got 0/,
+  );
   assert.throws(() => resolveCompareConfig({ seeds: 0 }), /seeds: must be an integer in \[1, 1000\], got 0/);
   assert.throws(
     () => resolveCompareConfig({ heeds: ['linear'] } as never),
