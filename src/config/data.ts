@@ -50,7 +50,10 @@ export const DataSectionSchema = closed({
 export type DataSection = Static<typeof DataSectionSchema>;
 
 /** The data stage's settings (src/data prepareData). */
-export const DataStageSchema = closed({ dir: str(), ...dataFields }, null);
+export const DataStageSchema = closed(
+  { dir: str(), ...dataFields, layout: Type.Optional(dataFields.layout) },
+  null,
+);
 export type DataStageConfig = Static<typeof DataStageSchema>;
 
 /** Rules across keys that a schema cannot say: the split fractions add up to 1. */
