@@ -11,6 +11,7 @@ import {
   check,
   checkSplitSum,
   resolve as resolveConfig,
+  type DataStageConfig,
 } from '../config/index.js';
 import { Rng } from '../util/rng.js';
 import { writeJsonAtomic } from '../util/atomic.js';
@@ -21,31 +22,10 @@ import { DEFAULT_DUPLICATE_DISTANCE, nearDuplicatePairs, sha256 } from './hash.j
 import { readManifest, writeManifest } from './manifest.js';
 import { scanDataset, type Layout, type ScanItem } from './scan.js';
 import { assignSplits } from './split.js';
-import type {
-  BadInputPolicy,
-  Manifest,
-  ManifestEntry,
-  PreprocessConfig,
-  SplitName,
-  SplitSettings,
-} from './types.js';
+import type { Manifest, ManifestEntry, SplitName, SplitSettings } from './types.js';
 
-export interface DataConfig {
-  dir: string;
-  layout?: 'auto' | Layout;
-  split: SplitSettings;
-  preprocess: PreprocessConfig;
-  /** stratified, seeded subsample of at most this many images */
-  maxImages?: number;
-  /** unreadable files: skip and report (default) or stop */
-  badInput?: BadInputPolicy;
-  /** drop the val/test member of near-duplicate pairs that straddle splits (default false: report only) */
-  removeDuplicates?: boolean;
-  /** dHash Hamming distance (of 256 bits) counted as a near-duplicate (default 10) */
-  duplicateDistance?: number;
-  /** cap on width×height of any input (default 64 Mpx) */
-  maxPixels?: number;
-}
+/** The data stage's settings, as defined in src/config (DataStageSchema). */
+export type DataConfig = DataStageConfig;
 
 /** The defaults of src/config's SplitSchema. */
 export const DEFAULT_SPLIT: SplitSettings = resolveConfig(SplitSchema, {});
