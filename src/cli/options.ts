@@ -1,6 +1,23 @@
-/** Shared option parsers for the CLI: each names the flag and the problem. */
+/**
+ * Shared option parsers for the CLI: each names the flag and the problem. A flag that sets a config
+ * key takes its type and range from the key's definition in src/config (`configFlag`).
+ */
 import { existsSync, statSync } from 'node:fs';
+import type { TSchema } from '@sinclair/typebox';
+import { BackboneSchema, flagParser } from '../config/index.js';
 import { UsageError } from './errors.js';
+
+/** The parser of a flag that sets the config key defined by `schema` (a usage error when out of range). */
+export function configFlag(schema: TSchema, flag: string): (v: string) => number {
+  const parse = flagParser(schema, flag);
+  return (v: string) => {
+    try {
+      return parse(v);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  };
+}
 
 export function parseIntOption(flag: string, min: number, max: number) {
   return (v: string): number => {
@@ -11,8 +28,8 @@ export function parseIntOption(flag: string, min: number, max: number) {
   };
 }
 
-export const parseThreads = parseIntOption('--threads', 1, 256);
-export const parseSeed = parseIntOption('--seed', 0, 2 ** 31 - 1);
+export const parseThreads = configFlag(BackboneSchema.properties.threads, '--threads');
+export const parseSeed = configFlag(BackboneSchema.properties.seed, '--seed');
 
 /** A run folder that must exist (and be a folder). */
 export function existingRun(dir: string): string {

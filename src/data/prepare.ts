@@ -7,6 +7,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import {
+  DataStageSchema,
+  SplitSchema,
+  check,
+  checkSplitSum,
+  resolve as resolveConfig,
+  type DataStageConfig,
+} from '../config/index.js';
 import { Rng } from '../util/rng.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import { buildAudit, type DatasetAudit } from './audit.js';
@@ -15,53 +23,20 @@ import { DataError } from './errors.js';
 import { examineFiles, type FileFacts } from './examine.js';
 import { DEFAULT_DUPLICATE_DISTANCE, nearDuplicatePairs, sha256 } from './hash.js';
 import { readManifest, writeManifest } from './manifest.js';
-import { validatePreprocess } from './preprocess.js';
 import { scanDataset, type Layout, type ScanItem } from './scan.js';
-import { assignSplits, validateSplitSettings } from './split.js';
-import type {
-  BadInputPolicy,
-  Manifest,
-  ManifestEntry,
-  PreprocessConfig,
-  SplitName,
-  SplitSettings,
-} from './types.js';
+import { assignSplits } from './split.js';
+import type { Manifest, ManifestEntry, SplitName, SplitSettings } from './types.js';
 
-export interface DataConfig {
-  dir: string;
-  layout?: 'auto' | Layout;
-  split: SplitSettings;
-  preprocess: PreprocessConfig;
-  /** stratified, seeded subsample of at most this many images */
-  maxImages?: number;
-  /** unreadable files: skip and report (default) or stop */
-  badInput?: BadInputPolicy;
-  /** drop the val/test member of near-duplicate pairs that straddle splits (default true; false: report only) */
-  removeDuplicates?: boolean;
-  /** dHash Hamming distance (of 256 bits) counted as a near-duplicate (default 10) */
-  duplicateDistance?: number;
-  /** cap on width×height of any input (default 64 Mpx) */
-  maxPixels?: number;
-}
+/** The data stage's settings, as defined in src/config (DataStageSchema). */
+export type DataConfig = DataStageConfig;
 
-export const DEFAULT_SPLIT: SplitSettings = { train: 0.7, val: 0.15, test: 0.15, seed: 0, blockSize: 20 };
+/** The defaults of src/config's SplitSchema. */
+export const DEFAULT_SPLIT: SplitSettings = resolveConfig(SplitSchema, {});
 
+/** The data stage's settings as defined in src/config (DataStageSchema), fractions adding up to 1. */
 export function validateDataConfig(cfg: DataConfig, field = 'data'): void {
-  if (!cfg || typeof cfg !== 'object') throw new Error(`${field}: expected an object`);
-  if (typeof cfg.dir !== 'string' || !cfg.dir) throw new Error(`${field}.dir: expected the dataset folder`);
-  if (cfg.layout !== undefined && !['auto', 'folders', 'kaggle'].includes(cfg.layout))
-    throw new Error(`${field}.layout: expected auto, folders or kaggle, got ${JSON.stringify(cfg.layout)}`);
-  validateSplitSettings(cfg.split, `${field}.split`);
-  validatePreprocess(cfg.preprocess, `${field}.preprocess`);
-  if (cfg.maxImages !== undefined && !(Number.isInteger(cfg.maxImages) && cfg.maxImages >= 4))
-    throw new Error(`${field}.maxImages: expected an integer ≥ 4, got ${JSON.stringify(cfg.maxImages)}`);
-  if (cfg.badInput !== undefined && cfg.badInput !== 'skip' && cfg.badInput !== 'fail')
-    throw new Error(`${field}.badInput: expected 'skip' or 'fail'`);
-  if (
-    cfg.duplicateDistance !== undefined &&
-    !(Number.isInteger(cfg.duplicateDistance) && cfg.duplicateDistance >= 0 && cfg.duplicateDistance <= 256)
-  )
-    throw new Error(`${field}.duplicateDistance: expected an integer in [0, 256]`);
+  check(DataStageSchema, cfg, { prefix: field });
+  checkSplitSum(cfg.split, `${field}.split`);
 }
 
 function subsample(items: ScanItem[], classes: string[], max: number, seed: number): ScanItem[] {

@@ -5,6 +5,7 @@
  * The resized 8-bit image is what the cache stores; `normalizeInto` turns it into the model input.
  */
 import sharp from 'sharp';
+import { PreprocessSchema, check } from '../config/index.js';
 import { existsSync } from 'node:fs';
 import { decodeBuffer, findSegmentation, readInputFile } from './decode.js';
 import { decodeImageSquare, decodeMask } from './decode-image.js';
@@ -17,15 +18,9 @@ import type { Box, PreparedImage, PreprocessConfig } from './types.js';
 const IMAGENET_MEAN = [0.485, 0.456, 0.406];
 const IMAGENET_STD = [0.229, 0.224, 0.225];
 
+/** Preprocessing settings as defined in src/config (PreprocessSchema). */
 export function validatePreprocess(cfg: PreprocessConfig, field = 'preprocess'): void {
-  if (!cfg || typeof cfg !== 'object') throw new Error(`${field}: expected an object`);
-  if (!Number.isInteger(cfg.size) || cfg.size < 16 || cfg.size > 1024)
-    throw new Error(`${field}.size: expected an integer in [16, 1024], got ${JSON.stringify(cfg.size)}`);
-  if (typeof cfg.brainCrop !== 'boolean') throw new Error(`${field}.brainCrop: expected true or false`);
-  if (cfg.normalize !== 'zscore' && cfg.normalize !== 'imagenet')
-    throw new Error(
-      `${field}.normalize: expected 'zscore' or 'imagenet', got ${JSON.stringify(cfg.normalize)}`,
-    );
+  check(PreprocessSchema, cfg, { prefix: field });
 }
 
 function otsu(px: Float32Array): number {

@@ -3,21 +3,14 @@
  * file numbers) go to one split, chosen greedily to fill each split's per-class quota, so that
  * neighbouring slices of one patient never straddle train and test.
  */
+import { SplitSchema, check, checkSplitSum } from '../config/index.js';
 import { Rng } from '../util/rng.js';
 import type { SplitName, SplitSettings } from './types.js';
 
+/** Split settings as defined in src/config (SplitSchema), fractions adding up to 1. */
 export function validateSplitSettings(s: SplitSettings, field = 'split'): void {
-  if (!s || typeof s !== 'object') throw new Error(`${field}: expected an object`);
-  for (const k of ['train', 'val', 'test'] as const)
-    if (typeof s[k] !== 'number' || !(s[k] >= 0 && s[k] <= 1))
-      throw new Error(`${field}.${k}: expected a fraction in [0, 1], got ${JSON.stringify(s[k])}`);
-  if (Math.abs(s.train + s.val + s.test - 1) > 1e-6)
-    throw new Error(`${field}: train + val + test must be 1, got ${s.train + s.val + s.test}`);
-  if (!(s.train > 0)) throw new Error(`${field}.train: must be > 0`);
-  if (!Number.isInteger(s.seed))
-    throw new Error(`${field}.seed: expected an integer, got ${JSON.stringify(s.seed)}`);
-  if (!Number.isInteger(s.blockSize) || s.blockSize < 1)
-    throw new Error(`${field}.blockSize: expected a positive integer, got ${JSON.stringify(s.blockSize)}`);
+  check(SplitSchema, s, { prefix: field });
+  checkSplitSum(s, field);
 }
 
 export function assignSplits(

@@ -1,15 +1,12 @@
 /** The data contract shared with training, explain, report and server: boxes, preprocessing, manifests, image sets. */
+import { PreprocessSchema, resolve, type PreprocessConfig, type SplitSettings } from '../config/index.js';
 
 /** [x0, y0, x1, y1] normalised to [0, 1] of the image it refers to. */
 export type Box = [number, number, number, number];
 
-export interface PreprocessConfig {
-  size: number;
-  brainCrop: boolean;
-  normalize: 'zscore' | 'imagenet';
-}
-
-export const DEFAULT_PREPROCESS: PreprocessConfig = { size: 224, brainCrop: false, normalize: 'zscore' };
+export type { PreprocessConfig, SplitSettings } from '../config/index.js';
+/** The defaults of src/config's PreprocessSchema. */
+export const DEFAULT_PREPROCESS: PreprocessConfig = resolve(PreprocessSchema, {});
 
 export interface PreparedImage {
   /** 3×S×S normalised, the model input */
@@ -40,14 +37,6 @@ export interface ManifestEntry {
   box: Box | null;
   /** slice index for volumes (NIfTI), when chosen at scan time */
   slice?: number;
-}
-
-export interface SplitSettings {
-  train: number;
-  val: number;
-  test: number;
-  seed: number;
-  blockSize: number;
 }
 
 export interface Manifest {

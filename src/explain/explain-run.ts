@@ -28,11 +28,13 @@ import {
   type PreparedImage,
   type PreprocessConfig,
 } from '../data/index.js';
+import { check, explainStageSchema } from '../config/index.js';
 import { openRun, runPaths, type OpenRun } from '../run/index.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 import { nullProgress, type ProgressSink } from '../util/progress.js';
 import {
   analyzeWithHeads,
+  FAST_METHODS,
   checkCase,
   DEFAULT_TOLERANCE_PX,
   MAP_LABELS,
@@ -210,12 +212,12 @@ const safeName = (s: string) =>
 
 type Log = (line: string) => void;
 
+/** The explain settings as defined in src/config (ranges of cases, shapSamples, …). */
+const EXPLAIN_SETTINGS = explainStageSchema(METHODS, FAST_METHODS);
+
 function checkConfig(cfg: ExplainConfig): string[] {
   const methods = resolveMethods(cfg.methods);
-  if (cfg.cases !== undefined && (!Number.isInteger(cfg.cases) || cfg.cases < 1))
-    throw new RangeError(`explain.cases must be a positive integer, got ${cfg.cases}`);
-  if (cfg.shapSamples !== undefined && (!Number.isInteger(cfg.shapSamples) || cfg.shapSamples < 2))
-    throw new RangeError(`explain.shapSamples must be an integer ≥ 2, got ${cfg.shapSamples}`);
+  check(EXPLAIN_SETTINGS, { ...cfg, methods }, { prefix: 'explain' });
   return methods;
 }
 

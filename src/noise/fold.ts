@@ -10,7 +10,7 @@
  */
 import type { Circuit, Op, ParamRef } from '../quantum/index.js';
 
-export const ZNE_SCALES = [1, 3, 5] as const;
+export { ZNE_SCALES } from '../config/index.js';
 
 function negate(p: ParamRef, nInputs: number, nWeights: number): ParamRef {
   if (p.kind === 'const') return { kind: 'const', value: -p.value };

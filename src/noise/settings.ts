@@ -30,16 +30,7 @@ export function sweepNoiseModel(channel: SweepChannel, p: number): NoiseModel {
   return sweep.model(p) as NoiseModel;
 }
 
-/** `count` levels log-spaced from lo to hi inclusive. */
-export function logLevels(lo: number, hi: number, count: number): number[] {
-  if (!(lo > 0 && hi > lo && hi <= 1)) throw new RangeError(`levels: need 0 < lo < hi ≤ 1, got ${lo}, ${hi}`);
-  if (!Number.isInteger(count) || count < 2) throw new RangeError(`levels: need at least 2, got ${count}`);
-  const a = Math.log10(lo);
-  const b = Math.log10(hi);
-  return Array.from({ length: count }, (_, i) =>
-    Number((10 ** (a + ((b - a) * i) / (count - 1))).toPrecision(6)),
-  );
-}
+export { logLevels } from '../config/index.js';
 
 export interface NamedNoise {
   name: string;

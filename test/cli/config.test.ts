@@ -42,11 +42,11 @@ test('an unknown or mistyped key is rejected by name, with a suggestion when clo
 test('wrong types, ranges and enums name the field', () => {
   assert.throws(
     () => resolveConfig({ data: { dir: 'x' }, compare: { qubits: 'four' } }),
-    /compare\.qubits: must be integer/,
+    /compare\.qubits: must be an integer in \[2, 12\], got "four"/,
   );
   assert.throws(
     () => resolveConfig({ data: { dir: 'x' }, compare: { qubits: 40 } }),
-    /compare\.qubits: must be <= 12/,
+    /compare\.qubits: must be an integer in \[2, 12\], got 40/,
   );
   assert.throws(
     () => resolveConfig({ data: { dir: 'x' }, compare: { template: 'fancy' } }),

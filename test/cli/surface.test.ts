@@ -77,7 +77,10 @@ test('config errors: an unknown key by name with a suggestion, wrong types, miss
       /^qmri: error: .*e\.yaml: unknown key 'compare\.qubit' \(did you mean 'qubits'\?\)/,
     );
     writeFileSync(cfg, 'data:\n  dir: /nowhere\nbackbone:\n  epochs: many\n');
-    await assert.rejects(parse('run', '--config', cfg), /backbone\.epochs: must be integer/);
+    await assert.rejects(
+      parse('run', '--config', cfg),
+      /backbone\.epochs: must be an integer in \[1, 10000\], got "many"/,
+    );
     writeFileSync(cfg, 'data: {dir: x}\nnoise:\n  channels: [gamma_rays]\n');
     await assert.rejects(
       parse('run', '--config', cfg),

@@ -262,7 +262,7 @@ test('bad configuration and paths: clear field errors', async () => {
   );
   await assert.rejects(
     prepareDataFull(join(tmp, 'r'), { dir: tmp, split: DEFAULT_SPLIT, preprocess: { ...pre, size: 8 } }),
-    /data\.preprocess\.size: expected an integer in \[16, 1024\]/,
+    /data\.preprocess\.size: must be an integer in \[16, 1024\], got 8/,
   );
   await assert.rejects(preprocessFile(join(tmp, 'missing.png'), pre), /missing\.png: cannot read \(ENOENT\)/);
   const mpath = join(tmp, 'bad-manifest.json');

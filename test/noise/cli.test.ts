@@ -64,7 +64,10 @@ test('qmri noise --json: the study on a run folder, results on stdout; bad flags
     assert.ok(existsSync(join(runPaths(run).noiseDir, 'points.csv')));
     for (const [args, re] of [
       [['--run', run, '--shots', '10,lots'], /--shots: 'lots' is not a number/],
-      [['--run', run, '--channels', 'gamma'], /noise\.channels\[0\]: unknown channel "gamma"/],
+      [
+        ['--run', run, '--channels', 'gamma'],
+        /noise\.channels\[0\]: must be one of "depolarizing_1q", .*, got "gamma"/,
+      ],
       [['--run', run, '--levels', '0.1,0.01'], /noise\.levels\[1\]: levels must increase/],
     ] as [string[], RegExp][]) {
       const e = cli(...args);

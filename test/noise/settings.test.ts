@@ -71,14 +71,23 @@ test('config: defaults, overrides and errors that name the field', () => {
   assert.equal(c.aware.enabled, false);
   assert.equal(c.aware.epochs, d.aware.epochs);
   const bad: [unknown, RegExp][] = [
-    [{ channels: ['depolarizing_1q', 'gamma'] }, /noise\.channels\[1\]: unknown channel "gamma"/],
+    [
+      { channels: ['depolarizing_1q', 'gamma'] },
+      /noise\.channels\[1\]: must be one of "depolarizing_1q", .*, got "gamma"/,
+    ],
     [{ levels: [0.1, 0.01] }, /noise\.levels\[1\]: levels must increase/],
-    [{ levels: [0, 0.1] }, /noise\.levels\[0\]: must be a number in \(0, 1\]/],
-    [{ shots: [1.5] }, /noise\.shots\[0\]: must be an integer/],
+    [
+      { levels: [0, 0.1] },
+      /noise\.levels: must be a list of ≥ 2 increasing levels in \(0, 1\], .*got \[0,0\.1\]$/,
+    ],
+    [
+      { shots: [1.5] },
+      /noise\.shots\[0\]: must be a shot count \(an integer in \[1, 100000000\]\).*got 1\.5$/,
+    ],
     [{ mitigation: { scales: [1, 2] } }, /noise\.mitigation\.scales\[1\]: scale factors must be odd/],
     [{ aware: { lr: -1 } }, /noise\.aware\.lr/],
     [{ bootstrap: { resamples: 1.5 } }, /noise\.bootstrap\.resamples/],
-    [{ colour: 'red' }, /noise\.colour: unknown key/],
+    [{ colour: 'red' }, /unknown key 'noise\.colour'/],
     [[], /noise: must be an object/],
   ];
   for (const [raw, re] of bad) assert.throws(() => resolveNoiseConfig(raw), re);

@@ -12,37 +12,49 @@ import { TINY_DENSENET, tinyConfig, tinyData } from './helpers/tiny-backbone.js'
 const tmp = () => mkdtempSync(join(tmpdir(), 'qmri-backbone-bad-'));
 
 test('backbone settings are checked by field before any work', () => {
-  assert.throws(() => resolveBackboneConfig({ epochs: 0 }), /'epochs' must be ≥ 1, got 0/);
-  assert.throws(() => resolveBackboneConfig({ lr: -1 }), /'lr' must be > 0/);
-  assert.throws(() => resolveBackboneConfig({ labelSmoothing: 1 }), /'labelSmoothing' must be < 1/);
-  assert.throws(() => resolveBackboneConfig({ batchSize: 1.5 }), /'batchSize' must be an integer/);
-  assert.throws(() => resolveBackboneConfig({ epoch: 3 } as never), /'epoch' is not a backbone setting/);
+  assert.throws(
+    () => resolveBackboneConfig({ epochs: 0 }),
+    /epochs: must be an integer in \[1, 10000\], got 0/,
+  );
+  assert.throws(() => resolveBackboneConfig({ lr: -1 }), /lr: must be a number in \(0, 10\], got -1/);
+  assert.throws(
+    () => resolveBackboneConfig({ labelSmoothing: 1 }),
+    /labelSmoothing: must be a number in \[0, 1\), got 1/,
+  );
+  assert.throws(
+    () => resolveBackboneConfig({ batchSize: 1.5 }),
+    /batchSize: must be an integer in \[2, 4096\], got 1\.5/,
+  );
+  assert.throws(
+    () => resolveBackboneConfig({ epoch: 3 } as never),
+    /unknown key 'epoch' \(did you mean 'epochs'\?\)/,
+  );
   assert.throws(
     () => resolveBackboneConfig({ densenet: { growth: 8 } as never }),
-    /'densenet\.growth' is not a DenseNet setting/,
+    /unknown key 'densenet\.growth'; allowed here: growthRate/,
   );
   assert.throws(
     () => resolveBackboneConfig({ densenet: { blockConfig: [] } }),
-    /'densenet\.blockConfig' must be a list/,
+    /densenet\.blockConfig: must have at least 1 item/,
   );
   assert.throws(
     () => resolveBackboneConfig({ weights: '/no/such/weights.safetensors' }),
-    /'weights' file not found/,
+    /weights: file not found/,
   );
   assert.throws(
     () => resolveBackboneConfig({ epochs: 4, progressive: { size: 16, epochs: 5 } }),
-    /'progressive\.epochs' must be ≤ 4, got 5/,
+    /progressive\.epochs: must be an integer in \[1, 4\] \(the backbone's epochs\), got 5/,
   );
   assert.throws(
     () => resolveBackboneConfig({ progressive: { size: 8, epochs: 1 } }),
-    /'progressive\.size' must be ≥ 16, got 8/,
+    /progressive\.size: must be an integer in \[16, 4096\], got 8/,
   );
   assert.throws(
     () => resolveBackboneConfig({ progressive: { size: 64, epochs: 1, px: 2 } as never }),
-    /'progressive\.px' is not a progressive-resizing setting/,
+    /unknown key 'progressive\.px'; allowed here: size, epochs/,
   );
-  assert.throws(() => resolveBackboneConfig({ progressive: 96 as never }), /'progressive' must be an object/);
-  assert.throws(() => resolveBackboneConfig({ densenet: [] as never }), /'densenet' must be an object/);
+  assert.throws(() => resolveBackboneConfig({ progressive: 96 as never }), /progressive: must be an object/);
+  assert.throws(() => resolveBackboneConfig({ densenet: [] as never }), /densenet: must be an object/);
   assert.throws(
     () =>
       trainBackboneOnData(tmp(), tinyData(32), { ...tinyConfig(2), progressive: { size: 32, epochs: 1 } }),

@@ -127,18 +127,21 @@ test('the same seeds give the same comparison', async () => {
 test('bad compare configs fail by field before any training', async () => {
   assert.throws(
     () => resolveCompareConfig({ heads: ['linear', 'transformer' as 'linear'] }),
-    /'heads' names a head that does not exist: 'transformer'/,
+    /heads\[1\]: must be one of "linear", "bottleneck", "quantum", got "transformer"/,
   );
   assert.throws(
     () => resolveCompareConfig({ qubits: 20 }),
-    /'qubits' 20 is not a qubit count the quantum head supports \(integers 2 to 12\)/,
+    /qubits: must be an integer in \[2, 12\], got 20/,
   );
-  assert.throws(() => resolveCompareConfig({ qubits: 1 }), /'qubits' 1 is not a qubit count/);
-  assert.throws(() => resolveCompareConfig({ lowData: [0, 0.5] }), /'lowData' fractions must be in \(0, 1\]/);
-  assert.throws(() => resolveCompareConfig({ seeds: 0 }), /'seeds' must be an integer/);
+  assert.throws(() => resolveCompareConfig({ qubits: 1 }), /qubits: must be an integer in \[2, 12\], got 1/);
+  assert.throws(
+    () => resolveCompareConfig({ lowData: [0, 0.5] }),
+    /lowData\[0\]: must be a number in \(0, 1\], got 0/,
+  );
+  assert.throws(() => resolveCompareConfig({ seeds: 0 }), /seeds: must be an integer in \[1, 1000\], got 0/);
   assert.throws(
     () => resolveCompareConfig({ heeds: ['linear'] } as never),
-    /'heeds' is not a compare setting/,
+    /unknown key 'heeds' \(did you mean 'heads'\?\)/,
   );
   assert.throws(
     () =>
@@ -146,7 +149,7 @@ test('bad compare configs fail by field before any training', async () => {
         heads: ['linear'],
         finetune: { enabled: true, epochs: 1, lr: 1e-4, batchSize: 8 },
       }),
-    /'finetune' needs the 'quantum' head/,
+    /finetune: needs the 'quantum' head/,
   );
   // validation comes before reading features: a run folder without features still reports the config error
   const empty = mkdtempSync(join(tmpdir(), 'qmri-compare-empty-'));

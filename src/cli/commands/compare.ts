@@ -11,6 +11,8 @@ import { runPaths } from '../../run/index.js';
 import { compareHeads, type CompareConfig, type CompareResult } from '../../train/index.js';
 import { cliProgressSink } from '../../util/progress.js';
 import { UsageError } from '../errors.js';
+import { EXPERIMENT_SCHEMA } from '../config.js';
+import { configFlag, parseThreads } from '../options.js';
 import { runConfig } from './train.js';
 
 interface CompareOptions {
@@ -65,18 +67,12 @@ export function registerCompare(program: Command): void {
     )
     .requiredOption('--run <dir>', 'run folder (after qmri train)')
     .option('--config <file>', "experiment config (its 'compare' section); default RUN/config.json")
-    .option('--seeds <n>', 'seeds per head (overrides the config)', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1)
-        throw new UsageError(`--seeds must be a positive integer, got '${v}'`);
-      return n;
-    })
-    .option('--threads <n>', 'libtorch threads', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1)
-        throw new UsageError(`--threads must be a positive integer, got '${v}'`);
-      return n;
-    })
+    .option(
+      '--seeds <n>',
+      'seeds per head (overrides the config)',
+      configFlag(EXPERIMENT_SCHEMA.properties.compare.properties.seeds, '--seeds'),
+    )
+    .option('--threads <n>', 'libtorch threads', parseThreads)
     .option('--json', 'print a JSON summary on stdout')
     .action(async (o: CompareOptions) => {
       const run = resolve(o.run);

@@ -20,7 +20,10 @@ import {
 import { loadArch } from '../../run/index.js';
 import { cliProgressSink } from '../../util/progress.js';
 import { UsageError } from '../errors.js';
-import { existingRun, parseIntOption, parseSeed, parseThreads } from '../options.js';
+import { configFlag, existingRun, parseSeed, parseThreads } from '../options.js';
+import { EXPERIMENT_SCHEMA } from '../config.js';
+
+const EXPLAIN = EXPERIMENT_SCHEMA.properties.explain.properties;
 
 interface ExplainCliOptions {
   run: string;
@@ -58,15 +61,6 @@ function resolveTargetClass(run: string, v: string): number {
 }
 
 const METHOD_HELP = [...CAM_METHODS, ...SHAP_EXPLAINERS].map((m) => `${m.name} (${m.label})`).join(', ');
-
-function parseNumber(name: string, min: number) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < min)
-      throw new UsageError(`${name}: expected a number ≥ ${min}, got '${v}'`);
-    return n;
-  };
-}
 
 const pct = (v: number | null) => (v === null ? 'n/a' : `${(100 * v).toFixed(0)}%`);
 
@@ -176,21 +170,26 @@ export function registerExplain(program: Command): void {
     .option(
       '--cases <n>',
       'this many images spread over the split (a number ≥ its size takes all of it)',
-      parseIntOption('--cases', 1, 1_000_000),
+      configFlag(EXPLAIN.cases, '--cases'),
       16,
     )
     .option('--methods <list>', `comma-separated: ${METHOD_HELP}; 'shap' = kernelshap,shapcam`)
     .option('--layer <name>', 'layer of the single-layer CAMs (default: the final feature map, "features")')
     .option('--layercam-layers <list>', 'LayerCAM: comma-separated layers to fuse')
-    .option('--ig-steps <n>', 'Integrated Gradients steps', parseIntOption('--ig-steps', 1, 1024))
+    .option('--ig-steps <n>', 'Integrated Gradients steps', configFlag(EXPLAIN.igSteps, '--ig-steps'))
     .option(
       '--tolerance <px>',
       'pointing-game tolerance in original-image pixels (default 15)',
-      parseNumber('--tolerance', 0),
+      configFlag(EXPLAIN.tolerancePx, '--tolerance'),
     )
     .option('--target <class>', "class to explain, by name or index (default: each image's prediction)")
-    .option('--samples <n>', 'Kernel SHAP coalitions', parseIntOption('--samples', 2, 1_000_000), 2048)
-    .option('--background <n>', 'SHAP background rows', parseIntOption('--background', 1, 100000), 50)
+    .option('--samples <n>', 'Kernel SHAP coalitions', configFlag(EXPLAIN.shapSamples, '--samples'), 2048)
+    .option(
+      '--background <n>',
+      'SHAP background rows',
+      configFlag(EXPLAIN.backgroundSize, '--background'),
+      50,
+    )
     .option('--seed <n>', 'sampling seed', parseSeed, 0)
     .option('--threads <n>', 'libtorch threads', parseThreads, 2)
     .option('--json', 'print one JSON document on stdout')

@@ -11,7 +11,11 @@ import { setNumThreads } from '../../engine/index.js';
 import { noiseStudy, resolveNoiseConfig, type NoiseResults } from '../../noise/index.js';
 import { runPaths } from '../../run/index.js';
 import { cliProgressSink } from '../../util/progress.js';
+import { NoiseInputSchema } from '../../config/index.js';
 import { UsageError } from '../errors.js';
+import { configFlag, parseThreads } from '../options.js';
+
+const N = NoiseInputSchema.properties;
 
 interface NoiseOptions {
   run: string;
@@ -84,11 +88,13 @@ export function noiseConfigFromOptions(o: NoiseOptions): Record<string, unknown>
   if (o.awareNoise !== undefined) aware.noise = o.awareNoise;
   if (o.awareShots !== undefined)
     aware.shots = o.awareShots === 'exact' ? null : number(o.awareShots, '--aware-shots');
-  if (o.awareEpochs !== undefined) aware.epochs = number(o.awareEpochs, '--aware-epochs');
+  if (o.awareEpochs !== undefined)
+    aware.epochs = configFlag(N.aware.properties.epochs, '--aware-epochs')(o.awareEpochs);
   if (Object.keys(aware).length) c.aware = aware;
-  if (o.samples !== undefined) c.maxSamples = number(o.samples, '--samples');
-  if (o.resamples !== undefined) c.bootstrap = { resamples: number(o.resamples, '--resamples') };
-  if (o.seed !== undefined) c.seed = number(o.seed, '--seed');
+  if (o.samples !== undefined) c.maxSamples = configFlag(N.maxSamples, '--samples')(o.samples);
+  if (o.resamples !== undefined)
+    c.bootstrap = { resamples: configFlag(N.bootstrap.properties.resamples, '--resamples')(o.resamples) };
+  if (o.seed !== undefined) c.seed = configFlag(N.seed, '--seed')(o.seed);
   try {
     resolveNoiseConfig(c);
   } catch (e) {
@@ -172,9 +178,7 @@ export function registerNoise(program: Command): void {
     .action(async (o: NoiseOptions) => {
       const run = resolve(o.run);
       const cfg = noiseConfigFromOptions(o);
-      const threads = o.threads === undefined ? 1 : number(o.threads, '--threads');
-      if (!Number.isInteger(threads) || threads < 1)
-        throw new UsageError(`--threads: must be a positive integer`);
+      const threads = o.threads === undefined ? 1 : parseThreads(o.threads);
       setNumThreads(threads);
       const log = o.json ? () => {} : (l: string) => process.stderr.write(`${l}\n`);
       const r = await noiseStudy(run, cfg, { log, progress: cliProgressSink({ json: o.json }) });

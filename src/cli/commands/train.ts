@@ -15,6 +15,8 @@ import { cliProgressSink } from '../../util/progress.js';
 import { loadConfig, resolveConfig, type ExperimentConfig } from '../config.js';
 import { dataConfigOf } from '../stages/index.js';
 import { UsageError } from '../errors.js';
+import { configFlag, parseThreads } from '../options.js';
+import { BackboneSchema } from '../../config/index.js';
 
 interface TrainOptions {
   run: string;
@@ -23,17 +25,6 @@ interface TrainOptions {
   threads?: number;
   timeLimit?: number;
 }
-
-const positiveInt = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer, got '${v}'`);
-  return n;
-};
-const positiveNumber = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`${name} must be a positive number, got '${v}'`);
-  return n;
-};
 
 /** The experiment config of a run: --config (then stored as RUN/config.json), else RUN/config.json. */
 export function runConfig(run: string, configFile: string | undefined, store = true): ExperimentConfig {
@@ -105,11 +96,11 @@ export function registerTrain(program: Command): void {
     )
     .requiredOption('--run <dir>', 'run folder')
     .option('--config <file>', 'experiment config (YAML or JSON); default RUN/config.json')
-    .option('--threads <n>', 'libtorch threads (default: the config’s)', positiveInt('--threads'))
+    .option('--threads <n>', 'libtorch threads (default: the config’s)', parseThreads)
     .option(
       '--time-limit <minutes>',
       'stop before an epoch that would end past this (resume later); at least one epoch runs',
-      positiveNumber('--time-limit'),
+      configFlag(BackboneSchema.properties.timeLimitMinutes, '--time-limit'),
     )
     .option('--json', 'print a JSON summary on stdout')
     .action(async (o: TrainOptions) => {

@@ -1,0 +1,60 @@
+/** The backbone section: DenseNet training settings (src/train trainBackbone). */
+import { Type, type Static } from '@sinclair/typebox';
+import { MAX_SEED, bool, closed, int, lr, num, str } from './kit.js';
+
+const DenseNetSchema = closed(
+  {
+    growthRate: Type.Optional(int(1, 1024)),
+    blockConfig: Type.Optional(Type.Array(int(1, 64), { minItems: 1, maxItems: 8 })),
+    numInitFeatures: Type.Optional(int(1, 1024)),
+    bnSize: Type.Optional(int(1, 1024)),
+  },
+  null,
+);
+
+/** The experiment config's backbone section (seed and threads come from the top level). */
+export const BackboneSectionSchema = closed({
+  epochs: int(1, 10_000, 10),
+  batchSize: int(2, 4096, 32),
+  lr: lr(1e-3),
+  weightDecay: num(0, 10, 1e-4),
+  warmupFraction: num(0, 1, 0.05, 'max'),
+  labelSmoothing: num(0, 1, 0.05, 'max'),
+  /** early stopping: epochs without a better validation macro-F1 (0 = off) */
+  patience: int(0, 10_000, 4),
+  /** random flips / shifts / intensity changes on training batches */
+  augment: bool(true),
+  /** a reduced DenseNet for tests and quick runs; DenseNet121 when absent */
+  densenet: Type.Optional(DenseNetSchema),
+  /** optional torchvision DenseNet121 .safetensors to start from (classifier ignored) */
+  weights: Type.Optional(str()),
+  /**
+   * stop before an epoch that would end past this many minutes of this session (resumable);
+   * every session trains at least one epoch
+   */
+  timeLimitMinutes: Type.Optional(num(0, undefined, undefined, 'min')),
+  /** images per forward pass at validation / test time */
+  evalBatchSize: Type.Optional(int(1, 4096)),
+  /**
+   * progressive resizing: the first `epochs` epochs train on the images downscaled (bilinear) to
+   * `size` px, the rest at full size (epochs ≤ the backbone's epochs)
+   */
+  progressive: Type.Optional(closed({ size: int(16, 4096), epochs: int(1, 10_000) }, null)),
+});
+export type BackboneSection = Static<typeof BackboneSectionSchema>;
+
+/** The backbone stage's settings: the section plus the run's seed and thread count. */
+export const BackboneSchema = closed({
+  ...BackboneSectionSchema.properties,
+  seed: int(0, MAX_SEED, 7),
+  threads: int(1, 256, 2),
+});
+export type BackboneConfig = Static<typeof BackboneSchema>;
+
+/** Rules across keys: progressive resizing lasts at most the whole training. */
+export function checkBackbone(c: BackboneSection, at: string): void {
+  if (c.progressive && c.progressive.epochs > c.epochs)
+    throw new Error(
+      `${at}.progressive.epochs: must be an integer in [1, ${c.epochs}] (the backbone's epochs), got ${c.progressive.epochs}`,
+    );
+}

@@ -1,0 +1,51 @@
+/**
+ * The compare section: the head comparison (src/train compareHeads). Every head gets the same
+ * optimizer budget. The head kinds are the caller's registry names (so this layer needs no heads).
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { ROTATIONS, TEMPLATE_NAMES } from '../quantum/templates/index.js';
+import { bool, closed, int, lr, nameList, num, oneOf } from './kit.js';
+
+/** The compare settings over head kinds `H` (default: all of them). */
+export function compareSchema<H extends string>(heads: readonly H[]) {
+  return closed({
+    heads: nameList(heads, heads),
+    /** seeds per head (≥ 10 in a reported comparison) */
+    seeds: int(1, 1000, 10),
+    qubits: int(2, 12, 4),
+    layers: int(1, 50, 2),
+    template: oneOf(TEMPLATE_NAMES, 'strong'),
+    embedding: oneOf(ROTATIONS, 'Y'),
+    reupload: bool(false),
+    epochs: int(1, 10_000, 30),
+    lr: lr(1e-2),
+    batchSize: int(1, 4096, 32),
+    /** train fractions of the low-data study (1 = the main study, reused); [] = no study */
+    lowData: Type.Array(num(0, 1, undefined, 'min'), { default: [0.05, 0.1, 0.25, 0.5, 1] }),
+    /** early stopping on validation macro-F1 (0 = off), the same for every head */
+    patience: int(0, 10_000, 10),
+    weightDecay: num(0, 10, 1e-4),
+    /** first seed; head k of a kind uses seed firstSeed + k */
+    firstSeed: int(0, 2 ** 31 - 1000, 1000),
+    /** end-to-end: backbone + quantum head trained together on the images (slow on CPU) */
+    finetune: Type.Optional(
+      closed({ enabled: bool(), epochs: int(1, 1000), lr: lr(), batchSize: int(2, 4096) }, null),
+    ),
+  });
+}
+type CompareSectionSchema<H extends string> = ReturnType<typeof compareSchema<H>>;
+export type CompareSection<H extends string = string> = Static<CompareSectionSchema<H>>;
+
+/** The compare stage's settings: the section plus the thread count. */
+export function compareStageSchema<H extends string>(heads: readonly H[]) {
+  return closed({ ...compareSchema(heads).properties, threads: int(1, 256, 2) });
+}
+export type CompareConfig<H extends string = string> = Static<ReturnType<typeof compareStageSchema<H>>>;
+
+/** Rules across keys: fine-tuning needs the quantum head. */
+export function checkCompare(c: CompareSection, at: string): void {
+  if (c.finetune?.enabled && !(c.heads as string[]).includes('quantum'))
+    throw new Error(
+      `${at}finetune: needs the 'quantum' head in 'heads' (it fine-tunes the backbone with it)`,
+    );
+}
