@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { runPaths } from '../run/index.js';
 import { Rng } from '../util/rng.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import { buildAudit, type DatasetAudit } from './audit.js';
@@ -94,8 +95,7 @@ export async function prepareDataFull(
 ): Promise<PreparedData> {
   validateDataConfig(cfg);
   const root = resolve(cfg.dir);
-  const manifestPath = join(run, 'data', 'manifest.json');
-  const auditPath = join(run, 'data', 'audit.json');
+  const { manifest: manifestPath, audit: auditPath } = runPaths(run);
   const settings = {
     root,
     layout: cfg.layout ?? 'auto',
