@@ -15,6 +15,7 @@ import {
   resolve as resolveConfig,
   type DataStageConfig,
 } from '../config/index.js';
+import { runPaths } from '../run/index.js';
 import { Rng } from '../util/rng.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import { buildAudit, type DatasetAudit } from './audit.js';
@@ -72,8 +73,7 @@ export async function prepareDataFull(
 ): Promise<PreparedData> {
   validateDataConfig(cfg);
   const root = resolve(cfg.dir);
-  const manifestPath = join(run, 'data', 'manifest.json');
-  const auditPath = join(run, 'data', 'audit.json');
+  const { manifest: manifestPath, audit: auditPath } = runPaths(run);
   const settings = {
     root,
     layout: cfg.layout ?? 'auto',

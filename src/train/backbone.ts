@@ -9,7 +9,15 @@
  * drawn from streams derived from (seed, e), and the optimizer and libtorch RNG states are restored).
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { AdamW, Tensor, setRngState, readSafetensors, withRuntime } from '../engine/index.js';
+import {
+  AdamW,
+  Tensor,
+  manualSeed,
+  setNumThreads,
+  setRngState,
+  readSafetensors,
+  withRuntime,
+} from '../engine/index.js';
 import { argmaxRows, classificationMetrics, type Metrics } from '../eval/index.js';
 import { DenseNet, type DenseNetConfig } from '../nn/index.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
@@ -86,7 +94,8 @@ function densenetFor(cfg: BackboneConfig, classes: number): DenseNetConfig {
 
 /**
  * Trains the backbone on in-memory splits into RUN/backbone (resuming its checkpoint); libtorch's
- * thread count and generator are set from the config for the call and restored after it.
+ * thread count and generator are set from the config (just before the network is built, where
+ * seeded runs have always seeded it) and restored after the call.
  */
 export function trainBackboneOnData(
   run: string,
@@ -95,7 +104,7 @@ export function trainBackboneOnData(
   hooks: BackboneHooks = {},
 ): BackboneResult {
   const cfg = resolveBackboneConfig(partial);
-  return withRuntime({ threads: cfg.threads, seed: cfg.seed }, () => trainWithin(run, data, cfg, hooks));
+  return withRuntime({}, () => trainWithin(run, data, cfg, hooks));
 }
 
 function trainWithin(
@@ -119,6 +128,8 @@ function trainWithin(
       `backbone config: 'progressive.size' (${cfg.progressive.size} px) must be below the image size (${size} px)`,
     );
 
+  setNumThreads(cfg.threads);
+  manualSeed(cfg.seed);
   const net = new DenseNet(densenet);
   if (cfg.weights) net.loadWeights(cfg.weights, { skipClassifier: true });
   const opt = new AdamW(net.parameters(), { lr: cfg.lr, weightDecay: cfg.weightDecay });

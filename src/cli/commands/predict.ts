@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { preprocessFile, type PreprocessConfig } from '../../data/index.js';
 import { setNumThreads } from '../../engine/index.js';
 import { analyzeCase, METHODS, type CaseAnalysis } from '../../explain/index.js';
-import { openRun } from '../../run/index.js';
+import { openRun, runPaths } from '../../run/index.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { cliProgressSink } from '../../util/progress.js';
 import { UsageError } from '../errors.js';
@@ -116,7 +116,7 @@ export function registerPredict(program: Command): void {
           .filter(Boolean);
         setNumThreads(o.threads);
         const open = openRun(run);
-        const outDir = resolve(o.out ?? join(run, 'predict'));
+        const outDir = resolve(o.out ?? runPaths(run).predictDir);
         const progress = cliProgressSink({ json: o.json });
         const results: PredictResult[] = [];
         try {

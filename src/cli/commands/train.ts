@@ -5,7 +5,7 @@
  * The config is the experiment config (`qmri run`); without --config, RUN/config.json is used.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { prepareData, writePhantomDataset } from '../../data/index.js';
 import { runPaths } from '../../run/index.js';
@@ -52,7 +52,7 @@ export async function runTrain(o: TrainOptions): Promise<Record<string, unknown>
   const progress = cliProgressSink({ json: o.json });
   const threads = o.threads ?? cfg.threads;
   if (cfg.data.synthetic) {
-    const dir = join(run, 'data', 'phantoms');
+    const dir = runPaths(run).phantomsDir;
     if (!existsSync(dir)) await writePhantomDataset(dir, cfg.data.synthetic);
   }
   // every data setting (removeDuplicates, duplicateDistance, badInput, maxPixels included), as `qmri run`
