@@ -2,6 +2,10 @@
 # One-time (idempotent) set-up on Debian/Ubuntu as root: system packages, npm ci, native addon.
 # Each step is skipped when its result is already up to date, so calling it again is cheap.
 #   QMRI_SETUP_EXTRA="chromium"   adds apt packages (the tests add chromium for browser tests).
+#   QMRI_LIBTORCH=/path           builds the addon against another libtorch (a folder with include/ and
+#                                 lib/, e.g. a CUDA build: the PyTorch wheel's torch/ folder or the
+#                                 libtorch zip); unset, Debian's libtorch-dev (CPU) is used. Changing it
+#                                 rebuilds the addon. Then `--device cuda[:n]` works (src/engine/device.ts).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -30,12 +34,18 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   touch node_modules/.package-lock.json
 fi
 
+if [ -n "${QMRI_LIBTORCH:-}" ] && { [ ! -d "$QMRI_LIBTORCH/include" ] || [ ! -d "$QMRI_LIBTORCH/lib" ]; }; then
+  echo "[setup] QMRI_LIBTORCH=$QMRI_LIBTORCH must hold include/ and lib/ of a libtorch build" >&2
+  exit 1
+fi
 ADDON=native/build/Release/qmri_native.node
-if [ ! -f "$ADDON" ] || [ -n "$(find native -maxdepth 2 -path native/build -prune -o -newer "$ADDON" \( -name '*.cc' -o -name '*.h' -o -name 'binding.gyp' \) -print 2>/dev/null)" ]; then
+STAMP=native/build/libtorch.txt
+if [ ! -f "$ADDON" ] || [ "$(cat "$STAMP" 2>/dev/null || echo debian)" != "${QMRI_LIBTORCH:-debian}" ] || [ -n "$(find native -maxdepth 2 -path native/build -prune -o -newer "$ADDON" \( -name '*.cc' -o -name '*.h' -o -name 'binding.gyp' \) -print 2>/dev/null)" ]; then
   echo "[setup] building native addon (libtorch)" >&2
   npx --no-install node-gyp rebuild --directory native --nodedir=/usr >native-build.log 2>&1 || {
     cat native-build.log >&2
     exit 1
   }
   rm -f native-build.log
+  echo "${QMRI_LIBTORCH:-debian}" >"$STAMP"
 fi

@@ -1,5 +1,6 @@
 // qmri native addon: the binding table, the one place that names what JavaScript sees. The
-// functions live by concern: tensor_ops.cc, autograd.cc, runtime.cc, linalg.cc, optim.cc.
+// functions live by concern: tensor_ops.cc, autograd.cc, external.cc (JS functions as autograd
+// nodes), runtime.cc, linalg.cc, optim.cc.
 #include "bindings.h"
 #include "common.h"
 
@@ -52,6 +53,7 @@ Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
   exports.Set("matmulF64", Napi::Function::New(env, MatmulF64));
   exports.Set("unaryF64InPlace", Napi::Function::New(env, UnaryF64InPlace));
   exports.Set("centredGramSolveF64", Napi::Function::New(env, CentredGramSolveF64));
+  exports.Set("externalApply", Napi::Function::New(env, ExternalApply));
   return exports;
 }
 

@@ -61,6 +61,12 @@ export const EXPERIMENT_SCHEMA = root({
   out: { type: 'string', minLength: 1, default: 'runs/experiment' },
   seed: int(0, 7),
   threads: int(1, 2, 256),
+  device: {
+    type: 'string',
+    pattern: '^(cpu|cuda(:[0-9]+)?)$',
+    default: 'cpu',
+    description: "where tensors live: 'cpu' or 'cuda[:n]' (a CUDA libtorch); --device overrides it",
+  },
   data: closed({
     dir: { type: 'string', minLength: 1 },
     layout: { type: 'string', enum: ['auto', 'folders', 'kaggle'], default: 'auto' },
@@ -224,6 +230,8 @@ export interface ExperimentConfig {
   out: string;
   seed: number;
   threads: number;
+  /** 'cpu' or 'cuda[:n]' (src/engine/device.ts) */
+  device?: string;
   data: Omit<DataConfig, 'dir' | 'layout'> & {
     dir?: string;
     layout: 'auto' | 'folders' | 'kaggle';

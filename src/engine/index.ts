@@ -13,7 +13,11 @@
  *   noGrad            run without recording autograd (per thread).
  *   SGD/Adam/AdamW    torch::optim optimizers with setLr() and byte-exact state export for resume.
  *   safetensors       read/write .safetensors (F32, I64), atomic writes.
- *   runtime           setNumThreads, manualSeed, get/setRngState, memory(), resolveDevice('cpu'|'cuda').
+ *   runtime           setNumThreads, manualSeed, get/setRngState, memory().
+ *   device            the device as a setting: withDevice('cpu'|'cuda[:n]', fn) (new tensors go there),
+ *                     withDeviceCheck (device-tagging assertion, proves the plumbing on CPU).
+ *   applyExternal     a function computed in TypeScript (the quantum circuit) as a libtorch autograd
+ *                     node: loss.backward() calls its VJP on this thread.
  *   linalg            centredGramSolve, matmulF64, unaryF64InPlace: Kernel SHAP's constrained normal
  *                     equations, float64 product and tanh/exp on typed arrays (LAPACK/BLAS/libtorch).
  *
@@ -24,7 +28,9 @@
 export { Tensor, type DType, type Shape, type CreateOptions } from './tensor.js';
 export * from './ops.js';
 export { tidy, keep } from './scope.js';
+export { applyExternal, type ExternalVjp } from './external.js';
 export * from './optim.js';
 export * from './runtime.js';
+export * from './device.js';
 export * from './safetensors.js';
 export { centredGramSolve, matmulF64, toIndexSets, unaryF64InPlace, type IndexSets } from './linalg.js';

@@ -1,9 +1,9 @@
 /**
  * The shared base of the class-activation maps: one forward through the backbone and a head with
  * the requested layer (and the final feature map) captured, one backward of the target class's
- * logit. For the quantum head the backward runs in two phases (head.afterBackward() pushes the
- * gradient through the circuit with the adjoint method and continues into the backbone), so the
- * captured gradients are the hybrid model's true gradients. Returns plain arrays.
+ * logit. For the quantum head the circuit is an autograd node (its adjoint VJP runs inside the same
+ * backward and continues into the backbone), so the captured gradients are the hybrid model's true
+ * gradients. Returns plain arrays.
  */
 import { Tensor, interpolateBilinear, noGrad, tidy } from '../engine/index.js';
 import type { DenseNet, HeadModule } from '../nn/index.js';
@@ -53,8 +53,7 @@ export function activations(
   checkInput(input, size);
   if (opts.targetClass !== undefined) checkTargetClass(opts.targetClass, opts.classes);
   net.eval();
-  head.train(); // the quantum layer records its forward for afterBackward() only in training mode
-  head.beforeForward();
+  head.eval();
   try {
     return tidy(() => {
       const x = Tensor.from(input, [1, 3, size, size]);
@@ -66,7 +65,6 @@ export function activations(
         for (let c = 1; c < logits.length; c++) if (logits[c] > logits[cls]) cls = c;
       checkTargetClass(cls, logits.length);
       logitsT.narrow(1, cls, 1).sum().backward();
-      head.afterBackward();
       const a = r.captured.get(layer)!;
       const g = a.grad;
       const [, K, h, w] = a.shape;

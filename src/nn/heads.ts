@@ -16,9 +16,6 @@ import { QuantumLayer, type QuantumLayerOptions } from './quantum-layer.js';
 export abstract class HeadModule extends Module {
   abstract readonly kind: 'linear' | 'bottleneck' | 'quantum';
   abstract forward(x: Tensor): Tensor;
-  /** Hook for layers whose gradient is computed outside libtorch (call after loss.backward()). */
-  afterBackward(): void {}
-  beforeForward(): void {}
 }
 
 export class LinearHead extends HeadModule {
@@ -78,12 +75,6 @@ export class QuantumHead extends HeadModule {
           .mul(Math.PI / 2),
       ),
     );
-  }
-  override afterBackward(): void {
-    this.quantum.backwardExternal();
-  }
-  override beforeForward(): void {
-    this.quantum.clearPending();
   }
   toDressed(): DressedHeadParams {
     return {

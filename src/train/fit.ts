@@ -20,8 +20,6 @@ import { classWeights, cosineWithWarmup } from './schedule.js';
 
 export interface TrainableModel extends Module {
   forward(x: Tensor): Tensor;
-  afterBackward?(): void;
-  beforeForward?(): void;
 }
 
 export interface ArraySet {
@@ -117,7 +115,6 @@ export function trainOneEpoch(
     o.augment?.(xb.subarray(0, m * d), m);
     opt.setLr(o.lrAt(o.firstStep + steps++));
     tidy(() => {
-      model.beforeForward?.();
       opt.zeroGrad();
       const full = Tensor.from(xb.subarray(0, m * d), [m, ...train.shape]);
       const x = o.inputSize ? interpolateBilinear(full, [o.inputSize, o.inputSize]) : full;
@@ -127,7 +124,6 @@ export function trainOneEpoch(
       });
       lossSum += loss.item() * m;
       loss.backward();
-      model.afterBackward?.();
       opt.step();
     });
     o.onBatch?.(s + m, lossSum / (s + m));
