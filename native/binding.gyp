@@ -13,7 +13,8 @@
         "src/external.cc",
         "src/runtime.cc",
         "src/linalg.cc",
-        "src/optim.cc"
+        "src/optim.cc",
+        "src/distributed.cc"
       ],
       "include_dirs": ["<!@(node -p \"require('node-addon-api').include\")"],
       "defines": [
@@ -36,6 +37,7 @@
               "-ltorch",
               "-ltorch_cpu",
               "-lc10",
+              "-lgloo",
               "-l:liblapack.so.3",
               "-Wl,-rpath,/usr/lib/x86_64-linux-gnu"
             ]

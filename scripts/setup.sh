@@ -10,7 +10,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-APT_PACKAGES="libtorch-dev libjemalloc2 libopenblas0-pthread g++ make python3 ${QMRI_SETUP_EXTRA:-}"
+APT_PACKAGES="libtorch-dev libgloo-dev libjemalloc2 libopenblas0-pthread g++ make python3 ${QMRI_SETUP_EXTRA:-}"
 missing=()
 for p in $APT_PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

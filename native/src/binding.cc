@@ -1,8 +1,9 @@
 // qmri native addon: the binding table, the one place that names what JavaScript sees. The
 // functions live by concern: tensor_ops.cc, autograd.cc, external.cc (JS functions as autograd
-// nodes), runtime.cc, linalg.cc, optim.cc.
+// nodes), runtime.cc, linalg.cc, optim.cc, distributed.cc (c10d).
 #include "bindings.h"
 #include "common.h"
+#include "distributed.h"
 
 namespace qmri {
 namespace {
@@ -11,6 +12,7 @@ Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData(new AddonData());
   TensorWrap::Init(env, exports);
   InitOptimizer(env, exports);
+  InitDistributed(env, exports);
   exports.Set("fromFloat32", Napi::Function::New(env, FromFloat32));
   exports.Set("fromInt64", Napi::Function::New(env, FromInt64));
   exports.Set("create", Napi::Function::New(env, Create));

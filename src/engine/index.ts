@@ -12,6 +12,8 @@
  *                     returns, except the ones returned or kept (finalizers are only a safety net).
  *   noGrad            run without recording autograd (per thread).
  *   SGD/Adam/AdamW    torch::optim optimizers with setLr() and byte-exact state export for resume.
+ *   ProcessGroup      data-parallel collectives through c10d (Gloo; NCCL on the same path): bucketed
+ *                     gradient allreduce, broadcast, barrier; distOptionsFromEnv (RANK, WORLD_SIZE, ...).
  *   safetensors       read/write .safetensors (F32, I64), atomic writes.
  *   runtime           setNumThreads, manualSeed, get/setRngState, memory().
  *   device            the device as a setting: withDevice('cpu'|'cuda[:n]', fn) (new tensors go there),
@@ -32,5 +34,6 @@ export { applyExternal, type ExternalVjp } from './external.js';
 export * from './optim.js';
 export * from './runtime.js';
 export * from './device.js';
+export * from './distributed.js';
 export * from './safetensors.js';
 export { centredGramSolve, matmulF64, toIndexSets, unaryF64InPlace, type IndexSets } from './linalg.js';
