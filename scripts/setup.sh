@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # One-time (idempotent) set-up on Debian/Ubuntu as root: system packages, npm ci, native addon.
 # Each step is skipped when its result is already up to date, so calling it again is cheap.
-#   QMRI_SETUP_EXTRA="chromium"   adds apt packages (the tests add chromium for browser tests).
+#   QMRI_SETUP_EXTRA="chromium"   adds apt packages (the tests add chromium for browser tests, and
+#                                 dcmtk libgdcm-tools python3-pydicom python3-nibabel python3-numpy
+#                                 for the real-world corpus, scripts/build-corpus.sh).
 #   QMRI_LIBTORCH=/path           builds the addon against another libtorch (a folder with include/ and
 #                                 lib/, e.g. a CUDA build: the PyTorch wheel's torch/ folder or the
 #                                 libtorch zip); unset, Debian's libtorch-dev (CPU) is used. Changing it
@@ -28,10 +30,13 @@ if ! command -v node >/dev/null 2>&1; then
   exit 1
 fi
 
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# npm ci when the lock file's content differs from the one node_modules was installed from
+# (a content hash, not modification times: a merge or checkout can leave an older mtime)
+LOCK_HASH="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [ "$(cat node_modules/.qmri-lock-hash 2>/dev/null)" != "$LOCK_HASH" ]; then
   echo "[setup] npm ci" >&2
   npm ci --no-audit --no-fund >&2
-  touch node_modules/.package-lock.json
+  echo "$LOCK_HASH" >node_modules/.qmri-lock-hash
 fi
 
 if [ -n "${QMRI_LIBTORCH:-}" ] && { [ ! -d "$QMRI_LIBTORCH/include" ] || [ ! -d "$QMRI_LIBTORCH/lib" ]; }; then

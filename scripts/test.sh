@@ -3,8 +3,11 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-QMRI_SETUP_EXTRA=chromium bash scripts/setup.sh
+# chromium for the browser test; DCMTK, GDCM, pydicom, nibabel write the real-world corpus
+QMRI_SETUP_EXTRA="chromium dcmtk libgdcm-tools python3-pydicom python3-nibabel python3-numpy" bash scripts/setup.sh
 source scripts/env.sh
+echo "[test] real-world DICOM/NIfTI corpus" >&2
+bash scripts/build-corpus.sh
 echo "[test] typecheck" >&2
 node_modules/.bin/tsc --noEmit -p tsconfig.json
 echo "[test] lint" >&2

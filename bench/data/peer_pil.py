@@ -9,7 +9,7 @@ import time
 import numpy as np
 from PIL import Image
 
-root = sys.argv[1] if len(sys.argv) > 1 else '/work/shared/data/brain-tumor-mri'
+root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'shared', 'data', 'brain-tumor-mri')
 files = sorted(
     os.path.join(root, c, f)
     for c in os.listdir(root)

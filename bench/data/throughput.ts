@@ -6,9 +6,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_SPLIT, SPLITS, loadSplit, prepareData } from '../../src/data/index.js';
+import { DEFAULT_SPLIT, SPLITS, loadSplit, prepareData, realDataDir } from '../../src/data/index.js';
 
-const dir = resolve(process.argv[2] ?? '/work/shared/data/brain-tumor-mri');
+const dir = resolve(process.argv[2] ?? realDataDir());
 const tmp = mkdtempSync(join(tmpdir(), 'qmri-bench-data-'));
 try {
   let t = performance.now();

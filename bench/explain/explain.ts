@@ -23,15 +23,8 @@ import {
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  exportHead,
-  headProbs,
-  openRun,
-  runPaths,
-  saveBackbone,
-  saveFeatures,
-  saveHead,
-} from '../../src/train/run-folder.js';
+import { exportHead, headProbs } from '../../src/heads/index.js';
+import { openRun, runPaths, saveBackbone, saveFeatures, saveHead } from '../../src/run/index.js';
 import {
   MaskedHead,
   activations,

@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { manualSeed, setNumThreads } from '../../src/engine/index.js';
 import { LinearHead, QuantumHead } from '../../src/nn/index.js';
 import { noiseStudy } from '../../src/noise/index.js';
-import { exportHead, fit, runPaths, saveFeatures, saveHead, type FeatureSet } from '../../src/train/index.js';
+import { exportHead } from '../../src/heads/index.js';
+import { runPaths, saveFeatures, saveHead, type FeatureSet } from '../../src/run/index.js';
+import { fit } from '../../src/train/index.js';
 import { Rng } from '../../src/util/rng.js';
 
 const D = 1024;

@@ -20,7 +20,8 @@ import { setNumThreads, noGrad, tidy, Tensor } from '../../src/engine/index.js';
 import { DenseNet, LinearHead, QuantumHead } from '../../src/nn/index.js';
 import { PHANTOM_CLASSES, makePhantomSet, toTensorData } from '../../src/data/phantoms.js';
 import { serveRun } from '../../src/server/index.js';
-import { exportHead, runPaths, saveBackbone, saveFeatures, saveHead } from '../../src/train/run-folder.js';
+import { exportHead } from '../../src/heads/index.js';
+import { runPaths, saveBackbone, saveFeatures, saveHead } from '../../src/run/index.js';
 import { buildTinyRun, phantomImage } from '../../test/server/tiny-run.js';
 
 const { values: a } = parseArgs({

@@ -8,7 +8,8 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { compareHeads, runPaths, saveFeatures } from '../../src/train/index.js';
+import { runPaths, saveFeatures } from '../../src/run/index.js';
+import { compareHeads } from '../../src/train/index.js';
 import { Rng } from '../../src/util/rng.js';
 
 const arg = (name: string) => {

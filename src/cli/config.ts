@@ -78,7 +78,7 @@ export const EXPERIMENT_SCHEMA = root({
     },
     maxImages: int(4),
     badInput: { type: 'string', enum: ['skip', 'fail'], default: 'skip' },
-    removeDuplicates: { type: 'boolean', default: false },
+    removeDuplicates: { type: 'boolean', default: true },
     duplicateDistance: int(0, 3, 32),
     maxPixels: int(1),
     split: closed({
@@ -160,6 +160,10 @@ export const EXPERIMENT_SCHEMA = root({
     backgroundSize: int(1, 50, 100000),
     partitionEvals: int(1),
     partitionGrid: int(1),
+    tolerancePx: num(0, undefined, 10000),
+    layerCamLayers: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+    scoreCamBatch: int(1, undefined, 4096),
+    igSteps: int(1, undefined, 1024),
     thresholds: closed({
       minSpearman: num(-1, DEFAULT_THRESHOLDS.minSpearman, 1),
       energyThreshold: num(0, DEFAULT_THRESHOLDS.energyThreshold, 1),

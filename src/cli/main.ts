@@ -102,6 +102,6 @@ async function main(argv: string[]): Promise<number> {
 
 // run only as the program (bin/qmri), not when a test imports buildProgram
 if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href)
-  main(process.argv).then((c) => {
+  void main(process.argv).then((c) => {
     process.exitCode = c;
   });

@@ -205,6 +205,13 @@ export function buildAudit(
 }
 
 /** Human-readable audit summary (for `qmri data inspect` without --json). */
+/** What happened to near-duplicates across splits, for the audit's text. */
+function duplicatePolicy(crossSplit: number, removed: number): string {
+  if (removed > 0) return ' (removeDuplicates, on by default: the val/test copy is dropped)';
+  if (crossSplit > 0) return ' (kept: removeDuplicates is false; the test score may be optimistic)';
+  return '';
+}
+
 export function formatAudit(a: DatasetAudit): string {
   const lines: string[] = [];
   lines.push(
@@ -234,7 +241,7 @@ export function formatAudit(a: DatasetAudit): string {
   if (a.unreadable.length > 20) lines.push(`  … ${a.unreadable.length - 20} more (see --json)`);
   const nd = a.nearDuplicates;
   lines.push(
-    `near-duplicates (dHash distance ≤ ${nd.maxDistance}): ${nd.pairs} pairs${a.splitCounts ? `, ${nd.crossSplit} across splits, ${nd.removed} removed` : ''}`,
+    `near-duplicates (dHash distance ≤ ${nd.maxDistance}): ${nd.pairs} pairs${a.splitCounts ? `, ${nd.crossSplit} across splits, ${nd.removed} removed${duplicatePolicy(nd.crossSplit, nd.removed)}` : ''}`,
   );
   for (const e of nd.examples.slice(0, 5))
     lines.push(`  ${e.a} ~ ${e.b} (${e.distance})${e.splits ? ` [${e.splits.join('/')}]` : ''}`);

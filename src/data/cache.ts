@@ -3,11 +3,15 @@
  * keyed by the sha256 of every file's bytes (and slice) plus size and brain-crop setting. It holds
  * the resized 8-bit images (exactly what the decode path produces before normalisation), boxes and
  * masks, so a warm load is one sequential read and a normalisation pass, never a JPEG decode.
+ * Keys come from content only (never from modification times): the manifest's sha256 per file, and
+ * the data stage re-hashes every file before it calls a manifest up to date (changedEntries), so an
+ * edited file gets a new manifest entry and a fresh cache entry. A warm load reads no source file.
  * Layout: 'QMRIC001' | u32 header length | header JSON | n×S×S image bytes | n×S×S mask bytes (if any).
  */
 import { existsSync, readFileSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
+import { readInputFile } from './decode.js';
 import { sha256 } from './hash.js';
 import type { Box, ManifestEntry, PreprocessConfig } from './types.js';
 
@@ -20,6 +24,17 @@ export interface CachedSet {
   masks: Uint8Array | null;
   boxes: (Box | null)[];
   files: string[];
+}
+
+/** Entries whose bytes on disk (under root) are missing or differ from their manifest sha256. */
+export function changedEntries(root: string, entries: readonly ManifestEntry[]): ManifestEntry[] {
+  return entries.filter((e) => {
+    try {
+      return sha256(readInputFile(join(root, e.file))) !== e.sha256;
+    } catch {
+      return true;
+    }
+  });
 }
 
 export function cacheKey(entries: readonly ManifestEntry[], cfg: PreprocessConfig): string {

@@ -9,10 +9,12 @@ export const DEFAULT_MAX_PIXELS = 64 * 1024 * 1024;
 
 sharp.cache(false);
 
-function libvipsProblem(err: unknown): string {
+/** A libvips failure as a DataError: over the pixel limit (too-large), else corrupt data. */
+function libvipsError(name: string, err: unknown, prefix = ''): DataError {
   const msg = (err instanceof Error ? err.message : String(err)).split('\n')[0];
-  if (/pixel limit/i.test(msg)) return `image exceeds the pixel limit (${msg})`;
-  return `corrupt or truncated image data (${msg})`;
+  if (/pixel limit/i.test(msg))
+    return new DataError(name, 'too-large', `${prefix}image exceeds the pixel limit (${msg})`);
+  return new DataError(name, 'corrupt', `${prefix}corrupt or truncated image data (${msg})`);
 }
 
 async function checkedMetadata(buf: Uint8Array, name: string, maxPixels: number): Promise<sharp.Metadata> {
@@ -20,14 +22,16 @@ async function checkedMetadata(buf: Uint8Array, name: string, maxPixels: number)
   try {
     meta = await sharp(buf, { limitInputPixels: false }).metadata();
   } catch (err) {
-    throw new DataError(name, libvipsProblem(err));
+    throw libvipsError(name, err);
   }
   const width = meta.width ?? 0;
   const height = meta.height ?? 0;
-  if (!(width > 0 && height > 0)) throw new DataError(name, 'image has no width or height in its header');
+  if (!(width > 0 && height > 0))
+    throw new DataError(name, 'corrupt', 'image has no width or height in its header');
   if (width * height > maxPixels)
     throw new DataError(
       name,
+      'too-large',
       `image is ${width}×${height} = ${width * height} pixels, over the limit of ${maxPixels} (decompression bomb guard)`,
     );
   return meta;
@@ -52,7 +56,7 @@ async function grayRaw(
       });
     return await img.toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
   } catch (err) {
-    throw new DataError(name, libvipsProblem(err));
+    throw libvipsError(name, err);
   }
 }
 
@@ -68,6 +72,7 @@ export async function decodeImage(
   if (info.width !== width || info.height !== height || info.channels !== 1)
     throw new DataError(
       name,
+      'corrupt',
       `decoder returned ${info.width}×${info.height}×${info.channels}, expected ${width}×${height}×1`,
     );
   const pixels = new Float32Array(width * height);
@@ -90,6 +95,7 @@ export async function decodeImageSquare(
   if (info.width !== size || info.height !== size || info.channels !== 1)
     throw new DataError(
       name,
+      'corrupt',
       `decoder returned ${info.width}×${info.height}×${info.channels}, expected ${size}×${size}×1`,
     );
   return {
@@ -113,10 +119,14 @@ export async function decodeMask(
       .raw()
       .toBuffer({ resolveWithObject: true });
   } catch (err) {
-    throw new DataError(name, `mask: ${libvipsProblem(err)}`);
+    throw libvipsError(name, err, 'mask: ');
   }
   if (out.info.width !== width || out.info.height !== height)
-    throw new DataError(name, `mask is ${out.info.width}×${out.info.height}, image is ${width}×${height}`);
+    throw new DataError(
+      name,
+      'invalid',
+      `mask is ${out.info.width}×${out.info.height}, image is ${width}×${height}`,
+    );
   const m = new Uint8Array(width * height);
   for (let i = 0; i < m.length; i++) m[i] = out.data[i] > 127 ? 1 : 0;
   return m;

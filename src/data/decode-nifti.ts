@@ -9,6 +9,19 @@ import * as nifti from 'nifti-reader-js';
 import { DataError } from './errors.js';
 import { applyWindow, maskBox, windowPercentiles, type Raster } from './raster.js';
 
+/** NIfTI-1 datatype codes nifti-reader-js has no constant for, and names for the refused ones. */
+const TYPE_INT64 = 1024;
+const TYPE_UINT64 = 1280;
+const NIFTI_TYPE_NAMES: Record<number, string> = {
+  1: 'binary (1 bit)',
+  32: 'complex64',
+  128: 'RGB24',
+  1536: 'float128',
+  1792: 'complex128',
+  2048: 'complex256',
+  2304: 'RGBA32',
+};
+
 interface Volume {
   nx: number;
   ny: number;
@@ -29,8 +42,12 @@ export function gunzipCapped(buf: Uint8Array, name: string, max: number): Buffer
     return gunzipSync(buf, { maxOutputLength: max });
   } catch (err) {
     if (err instanceof RangeError || (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
-      throw new DataError(name, `gzip data inflates beyond ${max} bytes (decompression-bomb guard)`);
-    throw new DataError(name, `gzip data is corrupt or truncated (${(err as Error).message})`);
+      throw new DataError(
+        name,
+        'too-large',
+        `gzip data inflates beyond ${max} bytes (decompression-bomb guard)`,
+      );
+    throw new DataError(name, 'corrupt', `gzip data is corrupt or truncated (${(err as Error).message})`);
   }
 }
 
@@ -43,12 +60,16 @@ export function readVolume(
   let ab = toArrayBuffer(buf);
   if (nifti.isCompressed(ab)) ab = toArrayBuffer(gunzipCapped(buf, name, maxInflatedBytes));
   if (!nifti.isNIFTI(ab))
-    throw new DataError(name, 'not a NIfTI-1/2 single-file volume (.hdr/.img pairs are not supported)');
+    throw new DataError(
+      name,
+      'unsupported',
+      'not a NIfTI-1/2 single-file volume (.hdr/.img pairs are not supported)',
+    );
   let header: nifti.NIFTI1 | nifti.NIFTI2;
   try {
     header = nifti.readHeader(ab);
   } catch (err) {
-    throw new DataError(name, `unreadable NIfTI header (${(err as Error).message})`);
+    throw new DataError(name, 'corrupt', `unreadable NIfTI header (${(err as Error).message})`);
   }
   const dims = header.dims;
   const nd = dims[0];
@@ -56,18 +77,25 @@ export function readVolume(
   if (nd < 3 || nd > 7 || extra !== 1)
     throw new DataError(
       name,
+      'invalid',
       `wrong number of dimensions: expected a 3-D volume, got dim[0] = ${nd} with shape ${dims.slice(1, 1 + Math.max(0, Math.min(nd, 7))).join('×')}`,
     );
   const [nx, ny, nz] = [dims[1], dims[2], dims[3]];
-  if (!(nx > 0 && ny > 0 && nz > 0)) throw new DataError(name, `invalid volume shape ${nx}×${ny}×${nz}`);
+  if (!(nx > 0 && ny > 0 && nz > 0))
+    throw new DataError(name, 'invalid', `invalid volume shape ${nx}×${ny}×${nz}`);
   if (nx * ny > maxVoxels)
-    throw new DataError(name, `slice of ${nx}×${ny} pixels is over the pixel limit of ${maxVoxels}`);
+    throw new DataError(
+      name,
+      'too-large',
+      `slice of ${nx}×${ny} pixels is over the pixel limit of ${maxVoxels}`,
+    );
   const n = nx * ny * nz;
   const bytesPer = header.numBitsPerVoxel / 8;
   const voxOffset = Math.max(0, Math.round(header.vox_offset));
   if (ab.byteLength < voxOffset + n * bytesPer)
     throw new DataError(
       name,
+      'corrupt',
       `truncated: ${ab.byteLength} bytes, the header needs ${voxOffset + n * bytesPer}`,
     );
   const raw = nifti.readImage(header, ab);
@@ -83,9 +111,17 @@ export function readVolume(
     [T.TYPE_UINT32]: (i) => dv.getUint32(i * 4, le),
     [T.TYPE_FLOAT32]: (i) => dv.getFloat32(i * 4, le),
     [T.TYPE_FLOAT64]: (i) => dv.getFloat64(i * 8, le),
+    // 64-bit integers (nibabel writes them on request): exact up to 2^53
+    [TYPE_INT64]: (i) => Number(dv.getBigInt64(i * 8, le)),
+    [TYPE_UINT64]: (i) => Number(dv.getBigUint64(i * 8, le)),
   };
   const get = read[header.datatypeCode];
-  if (!get) throw new DataError(name, `unsupported NIfTI datatype code ${header.datatypeCode}`);
+  if (!get)
+    throw new DataError(
+      name,
+      'unsupported',
+      `unsupported: NIfTI datatype ${NIFTI_TYPE_NAMES[header.datatypeCode] ?? 'code ' + header.datatypeCode} (integer and float voxels are read)`,
+    );
   const slope = header.scl_slope && Number.isFinite(header.scl_slope) ? header.scl_slope : 1;
   const inter = Number.isFinite(header.scl_inter) ? header.scl_inter : 0;
   const data = new Float64Array(n);
@@ -95,7 +131,7 @@ export function readVolume(
     if (!Number.isFinite(v)) bad++;
     data[i] = v;
   }
-  if (bad > 0) throw new DataError(name, `volume contains ${bad} NaN or infinite voxel(s)`);
+  if (bad > 0) throw new DataError(name, 'invalid', `volume contains ${bad} NaN or infinite voxel(s)`);
   return { nx, ny, nz, data };
 }
 
@@ -123,13 +159,14 @@ export function decodeNifti(
     if (seg.nx !== vol.nx || seg.ny !== vol.ny || seg.nz !== vol.nz)
       throw new DataError(
         opts.segmentation.name,
+        'invalid',
         `segmentation grid ${seg.nx}×${seg.ny}×${seg.nz} differs from the volume ${vol.nx}×${vol.ny}×${vol.nz}`,
       );
   }
   let z: number;
   if (opts.slice !== undefined) {
     if (!Number.isInteger(opts.slice) || opts.slice < 0 || opts.slice >= vol.nz)
-      throw new DataError(name, `slice ${opts.slice} is outside 0..${vol.nz - 1}`);
+      throw new DataError(name, 'invalid', `slice ${opts.slice} is outside 0..${vol.nz - 1}`);
     z = opts.slice;
   } else if (seg) {
     const per = vol.nx * vol.ny;

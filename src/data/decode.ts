@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { detectFormat } from './detect.js';
+import { detectOrThrow } from './detect.js';
 import { DEFAULT_MAX_PIXELS, decodeImage, decodeMask } from './decode-image.js';
 import { decodeDicom } from './decode-dicom.js';
 import { decodeNifti } from './decode-nifti.js';
@@ -26,14 +26,13 @@ export const MAX_FILE_BYTES = 1024 * 1024 * 1024;
 
 export async function decodeBuffer(buf: Uint8Array, name: string, opts: DecodeOptions = {}): Promise<Raster> {
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
-  const det = detectFormat(buf);
-  if ('problem' in det) throw new DataError(name, det.problem);
+  const det = detectOrThrow(buf, name);
   switch (det.format) {
     case 'jpeg':
     case 'png':
       return decodeImage(buf, name, det.format, maxPixels);
     case 'dicom':
-      return decodeDicom(buf, name, maxPixels);
+      return decodeDicom(buf, name, maxPixels, { slice: opts.slice });
     case 'nifti':
       return decodeNifti(buf, name, maxPixels, { slice: opts.slice, segmentation: opts.segmentation });
   }
@@ -43,17 +42,18 @@ export function readInputFile(path: string): Buffer {
   let size: number;
   try {
     const st = statSync(path);
-    if (!st.isFile()) throw new DataError(path, 'not a regular file');
+    if (!st.isFile()) throw new DataError(path, 'unreadable', 'not a regular file');
     size = st.size;
   } catch (err) {
     if (err instanceof DataError) throw err;
     throw new DataError(
       path,
+      'unreadable',
       `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
     );
   }
   if (size > MAX_FILE_BYTES)
-    throw new DataError(path, `file is ${size} bytes, over the ${MAX_FILE_BYTES}-byte limit`);
+    throw new DataError(path, 'too-large', `file is ${size} bytes, over the ${MAX_FILE_BYTES}-byte limit`);
   return readFileSync(path);
 }
 

@@ -1,7 +1,7 @@
 /** Decoding every sample once (bounded concurrency): what the audit, the split and the manifest need to know. */
 import { join, relative } from 'node:path';
 import { decodeFile } from './decode.js';
-import { DataError, problemOf } from './errors.js';
+import { DataError, problemOf, type DataErrorCode } from './errors.js';
 import { dHash, sha256, type PHash } from './hash.js';
 import { mapLimit } from './pool.js';
 import type { ScanItem } from './scan.js';
@@ -10,6 +10,7 @@ import type { Box } from './types.js';
 export interface FileFacts extends ScanItem {
   ok: boolean;
   problem?: string;
+  code?: DataErrorCode;
   width: number;
   height: number;
   channels: number;
@@ -59,6 +60,7 @@ export async function examineFiles(
         return {
           ...base,
           ok: false,
+          code: err.code,
           problem: `${err.file === join(root, it.file) ? '' : relative(root, err.file) + ': '}${problemOf(err)}`,
         };
       }

@@ -51,6 +51,7 @@ async function decodeEntries(
       if (sha256(bytes) !== e.sha256)
         throw new DataError(
           path,
+          'changed',
           'file changed since the manifest was written (sha256 differs): prepare the data again',
         );
       const z = await resizeSource(bytes, path, cfg, {

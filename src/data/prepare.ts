@@ -1,13 +1,16 @@
 /**
  * prepareData(run, cfg): scan → decode and audit every file → grouped stratified split →
- * near-duplicates across splits (reported, optionally removed) → RUN/data/manifest.json and
- * RUN/data/audit.json. Skipped when both exist and the data config is unchanged.
+ * near-duplicates across splits (reported, and removed unless removeDuplicates: false) →
+ * RUN/data/manifest.json and RUN/data/audit.json. Skipped when both exist, the data config is
+ * unchanged and every file's bytes still have the manifest's sha256 (content, never modification
+ * times).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Rng } from '../util/rng.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import { buildAudit, type DatasetAudit } from './audit.js';
+import { changedEntries } from './cache.js';
 import { DataError } from './errors.js';
 import { examineFiles, type FileFacts } from './examine.js';
 import { DEFAULT_DUPLICATE_DISTANCE, nearDuplicatePairs, sha256 } from './hash.js';
@@ -33,7 +36,7 @@ export interface DataConfig {
   maxImages?: number;
   /** unreadable files: skip and report (default) or stop */
   badInput?: BadInputPolicy;
-  /** drop the val/test member of near-duplicate pairs that straddle splits (default false: report only) */
+  /** drop the val/test member of near-duplicate pairs that straddle splits (default true; false: report only) */
   removeDuplicates?: boolean;
   /** dHash Hamming distance (of 256 bits) counted as a near-duplicate (default 10) */
   duplicateDistance?: number;
@@ -102,7 +105,7 @@ export async function prepareDataFull(
     split: cfg.split,
     maxImages: cfg.maxImages ?? null,
     badInput: cfg.badInput ?? 'skip',
-    removeDuplicates: cfg.removeDuplicates ?? false,
+    removeDuplicates: cfg.removeDuplicates ?? true,
     duplicateDistance: cfg.duplicateDistance ?? DEFAULT_DUPLICATE_DISTANCE,
     maxPixels: cfg.maxPixels ?? null,
   };
@@ -110,17 +113,20 @@ export async function prepareDataFull(
   if (existsSync(manifestPath) && existsSync(auditPath)) {
     try {
       const m = readManifest(manifestPath);
-      if (m.split.configHash === configHash) {
+      const changed = m.split.configHash === configHash ? changedEntries(m.root, m.entries).length : -1;
+      if (changed === 0) {
         hooks.log?.(`data: ${manifestPath} is up to date`);
         return { manifest: m, audit: JSON.parse(readFileSync(auditPath, 'utf8')) as DatasetAudit };
       }
+      if (changed > 0)
+        hooks.log?.(`data: ${changed} file(s) changed since the manifest (sha256), preparing again`);
     } catch {
       // unreadable old manifest: prepare again
     }
   }
   const scan = scanDataset(root, { layout: cfg.layout, blockSize: cfg.split.blockSize });
   if (settings.badInput === 'fail' && scan.issues.length)
-    throw new DataError(scan.issues[0].file, scan.issues[0].problem);
+    throw new DataError(scan.issues[0].file, 'dataset', scan.issues[0].problem);
   const items = cfg.maxImages
     ? subsample(scan.items, scan.classes, cfg.maxImages, cfg.split.seed)
     : scan.items;
@@ -130,12 +136,16 @@ export async function prepareDataFull(
   const facts = await examineFiles(root, items, { maxPixels: cfg.maxPixels, onProgress: hooks.onProgress });
   const bad = facts.filter((f) => !f.ok);
   if (bad.length && settings.badInput === 'fail')
-    throw new DataError(join(root, bad[0].file), bad[0].problem ?? 'unreadable');
+    throw new DataError(join(root, bad[0].file), bad[0].code ?? 'corrupt', bad[0].problem ?? 'unreadable');
   for (const b of bad.slice(0, 10)) hooks.log?.(`data: skipped ${b.file}: ${b.problem}`);
   const good = facts.filter((f) => f.ok);
   const classes = scan.classes.filter((c) => good.some((f) => f.className === c));
   if (classes.length < 2)
-    throw new DataError(root, `need at least two classes with readable images, found ${classes.length}`);
+    throw new DataError(
+      root,
+      'dataset',
+      `need at least two classes with readable images, found ${classes.length}`,
+    );
   const label = new Map(classes.map((c, i) => [c, i]));
   const splits = assignSplits(
     good.map((f) => ({ label: label.get(f.className)!, group: f.group })),

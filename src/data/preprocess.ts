@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { existsSync } from 'node:fs';
 import { decodeBuffer, findSegmentation, readInputFile } from './decode.js';
 import { decodeImageSquare, decodeMask } from './decode-image.js';
-import { detectFormat } from './detect.js';
+import { detectOrThrow } from './detect.js';
 import { boxFileOf, maskFileOf, parseYoloBoxes } from './sidecars.js';
 import { DataError } from './errors.js';
 import { maskBox, type Raster } from './raster.js';
@@ -105,6 +105,8 @@ export interface Resized {
   mask: Uint8Array | null;
   box: Box | null;
   size: number;
+  /** side of the cropped, padded square in source pixels */
+  side?: number;
 }
 
 async function resizeSquare(
@@ -148,7 +150,7 @@ export async function resizeRaster(r: Raster, cfg: PreprocessConfig): Promise<Re
   let box: Box | null = null;
   if (r.box) box = mapBox(r.box, r.width, r.height, [cx0, cy0, cx1, cy1]);
   else if (mask) box = maskBox(mask, cfg.size, cfg.size);
-  return { u8, mask, box, size: cfg.size };
+  return { u8, mask, box, size: cfg.size, side };
 }
 
 /** A box (normalised to a W×H image) after cropping to `rect` and centring in a square. */
@@ -187,8 +189,7 @@ export async function resizeSource(
   cfg: PreprocessConfig,
   o: SourceOptions = {},
 ): Promise<Resized> {
-  const det = detectFormat(bytes);
-  if ('problem' in det) throw new DataError(name, det.problem);
+  const det = detectOrThrow(bytes, name);
   const maskPath = o.path ? maskFileOf(o.path) : null;
   const hasMask = maskPath !== null && existsSync(maskPath);
   let box = o.box;
@@ -203,6 +204,7 @@ export async function resizeSource(
       mask: null,
       box: box ? mapBox(box, sq.width, sq.height, [0, 0, sq.width, sq.height]) : null,
       size: cfg.size,
+      side: Math.max(sq.width, sq.height),
     };
   }
   let segmentation;
@@ -264,6 +266,7 @@ function toPrepared(z: Resized, cfg: PreprocessConfig, source: string): Prepared
   const display = Float32Array.from(z.u8, (v) => v / 255);
   const out: PreparedImage = { input, display, size: cfg.size, box: z.box, source };
   if (z.mask) out.mask = z.mask;
+  if (z.side) out.sourceSide = z.side;
   return out;
 }
 
@@ -294,6 +297,7 @@ export async function preprocessBuffer(
   opts: { slice?: number; maxPixels?: number } = {},
 ): Promise<PreparedImage> {
   validatePreprocess(cfg);
-  if (!(buf instanceof Uint8Array)) throw new DataError(name, 'expected the file bytes as a Uint8Array');
+  if (!(buf instanceof Uint8Array))
+    throw new DataError(name, 'invalid', 'expected the file bytes as a Uint8Array');
   return toPrepared(await resizeSource(buf, name, cfg, opts), cfg, name);
 }

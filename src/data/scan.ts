@@ -80,10 +80,10 @@ export function scanDataset(
   try {
     st = statSync(dir);
   } catch {
-    throw new DataError(dir, 'dataset folder does not exist');
+    throw new DataError(dir, 'dataset', 'dataset folder does not exist');
   }
   if (!st.isDirectory())
-    throw new DataError(dir, 'not a folder (expected a folder with one subfolder per class)');
+    throw new DataError(dir, 'dataset', 'not a folder (expected a folder with one subfolder per class)');
   const top = listDirs(dir);
   const kaggle = top.length > 0 && top.every((d) => SPLIT_DIR.test(d));
   const layout: Layout =
@@ -98,6 +98,7 @@ export function scanDataset(
   if (classDirs.size === 0)
     throw new DataError(
       dir,
+      'dataset',
       `no class folders found (layout ${layout}: expected ${layout === 'kaggle' ? 'Training/<class>/…' : '<class>/…'})`,
     );
   const issues: DataIssue[] = [];

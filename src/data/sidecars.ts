@@ -20,14 +20,17 @@ export function parseYoloBoxes(text: string, name: string): Box | null {
     if (parts.length !== 5 || nums.some((v) => !Number.isFinite(v)))
       throw new DataError(
         name,
+        'invalid',
         `line ${i + 1}: expected 'class x_center y_center width height', got '${line.slice(0, 60)}'`,
       );
     const [, xc, yc, w, h] = nums;
-    if (!(w > 0 && h > 0)) throw new DataError(name, `line ${i + 1}: box width and height must be > 0`);
+    if (!(w > 0 && h > 0))
+      throw new DataError(name, 'invalid', `line ${i + 1}: box width and height must be > 0`);
     const b: Box = [xc - w / 2, yc - h / 2, xc + w / 2, yc + h / 2];
     if (b[0] < -TOL || b[1] < -TOL || b[2] > 1 + TOL || b[3] > 1 + TOL)
       throw new DataError(
         name,
+        'invalid',
         `line ${i + 1}: box [${b.map((v) => v.toFixed(3)).join(', ')}] lies outside the image [0, 1]`,
       );
     const c = b.map((v) => Math.min(1, Math.max(0, v))) as Box;

@@ -22,6 +22,8 @@ export interface PreparedImage {
   source: string;
   /** S×S tumor mask (0/1) in the preprocessed image when the source has one (NIfTI segmentation, PNG mask) */
   mask?: Uint8Array;
+  /** side, in source pixels, of the square that was resized to size×size (for tolerances at the original scale) */
+  sourceSide?: number;
 }
 
 export type SplitName = 'train' | 'val' | 'test';

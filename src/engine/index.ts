@@ -20,6 +20,7 @@
  *                     withDeviceCheck (device-tagging assertion, proves the plumbing on CPU).
  *   applyExternal     a function computed in TypeScript (the quantum circuit) as a libtorch autograd
  *                     node: loss.backward() calls its VJP on this thread.
+ *   scoped            withRuntime({threads, seed}, fn): those settings for one call, then restored.
  *   linalg            centredGramSolve, matmulF64, unaryF64InPlace: Kernel SHAP's constrained normal
  *                     equations, float64 product and tanh/exp on typed arrays (LAPACK/BLAS/libtorch).
  *
@@ -27,7 +28,7 @@
  * sets OMP_WAIT_POLICY=PASSIVE (see scripts/env.sh). Errors from libtorch arrive as JavaScript Errors
  * with libtorch's message; the process never aborts on bad input.
  */
-export { Tensor, type DType, type Shape, type CreateOptions } from './tensor.js';
+export { Tensor, withStableTanhGrad, type DType, type Shape, type CreateOptions } from './tensor.js';
 export * from './ops.js';
 export { tidy, keep } from './scope.js';
 export { applyExternal, type ExternalVjp } from './external.js';
@@ -35,5 +36,6 @@ export * from './optim.js';
 export * from './runtime.js';
 export * from './device.js';
 export * from './distributed.js';
+export * from './scoped.js';
 export * from './safetensors.js';
 export { centredGramSolve, matmulF64, toIndexSets, unaryF64InPlace, type IndexSets } from './linalg.js';

@@ -7,6 +7,24 @@ import { defaultDevice } from './device.js';
 import { native, type NativeHandle } from './native.js';
 import { track } from './scope.js';
 
+let stableTanhGrad = 0;
+
+/**
+ * Runs fn with Tensor.tanh() of gradient-carrying tensors computed as sign(x)·(1 − e^{−2|x|})/(1 + e^{−2|x|}),
+ * whose autograd derivative 4e^{−2|x|}/(1 + e^{−2|x|})² = sech²(x) has no cancellation: libtorch's
+ * own float32 backward, 1 − tanh², is exactly zero once |x| > 9 (tanh rounds to ±1), which empties
+ * every gradient explanation of a head with saturated tanh units. The forward value agrees with
+ * tanh to float32 rounding. Restored on return (nesting allowed); used by the explanation backward only.
+ */
+export function withStableTanhGrad<T>(fn: () => T): T {
+  stableTanhGrad++;
+  try {
+    return fn();
+  } finally {
+    stableTanhGrad--;
+  }
+}
+
 export type DType = 'float32' | 'int64';
 export type Shape = readonly number[];
 
@@ -208,6 +226,12 @@ export class Tensor {
     return this.unary('relu_');
   }
   tanh(): Tensor {
+    if (stableTanhGrad > 0 && this.requiresGrad) {
+      const u = this.abs().mul(-2).exp();
+      const x = this.detach();
+      const sign = x.div(x.abs().add(1e-30));
+      return u.neg().add(1).div(u.add(1)).mul(sign);
+    }
     return this.unary('tanh');
   }
   sigmoid(): Tensor {

@@ -1,7 +1,10 @@
 /**
  * Classification metrics from labels and predictions: confusion matrix, accuracy, balanced
  * accuracy, macro-F1, per-class precision / recall / specificity. Undefined values (a class with no
- * predictions or no examples) are null, never 0 or NaN.
+ * predictions or no examples) are null, never 0 or NaN. Balanced accuracy averages recall over the
+ * classes present in the truth; macro-F1 averages F1 over the union of true and predicted classes
+ * (a class only predicted scores F1 = 0, as in scikit-learn's average='macro'). Both rules live in
+ * balancedAccuracyOf / macroF1Of (flat, possibly weighted confusion counts), used everywhere.
  */
 
 export interface ClassMetrics {
@@ -69,17 +72,50 @@ export function metricsFromConfusion(confusion: number[][]): Metrics {
           : 0;
     perClass.push({ precision, recall, specificity: ratio(tn, tn + fp), f1, support });
   }
-  const present = perClass.filter((p) => p.support > 0);
-  const recalls = present.map((p) => p.recall as number);
-  const f1s = present.map((p) => p.f1 ?? 0);
+  const flat = confusion.flat();
   return {
     n,
     accuracy: n > 0 ? correct / n : 0,
-    balancedAccuracy: recalls.reduce((a, b) => a + b, 0) / Math.max(1, recalls.length),
-    macroF1: f1s.reduce((a, b) => a + b, 0) / Math.max(1, f1s.length),
+    balancedAccuracy: balancedAccuracyOf(flat, C),
+    macroF1: macroF1Of(flat, C),
     confusion,
     perClass,
   };
+}
+
+/** Mean recall over the classes with (weighted) support; conf is a flat C×C matrix (rows = truth). */
+export function balancedAccuracyOf(conf: ArrayLike<number>, C: number): number {
+  let sum = 0;
+  let k = 0;
+  for (let c = 0; c < C; c++) {
+    let support = 0;
+    for (let j = 0; j < C; j++) support += conf[c * C + j];
+    if (support > 0) {
+      sum += conf[c * C + c] / support;
+      k++;
+    }
+  }
+  return k > 0 ? sum / k : 0;
+}
+
+/** Mean F1 over the union of true and predicted classes; conf is a flat C×C matrix (rows = truth). */
+export function macroF1Of(conf: ArrayLike<number>, C: number): number {
+  let sum = 0;
+  let k = 0;
+  for (let c = 0; c < C; c++) {
+    let support = 0;
+    let predicted = 0;
+    for (let j = 0; j < C; j++) {
+      support += conf[c * C + j];
+      predicted += conf[j * C + c];
+    }
+    if (support > 0 || predicted > 0) {
+      // F1 = 2·tp / (support + predicted): 0 when the class is only true or only predicted
+      sum += (2 * conf[c * C + c]) / (support + predicted);
+      k++;
+    }
+  }
+  return k > 0 ? sum / k : 0;
 }
 
 export function classificationMetrics(

@@ -2,7 +2,16 @@
  * Metrics on class probabilities (N×C, row-major): one-vs-rest ROC curves and AUCs (ties count
  * one half, as in the Mann–Whitney statistic), and expected calibration error with the bins of a
  * reliability diagram. A class with no positives or no negatives has no ROC (null), never 0 or NaN.
+ * ECE_BINS is the one bin count used for every ECE qmri reports (compare, report, resampled ECE).
  */
+
+/** Equal-width confidence bins of every expected calibration error qmri computes. */
+export const ECE_BINS = 15;
+
+/** The bin of a top-class probability p among `bins` equal-width bins (the last one includes 1). */
+export function confidenceBin(p: number, bins: number = ECE_BINS): number {
+  return Math.min(bins - 1, Math.max(0, Math.floor(p * bins)));
+}
 
 export interface RocCurve {
   /** false positive rates, from 0 to 1 (one point per distinct score, plus (0, 0)) */
@@ -108,7 +117,7 @@ export function calibration(
   probs: ArrayLike<number>,
   labels: ArrayLike<number>,
   classes: number,
-  bins = 15,
+  bins: number = ECE_BINS,
 ): Calibration {
   const n = checkProbs(probs, labels, classes);
   if (!Number.isInteger(bins) || bins < 1)
@@ -120,7 +129,7 @@ export function calibration(
     let best = 0;
     for (let c = 1; c < classes; c++) if (probs[i * classes + c] > probs[i * classes + best]) best = c;
     const p = probs[i * classes + best];
-    const b = Math.min(bins - 1, Math.max(0, Math.floor(p * bins)));
+    const b = confidenceBin(p, bins);
     count[b]++;
     conf[b] += p;
     if (best === labels[i]) correct[b]++;

@@ -9,8 +9,10 @@
  *     models: ModelCase[] {
  *       name: 'classical' | 'hybrid' | 'bottleneck', source: head file kind or 'backbone',
  *       probs: number[], predicted: number,
- *       maps: { gradcam?, gradcampp?, shapcam?, partition? }  // each { map: Float32Array S×S in
- *                                                              // [0,1], png: Buffer (overlay) }
+ *       maps: { <CAM method or spatial SHAP explainer>: { map: Float32Array S×S in [0,1],
+ *               raw, h, w (the map's own cells), png?: Buffer (overlay, tumor box drawn), ms } }
+ *       localization: { <map name>: MapLocalization }       // pointing (raw-cell peak), with
+ *                                                            // tolerance, energy-in-box, cap
  *       shap?: { method: 'kernel' | 'permutation', base, fx, additivityError, evaluations,
  *                phi: Float64Array (target class, one per pooled feature),
  *                top: { feature, phi, value }[],           // largest |φ| first
@@ -26,35 +28,56 @@
  *     notes: string[],       // e.g. SHAP skipped because the run has no feature file
  *   }
  *
- * Methods: gradcam, gradcampp, kernelshap, permshap, shapcam, partition (aliases: 'gradcam' in the
- * config schema means gradcam+gradcampp, 'shap' means kernelshap+shapcam). The default is the fast
- * set gradcam, gradcampp, kernelshap (512 coalitions), shapcam.
+ * Methods: the CAM registry (cams/index.ts: gradcam, gradcampp, hirescam, layercam, scorecam,
+ * intgrad) and the SHAP registry (shap/index.ts: kernelshap, permshap, shapcam, partition); the
+ * alias 'shap' means kernelshap+shapcam. The default is the fast set gradcam, gradcampp,
+ * kernelshap (512 coalitions), shapcam.
  */
 import { noGrad, Tensor, tidy } from '../engine/index.js';
 import type { Box, PreparedImage } from '../data/index.js';
-import { headProbs, type OpenRun } from '../train/run-folder.js';
-import { auditCase, type AuditThresholds, type CaseAudit } from './audit.js';
+import { hasCircuit, headProbs, splitHead, type HeadExport } from '../heads/index.js';
+import { type OpenRun } from '../run/index.js';
+import { auditCase, localize, type AuditThresholds, type CaseAudit, type MapLocalization } from './audit.js';
 import { loadBackground } from './background.js';
-import { activations, checkLayer, checkTargetClass, checkInput, DEFAULT_LAYER } from './cam-base.js';
+import {
+  activations,
+  checkLayer,
+  checkTargetClass,
+  checkInput,
+  DEFAULT_LAYER,
+  type Activations,
+} from './cam-base.js';
+import {
+  CAM_METHODS,
+  DEFAULT_CAM_OPTIONS,
+  type CamContext,
+  type CamMap,
+  type CamOptions,
+} from './cams/index.js';
 import { circuitInputShap } from './circuit-shap.js';
 import { explainHeads, disposeHeads, type ExplainHead } from './explain-heads.js';
-import { gradCam } from './gradcam.js';
-import { gradCamPlusPlus } from './gradcampp.js';
-import { splitHead } from './head-split.js';
-import { kernelShap } from './kernel-shap.js';
+import { localizationCap, type LocalizationCap } from './localization-cap.js';
 import { MaskedHead } from './masked-head.js';
 import { overlayPng } from './overlay.js';
-import { cellsToImage, partitionShap } from './partition-shap.js';
-import { permutationShap } from './permutation-shap.js';
-import { shapCam } from './shap-cam.js';
-import { normalize01 } from './cam-base.js';
+import { SHAP_EXPLAINERS, type FeatureShapExplainer, type ShapOptions } from './shap/index.js';
 import type { ShapResult } from './shap-result.js';
 
-export const METHODS = ['gradcam', 'gradcampp', 'kernelshap', 'permshap', 'shapcam', 'partition'] as const;
-export type Method = (typeof METHODS)[number];
+/** Every method name, in registry order (CAMs, then SHAP explainers). */
+export const METHODS: readonly string[] = [
+  ...CAM_METHODS.map((m) => m.name),
+  ...SHAP_EXPLAINERS.map((e) => e.name),
+];
+export type Method = string;
 export const FAST_METHODS: Method[] = ['gradcam', 'gradcampp', 'kernelshap', 'shapcam'];
+/** The labels of every map-producing method (CAMs and spatial SHAP), by name. */
+export const MAP_LABELS: Readonly<Record<string, string>> = Object.fromEntries([
+  ...CAM_METHODS.map((m) => [m.name, m.label]),
+  ...SHAP_EXPLAINERS.filter((e) => e.kind === 'spatial').map((e) => [e.name, e.label]),
+]);
+/** Pointing-game tolerance at the original image's scale (pixels), as in the literature. */
+export const DEFAULT_TOLERANCE_PX = 15;
 
-export interface AnalyzeOptions {
+export interface AnalyzeOptions extends Partial<Omit<CamOptions, 'layer'>> {
   methods?: string[];
   layer?: string;
   targetClass?: number;
@@ -65,6 +88,8 @@ export interface AnalyzeOptions {
   partitionEvals?: number;
   partitionGrid?: number;
   thresholds?: AuditThresholds;
+  /** pointing-game tolerance in pixels of the original image (default 15) */
+  tolerancePx?: number;
   /** skip PNG rendering (maps only) */
   png?: boolean;
   seed?: number;
@@ -72,15 +97,22 @@ export interface AnalyzeOptions {
 
 export interface MapResult {
   map: Float32Array;
+  /** the map's own cells (h×w, after the ReLU, before upsampling) */
+  raw: Float64Array;
+  h: number;
+  w: number;
   png?: Buffer;
+  /** milliseconds to compute it */
+  ms: number;
 }
-
 export interface ModelCase {
   name: ExplainHead['name'];
   source: string;
   probs: number[];
   predicted: number;
-  maps: Partial<Record<'gradcam' | 'gradcampp' | 'shapcam' | 'partition', MapResult>>;
+  maps: Record<string, MapResult>;
+  /** every map's localisation against the image's box */
+  localization: Record<string, MapLocalization>;
   shap?: {
     method: 'kernel' | 'permutation';
     base: number;
@@ -128,14 +160,15 @@ export function resolveMethods(methods: string[] | undefined): Method[] {
   const out = new Set<Method>();
   for (const m of methods) {
     const k = m.trim().toLowerCase();
-    if (k === 'shap') ['kernelshap', 'shapcam'].forEach((x) => out.add(x as Method));
-    else if (k === 'gradcam') out.add('gradcam');
-    else if ((METHODS as readonly string[]).includes(k)) out.add(k as Method);
+    if (k === 'shap') ['kernelshap', 'shapcam'].forEach((x) => out.add(x));
+    else if (METHODS.includes(k)) out.add(k);
     else throw new RangeError(`unknown explanation method '${m}'; valid: ${METHODS.join(', ')}, shap`);
   }
-  // SHAP-CAM needs feature attributions
-  if (out.has('shapcam') && !out.has('kernelshap') && !out.has('permshap')) out.add('kernelshap');
-  return [...out];
+  // spatial explainers that project feature attributions need a features explainer
+  const needsPhi = SHAP_EXPLAINERS.some((e) => e.kind === 'spatial' && e.needsPhi && out.has(e.name));
+  if (needsPhi && !SHAP_EXPLAINERS.some((e) => e.kind === 'features' && out.has(e.name)))
+    out.add('kernelshap');
+  return METHODS.filter((m) => out.has(m));
 }
 
 function meanFinite(v: Float64Array): number | undefined {
@@ -178,6 +211,9 @@ export function checkCase(open: OpenRun, img: PreparedImage, opts: AnalyzeOption
     );
   checkInput(img.input, img.size);
   if (opts.targetClass !== undefined) checkTargetClass(opts.targetClass, open.arch.classes.length);
+  if (methods.includes('layercam')) for (const l of camOptions(opts).layerCamLayers) checkLayer(open.net, l);
+  if (opts.tolerancePx !== undefined && !(opts.tolerancePx >= 0))
+    throw new RangeError(`tolerancePx must be ≥ 0, got ${opts.tolerancePx}`);
   return methods;
 }
 
@@ -195,6 +231,281 @@ export async function analyzeCase(
   }
 }
 
+export function camOptions(opts: AnalyzeOptions): CamOptions {
+  return {
+    layer: opts.layer ?? DEFAULT_LAYER,
+    layerCamLayers: opts.layerCamLayers ?? DEFAULT_CAM_OPTIONS.layerCamLayers,
+    scoreCamBatch: opts.scoreCamBatch ?? DEFAULT_CAM_OPTIONS.scoreCamBatch,
+    igSteps: opts.igSteps ?? DEFAULT_CAM_OPTIONS.igSteps,
+  };
+}
+
+function shapOptions(opts: AnalyzeOptions): ShapOptions {
+  return {
+    shapSamples: opts.shapSamples ?? 512,
+    permutations: 1,
+    partitionGrid: opts.partitionGrid ?? 8,
+    partitionEvals: opts.partitionEvals ?? 200,
+    seed: opts.seed ?? 0,
+  };
+}
+
+/** What every head of one image shares: methods, background, options, PNG rendering, caps. */
+interface CaseSetup {
+  open: OpenRun;
+  img: PreparedImage;
+  methods: Method[];
+  bg: ReturnType<typeof loadBackground> | null;
+  notes: string[];
+  cam: CamOptions;
+  shap: ShapOptions;
+  thresholds?: AuditThresholds;
+  /** pointing tolerance in box units (null when the original image size is unknown) */
+  tolerance: number | null;
+  caps: Map<string, LocalizationCap | null>;
+  png(map: Float32Array, title: string): Promise<Buffer | undefined>;
+}
+
+function setupCase(
+  open: OpenRun,
+  heads: ExplainHead[],
+  img: PreparedImage,
+  methods: Method[],
+  opts: AnalyzeOptions,
+): CaseSetup {
+  const notes: string[] = [];
+  const wantFeatureShap = SHAP_EXPLAINERS.some((e) => e.kind === 'features' && methods.includes(e.name));
+  let bg: ReturnType<typeof loadBackground> | null = null;
+  if (wantFeatureShap) {
+    try {
+      bg = loadBackground(open.dir, opts.backgroundSize ?? 50, opts.seed ?? 0);
+    } catch (err) {
+      notes.push(`SHAP skipped: ${(err as Error).message}`);
+    }
+  }
+  // a background of the wrong width is an error before any forward pass
+  if (bg)
+    for (const h of heads)
+      if (bg.dim !== h.head.inDim)
+        throw new RangeError(
+          `SHAP background ${bg.source} has ${bg.dim} features, the ${h.source} head expects ${h.head.inDim}`,
+        );
+  const S = img.size;
+  const tolPx = opts.tolerancePx ?? DEFAULT_TOLERANCE_PX;
+  const wantPng = opts.png ?? true;
+  return {
+    open,
+    img,
+    methods,
+    bg,
+    notes,
+    cam: camOptions(opts),
+    shap: shapOptions(opts),
+    thresholds: opts.thresholds,
+    tolerance: img.sourceSide ? tolPx / img.sourceSide : null,
+    caps: new Map(),
+    png: async (map, title) =>
+      wantPng ? await overlayPng(img.display, map, S, { title, box: img.box }) : undefined,
+  };
+}
+
+/** Stores a map with its localisation (the perfect-map cap is computed once per resolution). */
+async function addMap(setup: CaseSetup, mc: ModelCase, name: string, m: CamMap, ms: number): Promise<void> {
+  const { img } = setup;
+  const key = `${m.h}x${m.w}`;
+  if (!setup.caps.has(key))
+    setup.caps.set(key, img.box ? localizationCap(m.h, m.w, img.size, img.box, setup.tolerance) : null);
+  mc.maps[name] = {
+    map: m.map,
+    raw: m.raw,
+    h: m.h,
+    w: m.w,
+    png: await setup.png(m.map, MAP_LABELS[name] ?? name),
+    ms,
+  };
+  mc.localization[name] = localize(m.map, img.size, img.box, {
+    grid: m,
+    tolerance: setup.tolerance,
+    cap: setup.caps.get(key),
+  });
+}
+
+/** Logits of B images through backbone + this head (no gradients). */
+function logitsOf(open: OpenRun, h: ExplainHead, S: number) {
+  return (images: Float32Array, B: number) =>
+    tidy(() =>
+      noGrad(() => h.module.forward(open.net.embed(Tensor.from(images, [B, 3, S, S]))).toFloat32Array()),
+    );
+}
+
+/** Every requested CAM method of one head, sharing the gradient pass per layer. */
+async function camMaps(setup: CaseSetup, h: ExplainHead, a: Activations, mc: ModelCase): Promise<void> {
+  const { open, img } = setup;
+  const S = img.size;
+  const cls = a.targetClass;
+  const cache = new Map<string, Activations>([[a.layer, a]]);
+  const ctx: CamContext = {
+    net: open.net,
+    head: h.module,
+    input: img.input,
+    size: S,
+    targetClass: cls,
+    classes: h.head.classes,
+    options: setup.cam,
+    grads: (layer) => {
+      if (!cache.has(layer))
+        cache.set(
+          layer,
+          activations(open.net, h.module, img.input, S, { layer, targetClass: cls, classes: h.head.classes }),
+        );
+      return cache.get(layer)!;
+    },
+    logits: logitsOf(open, h, S),
+  };
+  for (const m of CAM_METHODS) {
+    if (!setup.methods.includes(m.name)) continue;
+    const t0 = performance.now();
+    const r = m.compute(ctx);
+    await addMap(setup, mc, m.name, r, performance.now() - t0);
+  }
+}
+
+/** The features explainers (the first asked for is the result, a second one its check). */
+function featureShap(
+  setup: CaseSetup,
+  h: ExplainHead,
+  a: Activations,
+  cls: number,
+  mc: ModelCase,
+): Float64Array | null {
+  const bg = setup.bg;
+  const asked = SHAP_EXPLAINERS.filter(
+    (e): e is FeatureShapExplainer => e.kind === 'features' && setup.methods.includes(e.name),
+  );
+  if (!bg || !asked.length) return null;
+  const mh = new MaskedHead(splitHead(h.head), a.final.pooled, bg.rows);
+  const results = asked.map((e) => e.explain(mh, setup.shap));
+  const r: ShapResult = results[0];
+  const d = r.players;
+  const phi = r.phi.slice(cls * d, (cls + 1) * d);
+  const stdErr = r.stdErr?.slice(cls * d, (cls + 1) * d);
+  mc.shap = {
+    method: r.method === 'kernel' ? 'kernel' : 'permutation',
+    base: r.base[cls],
+    fx: r.fx[cls],
+    additivityError: r.additivityError,
+    evaluations: r.evaluations,
+    phi,
+    top: topFeatures(phi, a.final.pooled),
+    stdErr,
+    meanStdErr: stdErr ? meanFinite(stdErr) : undefined,
+  };
+  const perm = results[1];
+  if (perm) {
+    const pphi = perm.phi.slice(cls * d, (cls + 1) * d);
+    const pse = perm.stdErr?.slice(cls * d, (cls + 1) * d);
+    mc.shapCheck = {
+      method: 'permutation',
+      additivityError: perm.additivityError,
+      evaluations: perm.evaluations,
+      meanStdErr: (pse && meanFinite(pse)) ?? null,
+      cosineWithKernel: cosine(phi, pphi),
+      top: topFeatures(pphi, a.final.pooled),
+    };
+  }
+  if (hasCircuit(h.head.kind)) circuitShapOf(h.head, a.final.pooled, bg.rows, cls, mc);
+  return phi;
+}
+
+function circuitShapOf(
+  head: HeadExport,
+  pooled: Float32Array,
+  rows: Parameters<typeof circuitInputShap>[2],
+  cls: number,
+  mc: ModelCase,
+): void {
+  const c = circuitInputShap(head, pooled, rows);
+  mc.circuitShap = {
+    phi: Array.from(c.phi.subarray(cls * c.players, (cls + 1) * c.players)),
+    base: c.base[cls],
+    fx: c.fx[cls],
+    additivityError: c.additivityError,
+  };
+}
+
+/** The spatial SHAP explainers (SHAP-CAM from φ, Partition SHAP over the image). */
+async function spatialShap(
+  setup: CaseSetup,
+  h: ExplainHead,
+  a: Activations,
+  cls: number,
+  phi: Float64Array | null,
+  mc: ModelCase,
+): Promise<void> {
+  const { open, img } = setup;
+  const S = img.size;
+  for (const e of SHAP_EXPLAINERS) {
+    if (e.kind !== 'spatial' || !setup.methods.includes(e.name) || (e.needsPhi && !phi)) continue;
+    const t0 = performance.now();
+    const r = e.map({
+      input: img.input,
+      size: S,
+      targetClass: cls,
+      final: a.final,
+      phi,
+      probs: (images, B) => headProbs(h.head, pooledOf(open, images, B, S)),
+      options: setup.shap,
+    });
+    await addMap(setup, mc, e.name, r, performance.now() - t0);
+    if (e.name === 'partition' && r.detail)
+      mc.partition = {
+        grid: r.detail.grid,
+        additivityError: r.detail.additivityError,
+        evaluations: r.detail.evaluations,
+      };
+  }
+}
+
+/** Pooled backbone features of B images (no gradients). */
+function pooledOf(open: OpenRun, images: Float32Array, B: number, S: number): Float32Array {
+  return tidy(() => noGrad(() => open.net.embed(Tensor.from(images, [B, 3, S, S])).toFloat32Array()));
+}
+
+/** One explained model: prediction, maps, SHAP, audit. `target` undefined: this head's prediction. */
+async function analyzeHead(
+  setup: CaseSetup,
+  h: ExplainHead,
+  target: number | undefined,
+): Promise<{ mc: ModelCase; features: Float32Array }> {
+  const { open, img } = setup;
+  const S = img.size;
+  const layer = setup.cam.layer;
+  const a = activations(open.net, h.module, img.input, S, {
+    layer,
+    targetClass: target,
+    classes: h.head.classes,
+  });
+  const probs = Array.from(headProbs(h.head, a.final.pooled));
+  let predicted = 0;
+  for (let c = 1; c < probs.length; c++) if (probs[c] > probs[predicted]) predicted = c;
+  // the maps explain the requested class, which is this head's prediction for the first model
+  const cls = target ?? predicted;
+  const a2 =
+    a.targetClass === cls
+      ? a
+      : activations(open.net, h.module, img.input, S, { layer, targetClass: cls, classes: h.head.classes });
+  const mc: ModelCase = { name: h.name, source: h.source, probs, predicted, maps: {}, localization: {} };
+  await camMaps(setup, h, a2, mc);
+  const phi = featureShap(setup, h, a, cls, mc);
+  await spatialShap(setup, h, a, cls, phi, mc);
+  if (mc.maps.gradcam && mc.maps.shapcam)
+    mc.audit = auditCase(mc.maps.gradcam.map, mc.maps.shapcam.map, S, img.box, setup.thresholds, {
+      gradcam: mc.localization.gradcam,
+      shap: mc.localization.shapcam,
+    });
+  return { mc, features: a.final.pooled };
+}
+
 export async function analyzeWithHeads(
   open: OpenRun,
   heads: ExplainHead[],
@@ -202,135 +513,28 @@ export async function analyzeWithHeads(
   methods: Method[],
   opts: AnalyzeOptions,
 ): Promise<CaseAnalysis> {
-  const S = img.size;
-  const layer = opts.layer ?? DEFAULT_LAYER;
-  const wantPng = opts.png ?? true;
-  const notes: string[] = [];
-  const has = (m: Method) => methods.includes(m);
-  const wantShap = has('kernelshap') || has('permshap');
-  let bg: ReturnType<typeof loadBackground> | null = null;
-  if (wantShap || has('partition')) {
-    try {
-      bg = loadBackground(open.dir, opts.backgroundSize ?? 50, opts.seed ?? 0);
-    } catch (err) {
-      if (wantShap) notes.push(`SHAP skipped: ${(err as Error).message}`);
-    }
-  }
-  // a background of the wrong width is an error before any forward pass
-  if (wantShap && bg)
-    for (const h of heads)
-      if (bg.dim !== h.head.inDim)
-        throw new RangeError(
-          `SHAP background ${bg.source} has ${bg.dim} features, the ${h.source} head expects ${h.head.inDim}`,
-        );
+  const setup = setupCase(open, heads, img, methods, opts);
   // the classical model decides the explained class unless one is given
   let target = opts.targetClass;
   const models: ModelCase[] = [];
   let features: Float32Array = new Float32Array(0);
-  const png = async (map: Float32Array, title: string) =>
-    wantPng ? await overlayPng(img.display, map, S, { title }) : undefined;
   for (const h of heads) {
-    const a = activations(open.net, h.module, img.input, S, {
-      layer,
-      targetClass: target,
-      classes: h.head.classes,
-    });
-    features = a.final.pooled;
-    const probs = Array.from(headProbs(h.head, a.final.pooled));
-    let predicted = 0;
-    for (let c = 1; c < probs.length; c++) if (probs[c] > probs[predicted]) predicted = c;
-    if (target === undefined) target = predicted;
-    // Grad-CAM explains the requested class, which is this head's prediction for the first model
-    const cls = target;
-    const a2 =
-      a.targetClass === cls
-        ? a
-        : activations(open.net, h.module, img.input, S, { layer, targetClass: cls, classes: h.head.classes });
-    const mc: ModelCase = { name: h.name, source: h.source, probs, predicted, maps: {} };
-    if (has('gradcam')) {
-      const m = gradCam(a2, S).map;
-      mc.maps.gradcam = { map: m, png: await png(m, 'Grad-CAM') };
-    }
-    if (has('gradcampp')) {
-      const m = gradCamPlusPlus(a2, S).map;
-      mc.maps.gradcampp = { map: m, png: await png(m, 'Grad-CAM++') };
-    }
-    if (wantShap && bg) {
-      const mh = new MaskedHead(splitHead(h.head), a.final.pooled, bg.rows);
-      const perm = has('permshap') ? permutationShap(mh, { permutations: 1, seed: opts.seed ?? 0 }) : null;
-      const r: ShapResult = has('kernelshap')
-        ? kernelShap(mh, { nsamples: opts.shapSamples ?? 512, seed: opts.seed ?? 0 })
-        : perm!;
-      const d = r.players;
-      const phi = r.phi.slice(cls * d, (cls + 1) * d);
-      const stdErr = r.stdErr?.slice(cls * d, (cls + 1) * d);
-      mc.shap = {
-        method: r.method === 'kernel' ? 'kernel' : 'permutation',
-        base: r.base[cls],
-        fx: r.fx[cls],
-        additivityError: r.additivityError,
-        evaluations: r.evaluations,
-        phi,
-        top: topFeatures(phi, a.final.pooled),
-        stdErr,
-        meanStdErr: stdErr ? meanFinite(stdErr) : undefined,
-      };
-      if (perm && perm !== r) {
-        const pphi = perm.phi.slice(cls * d, (cls + 1) * d);
-        const pse = perm.stdErr?.slice(cls * d, (cls + 1) * d);
-        mc.shapCheck = {
-          method: 'permutation',
-          additivityError: perm.additivityError,
-          evaluations: perm.evaluations,
-          meanStdErr: (pse && meanFinite(pse)) ?? null,
-          cosineWithKernel: cosine(phi, pphi),
-          top: topFeatures(pphi, a.final.pooled),
-        };
-      }
-      if (has('shapcam')) {
-        const m = shapCam(a.final, phi, S).map;
-        mc.maps.shapcam = { map: m, png: await png(m, 'SHAP-CAM') };
-      }
-      if (h.head.kind === 'quantum') {
-        const c = circuitInputShap(h.head, a.final.pooled, bg.rows);
-        mc.circuitShap = {
-          phi: Array.from(c.phi.subarray(cls * c.players, (cls + 1) * c.players)),
-          base: c.base[cls],
-          fx: c.fx[cls],
-          additivityError: c.additivityError,
-        };
-      }
-    }
-    if (has('partition')) {
-      const model = (images: Float32Array, B: number) => {
-        const pooled = tidy(() =>
-          noGrad(() => open.net.embed(Tensor.from(images, [B, 3, S, S])).toFloat32Array()),
-        );
-        return headProbs(h.head, pooled);
-      };
-      const r = partitionShap(model, img.input, S, {
-        grid: opts.partitionGrid ?? 8,
-        maxEvals: opts.partitionEvals ?? 200,
-      });
-      const m = normalize01(Float32Array.from(cellsToImage(r.phi, r.grid, S, cls)));
-      mc.maps.partition = { map: m, png: await png(m, 'Partition') };
-      mc.partition = { grid: r.grid, additivityError: r.additivityError, evaluations: r.evaluations };
-    }
-    if (mc.maps.gradcam && mc.maps.shapcam)
-      mc.audit = auditCase(mc.maps.gradcam.map, mc.maps.shapcam.map, S, img.box, opts.thresholds);
-    models.push(mc);
+    const r = await analyzeHead(setup, h, target);
+    if (target === undefined) target = r.mc.predicted;
+    features = r.features;
+    models.push(r.mc);
   }
   return {
     source: img.source,
-    size: S,
+    size: img.size,
     classes: open.arch.classes,
-    layer,
+    layer: setup.cam.layer,
     targetClass: target ?? 0,
     box: img.box,
     models,
     features,
     agree: models.every((m) => !m.audit || m.audit.flags.length === 0),
     headsAgree: models.every((m) => m.predicted === models[0].predicted),
-    notes,
+    notes: setup.notes,
   };
 }

@@ -9,12 +9,24 @@
  * as the features grow, which happens with non-linear heads) says nothing about place: its pointing,
  * energy and agreement are n/a (null), it is flagged 'gradcam-empty' / 'shapcam-empty', and the
  * summary counts it instead of averaging it in as a miss.
+ *
+ * Localisation of any map (localize): the pointing game takes the peak from the map's raw cells
+ * (its own h×w grid, before bilinear upsampling, so flat cells are not split by interpolation
+ * artefacts) and scores the peak cell's centre inside the box (exact) and within a tolerance (15 px
+ * at the original image's scale, as in the literature); energy-in-box is the upsampled map's
+ * positive mass inside the box. Beside each, `cap` is what a perfect map at that resolution reaches
+ * on the same image (localization-cap.ts). summarizeLocalization() gives the per method × head row.
  */
 import type { Box } from '../data/index.js';
+import { cellDistance, type LocalizationCap } from './localization-cap.js';
 
 export interface MapLocalization {
-  /** peak inside the box; null when there is no box or the map is empty */
+  /** peak (raw cell centre) inside the box; null when there is no box or the map is empty */
   pointing: boolean | null;
+  /** peak within the tolerance of the box; null also when the tolerance is unknown */
+  pointingTol?: boolean | null;
+  /** what a perfect map at this map's resolution reaches on this image (null without a box) */
+  cap?: LocalizationCap | null;
   /** positive energy inside the box / total; null when there is no box or the map is empty */
   energyInBox: number | null;
   /** nothing positive in the map */
@@ -99,19 +111,50 @@ function inBox(p: number, size: number, box: Box): boolean {
   return x >= box[0] && x <= box[2] && y >= box[1] && y <= box[3];
 }
 
-export function localize(map: ArrayLike<number>, size: number, box: Box | null): MapLocalization {
-  let peak = 0;
+/** The map's raw grid (cells before upsampling); the size×size map itself when absent. */
+export interface MapGrid {
+  raw: ArrayLike<number>;
+  h: number;
+  w: number;
+}
+
+export interface LocalizeOptions {
+  grid?: MapGrid;
+  /** pointing tolerance in box units (tolerance px / the original image's side); null: unknown */
+  tolerance?: number | null;
+  cap?: LocalizationCap | null;
+}
+
+export function localize(
+  map: ArrayLike<number>,
+  size: number,
+  box: Box | null,
+  o: LocalizeOptions = {},
+): MapLocalization {
   let tot = 0;
   let inside = 0;
   for (let p = 0; p < map.length; p++) {
-    if (map[p] > map[peak]) peak = p;
     const v = Math.max(0, map[p]);
     tot += v;
     if (box && inBox(p, size, box)) inside += v;
   }
-  const empty = !(tot > 0);
-  if (!box || empty) return { pointing: null, energyInBox: null, empty };
-  return { pointing: inBox(peak, size, box), energyInBox: inside / tot, empty };
+  const g = o.grid ?? { raw: map, h: size, w: size };
+  let peak = 0;
+  let rawPos = false;
+  for (let p = 0; p < g.raw.length; p++) {
+    if (g.raw[p] > g.raw[peak]) peak = p;
+    if (g.raw[p] > 0) rawPos = true;
+  }
+  const empty = !(tot > 0) || !rawPos;
+  if (!box || empty) return { pointing: null, pointingTol: null, energyInBox: null, empty, cap: o.cap ?? null };
+  const d = cellDistance(peak, g.h, g.w, box);
+  return {
+    pointing: d === 0,
+    pointingTol: o.tolerance === undefined || o.tolerance === null ? null : d <= o.tolerance,
+    energyInBox: inside / tot,
+    empty,
+    cap: o.cap ?? null,
+  };
 }
 
 const elsewhere = (l: MapLocalization, t: AuditThresholds) =>
@@ -123,11 +166,12 @@ export function auditCase(
   size: number,
   box: Box | null,
   t: AuditThresholds = DEFAULT_THRESHOLDS,
+  loc: { gradcam?: MapLocalization; shap?: MapLocalization } = {},
 ): CaseAudit {
   if (gradcam.length !== size * size || shapcam.length !== size * size)
     throw new RangeError(`audit: maps must be ${size}×${size}`);
-  const g = localize(gradcam, size, box);
-  const s = localize(shapcam, size, box);
+  const g = loc.gradcam ?? localize(gradcam, size, box);
+  const s = loc.shap ?? localize(shapcam, size, box);
   const bothSeen = !g.empty && !s.empty;
   const sp = bothSeen ? spearman(gradcam, shapcam) : null;
   const flags: string[] = [];
@@ -185,5 +229,46 @@ export function summarizeAudits(audits: CaseAudit[]): AuditSummary {
     gradcamEnergyInBox: mean(audits.map((a) => a.gradcam.energyInBox)),
     shapEnergyInBox: mean(audits.map((a) => a.shap.energyInBox)),
     flagCounts,
+  };
+}
+
+/** One method × head row: localisation, its perfect-map cap on the same images, empty maps. */
+export interface MethodSummary {
+  cases: number;
+  withBox: number;
+  empty: number;
+  emptyFraction: number | null;
+  /** over cases with a box and a non-empty map; null when there are none */
+  pointingGame: number | null;
+  pointingGameTol: number | null;
+  energyInBox: number | null;
+  /** a perfect map at the method's resolution on the same cases */
+  cap: { pointingGame: number | null; pointingGameTol: number | null; energyInBox: number | null };
+  /** mean milliseconds per image for this method (when measured) */
+  msPerImage: number | null;
+}
+
+export function summarizeLocalization(locs: MapLocalization[], ms: number[] = []): MethodSummary {
+  const mean = (v: (number | null | undefined)[]) => {
+    const x = v.filter((e): e is number => typeof e === 'number');
+    return x.length ? x.reduce((a, b) => a + b, 0) / x.length : null;
+  };
+  const hit = (p: boolean | null | undefined) => (p === null || p === undefined ? null : p ? 1 : 0);
+  const seen = locs.filter((l) => !l.empty && l.energyInBox !== null);
+  const empty = locs.filter((l) => l.empty).length;
+  return {
+    cases: locs.length,
+    withBox: locs.filter((l) => l.cap).length,
+    empty,
+    emptyFraction: locs.length ? empty / locs.length : null,
+    pointingGame: mean(seen.map((l) => hit(l.pointing))),
+    pointingGameTol: mean(seen.map((l) => hit(l.pointingTol))),
+    energyInBox: mean(seen.map((l) => l.energyInBox)),
+    cap: {
+      pointingGame: mean(seen.map((l) => hit(l.cap?.pointing))),
+      pointingGameTol: mean(seen.map((l) => hit(l.cap?.pointingTol))),
+      energyInBox: mean(seen.map((l) => l.cap?.energyInBox)),
+    },
+    msPerImage: mean(ms),
   };
 }

@@ -1,9 +1,11 @@
 /**
  * The SHAP background set: up to n rows (default 50) of the run's training features
- * (RUN/features/train, else val, else test), chosen with a seeded permutation, cached per run.
+ * (RUN/features/train, else val, else test), chosen with a seeded permutation, cached in memory
+ * keyed by the feature file's content hash (never its modification time).
  */
-import { existsSync, statSync } from 'node:fs';
-import { loadFeatures, runPaths } from '../train/run-folder.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { sha256 } from '../data/index.js';
+import { loadFeatures, runPaths } from '../run/index.js';
 import { Rng } from '../util/rng.js';
 
 export interface Background {
@@ -24,7 +26,7 @@ export function loadBackground(run: string, n = 50, seed = 0): Background {
     throw new Error(
       `${p.featuresDir}: no feature file (train/val/test) for the SHAP background; extract features first`,
     );
-  const key = `${file}:${statSync(file).mtimeMs}:${n}:${seed}`;
+  const key = `${file}:${sha256(readFileSync(file))}:${n}:${seed}`;
   const hit = cache.get(key);
   if (hit) return hit;
   const f = loadFeatures(file);

@@ -4,10 +4,8 @@
  * angle elsewhere; all 2ⁿ coalitions × background rows go through the simulator as one batched run.
  */
 import { dressedAngles } from '../quantum/index.js';
-import type { HeadExport } from '../train/run-folder.js';
-import { dressedParams } from '../train/run-folder.js';
+import { circuitParams, circuitProbs, hasCircuit, type HeadExport } from '../heads/index.js';
 import { exactShapleyFromValues } from './exact-shap.js';
-import { circuitProbs } from './head-split.js';
 import { additivityError, type ShapResult } from './shap-result.js';
 
 export function circuitInputShap(
@@ -15,9 +13,9 @@ export function circuitInputShap(
   x: ArrayLike<number>,
   background: ArrayLike<number>,
 ): ShapResult {
-  if (head.kind !== 'quantum')
+  if (!hasCircuit(head.kind))
     throw new Error(`circuit-input SHAP needs the quantum head, got '${head.kind}'`);
-  const p = dressedParams(head);
+  const p = circuitParams(head);
   const d = p.inDim;
   const n = p.nQubits;
   const C = p.nClasses;

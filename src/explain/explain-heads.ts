@@ -1,17 +1,28 @@
 /**
- * Which heads an explanation covers: the classical model (backbone → the run's linear head, or the
- * backbone's own classifier when no linear head was trained), the hybrid model (backbone → quantum
- * head) when the run has one, and the bottleneck head when present. Each comes as plain arrays (for
- * SHAP) and as a libtorch module (for Grad-CAM), built once per run.
+ * Which heads an explanation covers: the classical model (backbone → the run's baseline head, or
+ * the backbone's own classifier when none was trained), the hybrid model (backbone → the head with
+ * a quantum circuit) when the run has one, then every other head kind present, each under its
+ * registry name (src/heads explainName). Each comes as plain arrays (for SHAP) and as a libtorch
+ * module (for Grad-CAM), built once per run.
  */
+import {
+  baselineKind,
+  hasCircuit,
+  headDef,
+  headKinds,
+  importHead,
+  linearExportOf,
+  type HeadExport,
+} from '../heads/index.js';
 import { Linear, type HeadModule } from '../nn/index.js';
-import { importHead, type HeadExport, type OpenRun } from '../train/run-folder.js';
+import type { OpenRun } from '../run/index.js';
 
-export type ModelName = 'classical' | 'hybrid' | 'bottleneck';
+/** 'classical' | 'hybrid' | 'bottleneck' | another registered head's explainName */
+export type ModelName = string;
 
 export interface ExplainHead {
   name: ModelName;
-  /** 'linear' | 'bottleneck' | 'quantum' | 'backbone' (the backbone's own classifier) */
+  /** the head file's kind, or 'backbone' (the backbone's own classifier) */
   source: string;
   head: HeadExport;
   module: HeadModule;
@@ -21,34 +32,25 @@ export interface ExplainHead {
 export function backboneHead(open: OpenRun): HeadExport {
   const fc = open.net.classifier;
   if (!(fc instanceof Linear)) throw new Error('the backbone classifier is not a Linear layer');
-  const [outDim, inDim] = fc.weight.shape;
-  return {
-    kind: 'linear',
-    classes: outDim,
-    inDim,
-    fc: {
-      inDim,
-      outDim,
-      weight: Array.from(fc.weight.toFloat32Array()),
-      bias: Array.from(fc.bias!.toFloat32Array()),
-    },
-  };
+  return linearExportOf(fc);
 }
+
+/** Explanation order: the baseline first, then heads with a circuit, then the rest (registry order). */
+const order = (kind: string) => headKinds().indexOf(kind);
+const rank = (kind: string) => (kind === baselineKind() ? 0 : hasCircuit(kind) ? 1 : 2);
 
 export function explainHeads(open: OpenRun): ExplainHead[] {
   const out: ExplainHead[] = [];
-  const lin = open.heads.get('linear');
-  const classical = lin ? lin.head : backboneHead(open);
-  out.push({
-    name: 'classical',
-    source: lin ? 'linear' : 'backbone',
-    head: classical,
-    module: importHead(classical),
-  });
-  const q = open.heads.get('quantum');
-  if (q) out.push({ name: 'hybrid', source: 'quantum', head: q.head, module: importHead(q.head) });
-  const b = open.heads.get('bottleneck');
-  if (b) out.push({ name: 'bottleneck', source: 'bottleneck', head: b.head, module: importHead(b.head) });
+  const base = baselineKind();
+  if (!open.heads.has(base)) {
+    const head = backboneHead(open);
+    out.push({ name: headDef(base).explainName, source: 'backbone', head, module: importHead(head) });
+  }
+  const kinds = [...open.heads.keys()].sort((a, b) => rank(a) - rank(b) || order(a) - order(b));
+  for (const kind of kinds) {
+    const { head } = open.heads.get(kind)!;
+    out.push({ name: headDef(kind).explainName, source: kind, head, module: importHead(head) });
+  }
   for (const h of out)
     if (h.head.inDim !== open.net.numFeatures)
       throw new Error(

@@ -4,9 +4,11 @@
  * with analyzeCase's machinery, then written atomically:
  *
  *   RUN/explain/audit.json           { version, config, summary (flat scalars), summaries per model,
+ *                                      localization: [{model, method, label, pointingGame,
+ *                                      pointingGameTol, energyInBox, cap: {…}, emptyFraction, …}],
  *                                      flagged: [{file, flags}], cases: [{file, label, predicted,
  *                                      flagged, flags, spearman, …, models: {…}, images: {…png}}] }
- *   RUN/explain/cases/<n>-<model>-<map>.png     overlays (Grad-CAM, Grad-CAM++, SHAP-CAM, partition)
+ *   RUN/explain/cases/<n>-<model>-<map>.png     overlays of every map method (tumor box drawn)
  *   RUN/explain/cases/<n>-<model>-shap-{bar,waterfall}.{svg,png}
  *   RUN/explain/overlay-grid.{svg,png}            cases × maps (first 8 cases)
  *   RUN/explain/beeswarm-<model>.{svg,png}        SHAP over the explained cases
@@ -15,7 +17,8 @@
  * background width) is checked before the first image is analysed.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, isAbsolute, join } from 'node:path';
+import sharp from 'sharp';
 import {
   entriesOf,
   loadSplit,
@@ -25,21 +28,29 @@ import {
   type PreparedImage,
   type PreprocessConfig,
 } from '../data/index.js';
-import { openRun, runPaths, type OpenRun } from '../train/run-folder.js';
+import { openRun, runPaths, type OpenRun } from '../run/index.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 import { nullProgress, type ProgressSink } from '../util/progress.js';
 import {
   analyzeWithHeads,
   checkCase,
+  MAP_LABELS,
+  METHODS,
   resolveMethods,
   type AnalyzeOptions,
   type CaseAnalysis,
   type ModelCase,
 } from './analyze-case.js';
-import { summarizeAudits, type AuditSummary, type AuditThresholds } from './audit.js';
+import {
+  summarizeAudits,
+  summarizeLocalization,
+  type AuditSummary,
+  type AuditThresholds,
+  type MethodSummary,
+} from './audit.js';
 import { loadBackground } from './background.js';
 import { checkLayer, DEFAULT_LAYER } from './cam-base.js';
-import { disposeHeads, explainHeads } from './explain-heads.js';
+import { disposeHeads, explainHeads, type ExplainHead } from './explain-heads.js';
 import {
   beeswarmSvg,
   overlayGridSvg,
@@ -66,6 +77,12 @@ export interface ExplainConfig {
   partitionEvals?: number;
   partitionGrid?: number;
   thresholds?: AuditThresholds;
+  /** pointing-game tolerance in pixels of the original image (default 15) */
+  tolerancePx?: number;
+  /** LayerCAM's fused layers, Score-CAM's batch, Integrated Gradients' steps */
+  layerCamLayers?: string[];
+  scoreCamBatch?: number;
+  igSteps?: number;
   seed?: number;
   /** data cache folder for loadSplit (default: the data module's) */
   cacheDir?: string;
@@ -76,7 +93,16 @@ export interface ExplainRunResult {
   cases: number;
   summaries: Record<string, AuditSummary>;
   flagged: { file: string; flags: string[] }[];
+  /** one row per model × map method */
+  localization: LocalizationRow[];
   analyses: CaseAnalysis[];
+}
+
+/** The per method × head table (audit.json, `qmri explain --json`, the report). */
+export interface LocalizationRow extends MethodSummary {
+  model: string;
+  method: string;
+  label: string;
 }
 
 function displayOf(input: Float32Array, S: number): Float32Array {
@@ -122,7 +148,26 @@ async function loadImages(
       source: set.files[i],
     };
   });
+  const sides = await Promise.all(
+    pick.map((i) => sourceSide(isAbsolute(set.files[i]) ? set.files[i] : join(m.root, set.files[i]))),
+  );
+  images.forEach((img, n) => {
+    if (sides[n]) (img as PreparedImage).sourceSide = sides[n];
+  });
   return { images, labels: pick.map((i) => set.y[i]) };
+}
+
+/**
+ * The source image's longer side (header only): the tolerance scale for cached split images. With
+ * brain cropping the true crop is smaller, so the tolerance is then slightly conservative.
+ */
+async function sourceSide(file: string): Promise<number | undefined> {
+  try {
+    const m = await sharp(file).metadata();
+    return m.width && m.height ? Math.max(m.width, m.height) : undefined;
+  } catch {
+    return undefined; // DICOM / NIfTI: no tolerance figure for this image
+  }
 }
 
 /** The JSON form of a model's audit and SHAP results (audit.json and `qmri explain --json`). */
@@ -143,6 +188,8 @@ export function explanationJson(m: ModelCase) {
     shapCheck: m.shapCheck ?? null,
     circuitShap: m.circuitShap ?? null,
     partition: m.partition ?? null,
+    localization: m.localization,
+    mapMs: Object.fromEntries(Object.entries(m.maps).map(([k, v]) => [k, v.ms])),
   };
 }
 
@@ -160,177 +207,256 @@ const safeName = (s: string) =>
     .replace(/[^A-Za-z0-9._-]+/g, '_')
     .slice(0, 60);
 
-export async function explainRun(
-  run: string,
-  cfg: ExplainConfig = {},
-  hooks: { log?: (line: string) => void; progress?: ProgressSink } = {},
-): Promise<ExplainRunResult> {
-  const log = hooks.log ?? (() => {});
-  const progress = hooks.progress ?? nullProgress;
+type Log = (line: string) => void;
+
+function checkConfig(cfg: ExplainConfig): string[] {
   const methods = resolveMethods(cfg.methods);
   if (cfg.cases !== undefined && (!Number.isInteger(cfg.cases) || cfg.cases < 1))
     throw new RangeError(`explain.cases must be a positive integer, got ${cfg.cases}`);
   if (cfg.shapSamples !== undefined && (!Number.isInteger(cfg.shapSamples) || cfg.shapSamples < 2))
     throw new RangeError(`explain.shapSamples must be an integer ≥ 2, got ${cfg.shapSamples}`);
+  return methods;
+}
+
+/** The run and its explained heads; the backbone is released when the heads cannot be built. */
+function openHeads(run: string, cfg: ExplainConfig): { open: OpenRun; heads: ExplainHead[] } {
   const open = openRun(run);
-  const heads = (() => {
-    try {
-      checkLayer(open.net, cfg.layer ?? DEFAULT_LAYER);
-      return explainHeads(open);
-    } catch (err) {
-      open.net.dispose();
-      throw err;
-    }
-  })();
   try {
-    if (methods.includes('kernelshap') || methods.includes('permshap')) {
-      const bg = loadBackground(run, cfg.backgroundSize ?? 50, cfg.seed ?? 0);
-      for (const h of heads)
-        if (bg.dim !== h.head.inDim)
-          throw new RangeError(
-            `SHAP background ${bg.source} has ${bg.dim} features, the ${h.source} head expects ${h.head.inDim}`,
-          );
+    checkLayer(open.net, cfg.layer ?? DEFAULT_LAYER);
+    return { open, heads: explainHeads(open) };
+  } catch (err) {
+    open.net.dispose();
+    throw err;
+  }
+}
+
+function checkBackground(run: string, cfg: ExplainConfig, heads: ExplainHead[], methods: string[]): void {
+  if (!methods.includes('kernelshap') && !methods.includes('permshap')) return;
+  const bg = loadBackground(run, cfg.backgroundSize ?? 50, cfg.seed ?? 0);
+  for (const h of heads)
+    if (bg.dim !== h.head.inDim)
+      throw new RangeError(
+        `SHAP background ${bg.source} has ${bg.dim} features, the ${h.source} head expects ${h.head.inDim}`,
+      );
+}
+
+function analyzeOptions(cfg: ExplainConfig, methods: string[]): AnalyzeOptions {
+  return {
+    methods,
+    layer: cfg.layer,
+    targetClass: cfg.targetClass,
+    shapSamples: cfg.shapSamples ?? 2048,
+    backgroundSize: cfg.backgroundSize,
+    partitionEvals: cfg.partitionEvals,
+    partitionGrid: cfg.partitionGrid,
+    thresholds: cfg.thresholds,
+    tolerancePx: cfg.tolerancePx,
+    layerCamLayers: cfg.layerCamLayers,
+    scoreCamBatch: cfg.scoreCamBatch,
+    igSteps: cfg.igSteps,
+    seed: cfg.seed,
+  };
+}
+
+/** SHAP bar and waterfall plots of one model of one case; returns their PNG paths by key. */
+async function writeShapPlots(
+  dir: string,
+  id: string,
+  a: CaseAnalysis,
+  m: ModelCase,
+): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  if (!m.shap) return out;
+  const top = m.shap.top.map((t) => ({ label: `feature ${t.feature}`, phi: t.phi }));
+  const rest = m.shap.fx - m.shap.base - top.reduce((s, t) => s + t.phi, 0);
+  const cls = a.classes[a.targetClass] ?? String(a.targetClass);
+  for (const [kind, s] of [
+    ['bar', shapBarSvg(top, `${m.name}: SHAP (${cls})`)],
+    ['waterfall', shapWaterfallSvg(m.shap.base, m.shap.fx, top, rest, `${m.name}: P(${cls})`)],
+  ] as const) {
+    const rel = `cases/${id}-${m.name}-shap-${kind}`;
+    writeFileAtomic(join(dir, `${rel}.svg`), s);
+    writeFileAtomic(join(dir, `${rel}.png`), await svgToPng(s));
+    out[`${m.name}-shap-${kind}`] = `${rel}.png`;
+  }
+  return out;
+}
+
+/** Writes one case's overlays and plots; returns its audit.json record (and grid cells). */
+async function writeCase(
+  dir: string,
+  i: number,
+  a: CaseAnalysis,
+  label: number | null,
+  gridRows: GridRow[],
+): Promise<Record<string, unknown> & { flags: string[] }> {
+  const id = `${String(i).padStart(3, '0')}-${safeName(a.source)}`;
+  const pngs: Record<string, string> = {};
+  const models: Record<string, unknown> = {};
+  const flags: string[] = [];
+  const cells: GridRow['cells'] = [];
+  for (const m of a.models) {
+    for (const [k, v] of Object.entries(m.maps)) {
+      if (!v?.png) continue;
+      const rel = `cases/${id}-${m.name}-${k}.png`;
+      writeFileAtomic(join(dir, rel), v.png);
+      pngs[`${m.name}-${k}`] = rel;
+      if (gridRows.length < 8) cells.push({ title: `${m.name} ${k}`, png: v.png });
     }
+    Object.assign(pngs, await writeShapPlots(dir, id, a, m));
+    for (const f of m.audit?.flags ?? []) flags.push(`${m.name}: ${f}`);
+    models[m.name] = { source: m.source, probs: m.probs, predicted: m.predicted, ...explanationJson(m) };
+  }
+  if (cells.length) gridRows.push({ label: `${a.source} (${a.classes[a.targetClass]})`, cells });
+  const c0 = a.models[0];
+  return {
+    file: a.source,
+    label,
+    explainedClass: a.targetClass,
+    predicted: c0.predicted,
+    headsAgree: a.headsAgree,
+    flagged: flags.length > 0,
+    flags,
+    spearman: c0.audit?.spearman ?? null,
+    iouTop20: c0.audit?.iouTop20 ?? null,
+    gradcamPointing: c0.audit?.gradcam.pointing ?? null,
+    shapPointing: c0.audit?.shap.pointing ?? null,
+    gradcamEnergyInBox: c0.audit?.gradcam.energyInBox ?? null,
+    shapEnergyInBox: c0.audit?.shap.energyInBox ?? null,
+    box: a.box,
+    models,
+    images: pngs,
+    notes: a.notes,
+  };
+}
+
+/** The SHAP beeswarm of one model over the explained cases. */
+async function writeBeeswarm(dir: string, name: string, analyses: CaseAnalysis[]): Promise<void> {
+  const rows = analyses
+    .map((a) => ({ a, s: a.models.find((m) => m.name === name)?.shap }))
+    .filter((r) => !!r.s);
+  if (!rows.length) return;
+  const d = rows[0].s!.phi.length;
+  const phi = new Float64Array(rows.length * d);
+  const vals = new Float64Array(rows.length * d);
+  rows.forEach((r, n) => {
+    phi.set(r.s!.phi, n * d);
+    vals.set(r.a.features, n * d);
+  });
+  const s = beeswarmSvg(
+    phi,
+    vals,
+    rows.length,
+    d,
+    (f) => `feature ${f}`,
+    `${name}: SHAP over ${rows.length} cases`,
+  );
+  writeFileAtomic(join(dir, `beeswarm-${name}.svg`), s);
+  writeFileAtomic(join(dir, `beeswarm-${name}.png`), await svgToPng(s));
+}
+
+/** Per model: the Grad-CAM/SHAP audit summary (flat scalars too) and the beeswarm. */
+async function summarizeModels(dir: string, heads: ExplainHead[], analyses: CaseAnalysis[]) {
+  const summaries: Record<string, AuditSummary> = {};
+  const summary: Record<string, number | string | null> = { cases: analyses.length };
+  for (const h of heads) {
+    const audits = analyses.flatMap((a) =>
+      a.models.filter((m) => m.name === h.name && m.audit).map((m) => m.audit!),
+    );
+    if (!audits.length) continue;
+    const s = summarizeAudits(audits);
+    summaries[h.name] = s;
+    for (const [k, v] of Object.entries(s))
+      if (typeof v !== 'object' || v === null) summary[`${h.name}.${k}`] = v as number | null;
+    await writeBeeswarm(dir, h.name, analyses);
+  }
+  return { summaries, summary };
+}
+
+/** One row per model × map method, in registry order. */
+export function localizationTable(heads: { name: string }[], analyses: CaseAnalysis[]): LocalizationRow[] {
+  const rows: LocalizationRow[] = [];
+  for (const h of heads)
+    for (const method of METHODS) {
+      const ms = analyses.flatMap((a) => a.models.filter((m) => m.name === h.name && m.maps[method]));
+      if (!ms.length) continue;
+      const s = summarizeLocalization(
+        ms.map((m) => m.localization[method]),
+        ms.map((m) => m.maps[method].ms),
+      );
+      rows.push({ model: h.name, method, label: MAP_LABELS[method] ?? method, ...s });
+    }
+  return rows;
+}
+
+async function explainImages(
+  open: OpenRun,
+  heads: ExplainHead[],
+  images: PreparedImage[],
+  labels: (number | null)[],
+  opts: AnalyzeOptions,
+  dir: string,
+  hooks: { log: Log; progress: ProgressSink },
+) {
+  const analyses: CaseAnalysis[] = [];
+  const records: (Record<string, unknown> & { flags: string[] })[] = [];
+  const gridRows: GridRow[] = [];
+  hooks.progress.start(images.length, 'explain');
+  for (let i = 0; i < images.length; i++) {
+    const t0 = performance.now();
+    const a = await analyzeWithHeads(open, heads, images[i], opts.methods!, opts);
+    analyses.push(a);
+    const r = await writeCase(dir, i, a, labels[i], gridRows);
+    records.push(r);
+    hooks.progress.update(i + 1);
+    const took = ((performance.now() - t0) / 1000).toFixed(1);
+    hooks.log(
+      `explain ${i + 1}/${images.length} ${a.source}: ${r.flags.length ? r.flags.join('; ') : 'no flags'} (${took} s)`,
+    );
+  }
+  hooks.progress.stop();
+  if (gridRows.length) {
+    const g = await overlayGridSvg(gridRows, 'Grad-CAM / SHAP overlays');
+    writeFileAtomic(join(dir, 'overlay-grid.svg'), g);
+    writeFileAtomic(join(dir, 'overlay-grid.png'), await svgToPng(g));
+  }
+  return { analyses, records };
+}
+
+export async function explainRun(
+  run: string,
+  cfg: ExplainConfig = {},
+  hooks: { log?: Log; progress?: ProgressSink } = {},
+): Promise<ExplainRunResult> {
+  const methods = checkConfig(cfg);
+  const { open, heads } = openHeads(run, cfg);
+  try {
+    checkBackground(run, cfg, heads, methods);
     const { images, labels } = await loadImages(open, cfg);
-    const opts: AnalyzeOptions = {
-      methods,
-      layer: cfg.layer,
-      targetClass: cfg.targetClass,
-      shapSamples: cfg.shapSamples ?? 2048,
-      backgroundSize: cfg.backgroundSize,
-      partitionEvals: cfg.partitionEvals,
-      partitionGrid: cfg.partitionGrid,
-      thresholds: cfg.thresholds,
-      seed: cfg.seed,
-    };
+    const opts = analyzeOptions(cfg, methods);
     for (const img of images) checkCase(open, img, opts);
-    const p = runPaths(run);
-    const dir = p.explainDir;
-    mkdirSync(join(dir, 'cases'), { recursive: true });
-    const analyses: CaseAnalysis[] = [];
-    const records: Record<string, unknown>[] = [];
-    const gridRows: GridRow[] = [];
-    progress.start(images.length, 'explain');
-    for (let i = 0; i < images.length; i++) {
-      const t0 = performance.now();
-      const a = await analyzeWithHeads(open, heads, images[i], methods, opts);
-      analyses.push(a);
-      const id = `${String(i).padStart(3, '0')}-${safeName(a.source)}`;
-      const pngs: Record<string, string> = {};
-      const models: Record<string, unknown> = {};
-      const flags: string[] = [];
-      const cells: GridRow['cells'] = [];
-      for (const m of a.models) {
-        for (const [k, v] of Object.entries(m.maps)) {
-          if (!v?.png) continue;
-          const rel = `cases/${id}-${m.name}-${k}.png`;
-          writeFileAtomic(join(dir, rel), v.png);
-          pngs[`${m.name}-${k}`] = rel;
-          if (gridRows.length < 8) cells.push({ title: `${m.name} ${k}`, png: v.png });
-        }
-        if (m.shap) {
-          const names = (f: number) => `feature ${f}`;
-          const top = m.shap.top.map((t) => ({ label: names(t.feature), phi: t.phi }));
-          const rest = m.shap.fx - m.shap.base - top.reduce((s, t) => s + t.phi, 0);
-          const cls = a.classes[a.targetClass] ?? String(a.targetClass);
-          for (const [kind, s] of [
-            ['bar', shapBarSvg(top, `${m.name}: SHAP (${cls})`)],
-            ['waterfall', shapWaterfallSvg(m.shap.base, m.shap.fx, top, rest, `${m.name}: P(${cls})`)],
-          ] as const) {
-            const rel = `cases/${id}-${m.name}-shap-${kind}`;
-            writeFileAtomic(join(dir, `${rel}.svg`), s);
-            writeFileAtomic(join(dir, `${rel}.png`), await svgToPng(s));
-            pngs[`${m.name}-shap-${kind}`] = `${rel}.png`;
-          }
-        }
-        for (const f of m.audit?.flags ?? []) flags.push(`${m.name}: ${f}`);
-        models[m.name] = {
-          source: m.source,
-          probs: m.probs,
-          predicted: m.predicted,
-          ...explanationJson(m),
-        };
-      }
-      if (cells.length) gridRows.push({ label: `${a.source} (${a.classes[a.targetClass]})`, cells });
-      const c0 = a.models[0];
-      records.push({
-        file: a.source,
-        label: labels[i],
-        explainedClass: a.targetClass,
-        predicted: c0.predicted,
-        headsAgree: a.headsAgree,
-        flagged: flags.length > 0,
-        flags,
-        spearman: c0.audit?.spearman ?? null,
-        iouTop20: c0.audit?.iouTop20 ?? null,
-        gradcamPointing: c0.audit?.gradcam.pointing ?? null,
-        shapPointing: c0.audit?.shap.pointing ?? null,
-        gradcamEnergyInBox: c0.audit?.gradcam.energyInBox ?? null,
-        shapEnergyInBox: c0.audit?.shap.energyInBox ?? null,
-        box: a.box,
-        models,
-        images: pngs,
-        notes: a.notes,
-      });
-      progress.update(i + 1);
-      log(
-        `explain ${i + 1}/${images.length} ${a.source}: ${flags.length ? flags.join('; ') : 'no flags'} (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
-      );
-    }
-    progress.stop();
-    // dataset level
-    const summaries: Record<string, AuditSummary> = {};
-    const summary: Record<string, number | string | null> = { cases: analyses.length };
-    for (const h of heads) {
-      const audits = analyses.flatMap((a) =>
-        a.models.filter((m) => m.name === h.name && m.audit).map((m) => m.audit!),
-      );
-      if (!audits.length) continue;
-      const s = summarizeAudits(audits);
-      summaries[h.name] = s;
-      for (const [k, v] of Object.entries(s))
-        if (typeof v !== 'object' || v === null) summary[`${h.name}.${k}`] = v as number | null;
-      // beeswarm of this model's SHAP values over the cases
-      const withShap = analyses.map((a) => a.models.find((m) => m.name === h.name)?.shap).filter((s) => !!s);
-      if (withShap.length) {
-        const d = withShap[0]!.phi.length;
-        const phi = new Float64Array(withShap.length * d);
-        const vals = new Float64Array(withShap.length * d);
-        withShap.forEach((s, n) => {
-          phi.set(s!.phi, n * d);
-        });
-        analyses
-          .filter((a) => a.models.find((m) => m.name === h.name)?.shap)
-          .forEach((a, n) => vals.set(a.features, n * d));
-        const s = beeswarmSvg(
-          phi,
-          vals,
-          withShap.length,
-          d,
-          (f) => `feature ${f}`,
-          `${h.name}: SHAP over ${withShap.length} cases`,
-        );
-        writeFileAtomic(join(dir, `beeswarm-${h.name}.svg`), s);
-        writeFileAtomic(join(dir, `beeswarm-${h.name}.png`), await svgToPng(s));
-      }
-    }
-    if (gridRows.length) {
-      const g = await overlayGridSvg(gridRows, 'Grad-CAM / SHAP overlays');
-      writeFileAtomic(join(dir, 'overlay-grid.svg'), g);
-      writeFileAtomic(join(dir, 'overlay-grid.png'), await svgToPng(g));
-    }
+    const paths = runPaths(run);
+    const dir = paths.explainDir;
+    mkdirSync(paths.explainCases, { recursive: true });
+    const { analyses, records } = await explainImages(open, heads, images, labels, opts, dir, {
+      log: hooks.log ?? (() => {}),
+      progress: hooks.progress ?? nullProgress,
+    });
+    const { summaries, summary } = await summarizeModels(dir, heads, analyses);
+    const localization = localizationTable(heads, analyses);
     const flagged = records
-      .filter((r) => (r.flags as string[]).length)
-      .map((r) => ({ file: r.file as string, flags: r.flags as string[] }));
-    writeJsonAtomic(join(dir, 'audit.json'), {
+      .filter((r) => r.flags.length)
+      .map((r) => ({ file: r.file as string, flags: r.flags }));
+    writeJsonAtomic(paths.explainAudit, {
       version: 1,
       config: { ...cfg, methods, layer: cfg.layer ?? DEFAULT_LAYER, shapSamples: opts.shapSamples },
       summary,
       summaries,
+      localization,
       flagged,
       cases: records,
     });
-    return { dir, cases: analyses.length, summaries, flagged, analyses };
+    return { dir, cases: analyses.length, summaries, flagged, localization, analyses };
   } finally {
     disposeHeads(heads);
     open.net.dispose();

@@ -12,23 +12,45 @@
  *                                  and the web viewer;
  *   explainRun(run, cfg, hooks?)   the explain stage → RUN/explain/{audit.json, cases/*, plots}.
  *
+ * Two registries, each entry one object (name, label, options, implementation) in its own file,
+ * iterated by the CLI, analyzeCase / explainRun, the audit, the report and the viewer:
+ *   cams/   CAM methods — gradcam, gradcampp, hirescam, layercam, scorecam, intgrad
+ *   shap/   SHAP explainers — kernelshap, permshap (features), shapcam, partition (spatial)
+ * Adding a CAM method = cams/<name>.ts exporting a CamMethod + one line in cams/index.ts (its
+ * header shows the template); a SHAP explainer likewise in shap/.
+ *
  * One small file per method over shared bases: cam-base.ts (forward/backward with capture),
- * head-split.ts + masked-head.ts (the SHAP value function, linear in the mask at the first layer),
+ * src/heads splitHead + masked-head.ts (the SHAP value function, linear in the mask at the first layer),
  * shap-result.ts (result and additivity).
  */
 export * from './analyze-case.js';
 export * from './explain-run.js';
 export * from './audit.js';
-export { activations, upsample, DEFAULT_LAYER, type Activations } from './cam-base.js';
-export { gradCam, type CamMap } from './gradcam.js';
-export { gradCamPlusPlus } from './gradcampp.js';
+export { activations, inputGradients, upsample, DEFAULT_LAYER, type Activations } from './cam-base.js';
+export {
+  CAM_METHODS,
+  camMethod,
+  DEFAULT_CAM_OPTIONS,
+  gradCam,
+  gradCamPlusPlus,
+  hiResCam,
+  layerCam,
+  scoreCam,
+  integratedGradients,
+  type CamContext,
+  type CamMap,
+  type CamMethod,
+  type CamOptions,
+} from './cams/index.js';
+export { SHAP_EXPLAINERS, shapExplainer, type ShapExplainer } from './shap/index.js';
+export { localizationCap, type LocalizationCap } from './localization-cap.js';
 export { shapCam } from './shap-cam.js';
 export { kernelShap, kernelCoalitions, type KernelShapOptions } from './kernel-shap.js';
 export { permutationShap, type PermutationShapOptions } from './permutation-shap.js';
 export { circuitInputShap } from './circuit-shap.js';
 export { exactShapleyFromValues } from './exact-shap.js';
 export { MaskedHead, type Coalition } from './masked-head.js';
-export { splitHead, type SplitHead } from './head-split.js';
+export { splitHead, type SplitHead } from '../heads/index.js';
 export { partitionShap, cellsToImage, type PartitionResult, type ImageModel } from './partition-shap.js';
 export { blurImage } from './blur-masker.js';
 export { explainHeads, backboneHead, type ExplainHead, type ModelName } from './explain-heads.js';

@@ -8,7 +8,7 @@
  * (softmax, tanh layers, or one batched circuit run) at once.
  */
 import { matmulF64 } from '../engine/index.js';
-import type { SplitHead } from './head-split.js';
+import type { SplitHead } from '../heads/index.js';
 
 export interface Coalition {
   /** sorted feature indices of the smaller side */

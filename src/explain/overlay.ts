@@ -1,9 +1,17 @@
 /**
  * Heat-map overlays as PNG: the grayscale `display` image as the base, the map colour-mapped
  * (a jet-like ramp, transparent where the map is zero) composited over it with sharp, a colour
- * legend (low → high) and a title drawn as SVG and composited beside it.
+ * legend (low → high) and a title drawn as SVG and composited beside it; the tumor box, when the
+ * image has one, drawn over it as an outline.
  */
 import sharp from 'sharp';
+import type { Box } from '../data/index.js';
+
+/** SVG outline of a normalised box on an out×out image. */
+export function boxSvg(box: Box, out: number): string {
+  const [x0, y0, x1, y1] = box.map((v) => v * out);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${out}" height="${out}"><rect x="${x0.toFixed(1)}" y="${y0.toFixed(1)}" width="${(x1 - x0).toFixed(1)}" height="${(y1 - y0).toFixed(1)}" fill="none" stroke="#00ff66" stroke-width="${Math.max(1, out / 160).toFixed(1)}" stroke-dasharray="4 2"/></svg>`;
+}
 
 /** jet-like colour of t ∈ [0, 1] as [r, g, b] 0..255 */
 export function colormap(t: number): [number, number, number] {
@@ -38,7 +46,7 @@ export async function overlayPng(
   display: Float32Array,
   map: Float32Array,
   size: number,
-  opts: { title?: string; alpha?: number; scale?: number } = {},
+  opts: { title?: string; alpha?: number; scale?: number; box?: Box | null } = {},
 ): Promise<Buffer> {
   if (display.length !== size * size || map.length !== size * size)
     throw new RangeError(`overlay: display and map must both be ${size}×${size}`);
@@ -66,6 +74,7 @@ export async function overlayPng(
     .composite([
       { input: base, left: 0, top: 0 },
       { input: heatPng, left: 0, top: 0 },
+      ...(opts.box ? [{ input: Buffer.from(boxSvg(opts.box, out)), left: 0, top: 0 }] : []),
       { input: Buffer.from(legendSvg(out, opts.title ?? '')), left: out, top: 0 },
     ])
     .png()

@@ -5,7 +5,7 @@
  * displayed map is its positive part, upsampled and scaled to [0, 1]).
  */
 import { normalize01, upsample, type Activations } from './cam-base.js';
-import type { CamMap } from './gradcam.js';
+import type { CamMap } from './cams/types.js';
 
 export function shapCam(
   final: Activations['final'],

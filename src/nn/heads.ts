@@ -14,7 +14,8 @@ import { Module } from './module.js';
 import { QuantumLayer, type QuantumLayerOptions } from './quantum-layer.js';
 
 export abstract class HeadModule extends Module {
-  abstract readonly kind: 'linear' | 'bottleneck' | 'quantum';
+  /** the head kind's registry name (src/heads) */
+  abstract readonly kind: string;
   abstract forward(x: Tensor): Tensor;
 }
 

@@ -14,14 +14,14 @@ import { QuantumHead } from '../nn/index.js';
 import { evaluateNoisy, type Evaluator, type NoiseModel } from '../quantum/index.js';
 import {
   exportHead,
-  fit,
   importHead,
-  type ArraySet,
-  type EpochLog,
-  type FeatureSet,
   headProbs,
   type HeadExport,
-} from '../train/index.js';
+  circuitParams,
+  hasCircuit,
+} from '../heads/index.js';
+import { type FeatureSet } from '../run/index.js';
+import { fit, type ArraySet, type EpochLog } from '../train/fit.js';
 import { Rng } from '../util/rng.js';
 import type { AwareConfig } from './config.js';
 
@@ -85,7 +85,7 @@ export function trainNoiseAware(
   seed: number,
   onEpoch?: (e: EpochLog) => void,
 ): AwareTrainingResult {
-  if (start.kind !== 'quantum')
+  if (!hasCircuit(start.kind))
     throw new Error(`noise-aware training needs the quantum head, got '${start.kind}'`);
   if (train.dim !== start.inDim)
     throw new Error(`training features have ${train.dim} dims, the quantum head takes ${start.inDim}`);
@@ -98,7 +98,7 @@ export function trainNoiseAware(
     va = { x: tr.x.slice(nt * train.dim), y: tr.y.slice(nt), shape: tr.shape };
     tr = { x: tr.x.slice(0, nt * train.dim), y: tr.y.slice(0, nt), shape: tr.shape };
   }
-  const d = start.dressed;
+  const d = circuitParams(start);
   const evaluator = noisyEvaluator(noise, cfg.shots, seed);
   const head = new FrozenPreQuantumHead(start.inDim, start.classes, {
     qubits: d.nQubits,

@@ -7,6 +7,7 @@
  * and CSV in RUN/noise/.
  *
  *   study.ts       noiseStudy(run, cfg, hooks?) → RUN/noise/{results.json, points.csv, plots/}
+ *   results.ts     the shape of RUN/noise/results.json
  *   config.ts      NoiseConfig, DEFAULT_NOISE_CONFIG, resolveNoiseConfig (validated by field)
  *   settings.ts    the six swept channels → noise models, log-spaced levels, noise specs
  *   executor.ts    HybridExecutor: pre-layer once, circuit batched under noise, readout, shots
@@ -29,3 +30,4 @@ export * from './points.js';
 export * from './aware.js';
 export * from './plots.js';
 export * from './study.js';
+export * from './results.js';

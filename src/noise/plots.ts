@@ -10,7 +10,7 @@
  *                       shots configured), CI error bars, the linear head's accuracy as a rule.
  */
 import { renderChart, type ChartSpec } from '../util/charts.js';
-import type { NoiseResults } from './study.js';
+import type { NoiseResults } from './results.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
 const MIT_ORDER = ['none', 'readout', 'zne-linear', 'zne-richardson', 'readout+zne-richardson'];

@@ -1,44 +1,33 @@
 /**
- * The noise settings a study evaluates: the six swept channels and their noise models at a level p,
+ * The noise settings a study evaluates: the swept channels (each channel's `sweeps` in the registry
+ * src/quantum/channels) and their noise models at a level p,
  * log-spaced levels, and noise specs ("eagle", "path/to/profile.json", "bit_flip@0.01") used by
  * noise-aware training.
  */
-import { loadProfile, profileToNoiseModel, type DeviceProfile, type NoiseModel } from '../quantum/index.js';
+import {
+  SWEEPS,
+  loadProfile,
+  profileToNoiseModel,
+  type DeviceProfile,
+  type NoiseModel,
+  type SweepChannel,
+} from '../quantum/index.js';
 
-export const SWEEP_CHANNELS = [
-  'depolarizing_1q',
-  'depolarizing_2q',
-  'amplitude_damping',
-  'phase_damping',
-  'bit_flip',
-  'readout',
-] as const;
-export type SweepChannel = (typeof SWEEP_CHANNELS)[number];
+/** The swept channels, in the order of the channel registry (src/quantum/channels). */
+export const SWEEP_CHANNELS: readonly SweepChannel[] = SWEEPS.map((s) => s.name);
+export type { SweepChannel };
 
-export const SWEEP_LABELS: Record<SweepChannel, string> = {
-  depolarizing_1q: 'depolarizing after 1q gates',
-  depolarizing_2q: 'depolarizing after 2q gates (each wire)',
-  amplitude_damping: 'amplitude damping after every gate',
-  phase_damping: 'phase damping after every gate',
-  bit_flip: 'bit flip after every gate',
-  readout: 'symmetric readout error',
-};
+export const SWEEP_LABELS = Object.fromEntries(SWEEPS.map((s) => [s.name, s.label])) as Record<
+  SweepChannel,
+  string
+>;
 
 /** The noise model of one swept channel at level p (p = 0 gives the noiseless model). */
 export function sweepNoiseModel(channel: SweepChannel, p: number): NoiseModel {
   if (!(p >= 0 && p <= 1)) throw new RangeError(`${channel}: level must be in [0, 1], got ${p}`);
-  switch (channel) {
-    case 'depolarizing_1q':
-      return { rules: [{ after: '1q', channel: 'depolarizing', p }] };
-    case 'depolarizing_2q':
-      return { rules: [{ after: '2q', channel: 'depolarizing', p }] };
-    case 'amplitude_damping':
-    case 'phase_damping':
-    case 'bit_flip':
-      return { rules: [{ after: 'every-gate', channel, p }] };
-    case 'readout':
-      return { rules: [], readout: [p, p] };
-  }
+  const sweep = SWEEPS.find((s) => s.name === channel);
+  if (!sweep) throw new Error(`unknown swept channel '${channel}' (one of ${SWEEP_CHANNELS.join(', ')})`);
+  return sweep.model(p) as NoiseModel;
 }
 
 /** `count` levels log-spaced from lo to hi inclusive. */

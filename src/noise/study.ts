@@ -7,112 +7,37 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Interval } from '../eval/index.js';
 import { argmaxRows } from '../eval/index.js';
 import type { NoiseModel } from '../quantum/index.js';
 import { MAX_QUBITS_DENSITY } from '../quantum/index.js';
 import {
-  dressedParams,
+  circuitParams,
   headProbs,
-  listHeads,
-  loadFeatures,
-  loadHead,
-  runPaths,
-  saveHead,
-  type FeatureSet,
   type HeadExport,
   type HeadKind,
-} from '../train/index.js';
+  baselineKind,
+  circuitKind,
+  hasCircuit,
+  headKinds,
+} from '../heads/index.js';
+import { listHeads, loadFeatures, loadHead, runPaths, saveHead, type FeatureSet } from '../run/index.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 import { nullProgress, type ProgressSink } from '../util/progress.js';
 import { Rng } from '../util/rng.js';
 import { trainNoiseAware } from './aware.js';
-import { breakEven, type BreakEven } from './break-even.js';
+import { breakEven } from './break-even.js';
 import { resolveNoiseConfig, type NoiseConfig } from './config.js';
 import { HybridExecutor, type RunSetting } from './executor.js';
 import { clampExpvals, extrapolateLinear, extrapolateRichardson } from './mitigation.js';
 import { writeNoisePlots } from './plots.js';
+import type { AwareResult, NoiseResults, ProfileResult, ProfileRow, SweepResult } from './results.js';
 import { makePoint, pointsCsv, type Mitigation, type Point } from './points.js';
 import { accuracyDelta, scorePredictions, type ScoreOptions } from './scoring.js';
-import {
-  SWEEP_LABELS,
-  parseNoiseSpec,
-  sweepNoiseModel,
-  type NamedNoise,
-  type SweepChannel,
-} from './settings.js';
+import { SWEEP_LABELS, parseNoiseSpec, sweepNoiseModel, type NamedNoise } from './settings.js';
 
 export interface NoiseStudyHooks {
   log?: (line: string) => void;
   progress?: ProgressSink;
-}
-
-export interface SweepResult {
-  channel: SweepChannel;
-  label: string;
-  points: Point[];
-  /** per classical reference head kind, the level where the hybrid falls below it */
-  breakEven: Record<string, { accuracy: BreakEven; macroF1: BreakEven }>;
-}
-
-export interface ProfileRow {
-  shots: number | null;
-  mitigation: Mitigation;
-  point: Point;
-  /** noiseless exact score minus this setting's score */
-  dropAccuracy: number;
-  dropMacroF1: number;
-  /** paired bootstrap CI of hybrid − linear head accuracy */
-  vsLinear: Interval;
-}
-
-export interface ProfileResult {
-  name: string;
-  spec: string;
-  description: string | null;
-  rows: ProfileRow[];
-}
-
-export interface AwareResult {
-  noise: string;
-  shots: number | null;
-  epochs: number;
-  trainSamples: number;
-  valSamples: number;
-  log: { epoch: number; loss: number; valAccuracy: number; valMacroF1: number }[];
-  /** validation macro-F1 under the training noise: starting head vs best epoch; the one kept */
-  valMacroF1: { start: number; fineTuned: number };
-  selected: 'fine-tuned' | 'start';
-  /** test scores under the training noise, before and after; and the fine-tuned head without noise */
-  before: Point;
-  after: Point;
-  afterNoiseless: Point;
-  recovered: { accuracy: number; macroF1: number };
-  headFile: string;
-}
-
-export interface NoiseResults {
-  version: 1;
-  config: NoiseConfig;
-  test: { n: number; classes: number; dim: number };
-  head: {
-    seed: number;
-    qubits: number;
-    layers: number;
-    template: string;
-    embedding: string;
-    reupload: boolean;
-    gates: number;
-    twoQubitGates: number;
-  };
-  references: Point[];
-  noiseless: Point;
-  sweeps: SweepResult[];
-  shots: Point[];
-  profiles: ProfileResult[];
-  aware: AwareResult | null;
-  points: Point[];
-  notes: string[];
 }
 
 function pickHead(
@@ -174,12 +99,14 @@ export async function noiseStudy(
   // ---- every input checked before the long work
   const testPath = paths.features('test');
   const test = subsetFeatures(loadFeatures(testPath), cfg.maxSamples, cfg.seed);
-  const q = pickHead(run, 'quantum', cfg.headSeed, true)!;
-  const lin = pickHead(run, 'linear', cfg.headSeed, true)!;
-  const bott = pickHead(run, 'bottleneck', cfg.headSeed, false);
+  const q = pickHead(run, circuitKind(), cfg.headSeed, true)!;
+  const lin = pickHead(run, baselineKind(), cfg.headSeed, true)!;
+  const others = headKinds()
+    .filter((k) => k !== lin.head.kind && !hasCircuit(k))
+    .map((k) => pickHead(run, k, cfg.headSeed, false))
+    .filter((h) => h !== null);
   const classes = q.head.classes;
-  for (const h of [q, lin, bott]) {
-    if (!h) continue;
+  for (const h of [q, lin, ...others]) {
     const file = paths.head(h.head.kind, h.seed);
     if (h.head.inDim !== test.dim)
       throw new Error(`${file}: head takes ${h.head.inDim} features, ${testPath} has ${test.dim}`);
@@ -195,10 +122,10 @@ export async function noiseStudy(
     if (!(v >= 0 && v < classes))
       throw new Error(`${testPath}: label ${i} is ${v}, outside 0..${classes - 1}`);
   });
-  const params = dressedParams(q.head);
+  const params = circuitParams(q.head);
   if (params.nQubits > MAX_QUBITS_DENSITY)
     throw new Error(
-      `${paths.head('quantum', q.seed)}: ${params.nQubits} qubits; the density-matrix simulator takes at most ${MAX_QUBITS_DENSITY}`,
+      `${paths.head(q.head.kind, q.seed)}: ${params.nQubits} qubits; the density-matrix simulator takes at most ${MAX_QUBITS_DENSITY}`,
     );
   const profiles: NamedNoise[] = cfg.profiles.map((p, i) => parseNoiseSpec(p, `noise.profiles[${i}]`));
   let awareNoise: NamedNoise | null = null;
@@ -223,8 +150,9 @@ export async function noiseStudy(
 
   // ---- classical references and the noiseless hybrid
   const linPreds = argmaxRows(headProbs(lin.head, test.x), classes);
-  const refs = [{ kind: 'linear', preds: linPreds }];
-  if (bott) refs.push({ kind: 'bottleneck', preds: argmaxRows(headProbs(bott.head, test.x), classes) });
+  const refs = [{ kind: lin.head.kind, preds: linPreds }];
+  for (const h of others)
+    refs.push({ kind: h.head.kind, preds: argmaxRows(headProbs(h.head, test.x), classes) });
   const references = refs.map((r) => keep(makePoint('reference', r.kind, score(r.preds))));
   const predictAt = (s: RunSetting) => exec.predict(exec.expvals(s));
   const noiseless = keep(makePoint('noiseless', 'noiseless', score(predictAt({}))));
@@ -374,8 +302,8 @@ export async function noiseStudy(
       shots: a.shots,
       seed: shotSeed(cfg.seed, 'aware-test'),
     };
-    const after = new HybridExecutor(dressedParams(tr.head), test.x);
-    const headFile = join(paths.noiseDir, `quantum-aware-seed${q.seed}.json`);
+    const after = new HybridExecutor(circuitParams(tr.head), test.x);
+    const headFile = join(paths.noiseDir, paths.noiseAwareFile(q.seed));
     mkdirSync(paths.noiseDir, { recursive: true });
     saveHead(headFile, tr.head);
     const before = keep(makePoint('aware', 'before', score(predictAt(setting)), { shots: a.shots }));
@@ -409,7 +337,7 @@ export async function noiseStudy(
         accuracy: Number((afterP.accuracy - before.accuracy).toFixed(6)),
         macroF1: Number((afterP.macroF1 - before.macroF1).toFixed(6)),
       },
-      headFile: `quantum-aware-seed${q.seed}.json`,
+      headFile: paths.noiseAwareFile(q.seed),
     };
     log(`noise: noise-aware training done in ${((performance.now() - t2) / 1000).toFixed(1)} s`);
   }
@@ -445,9 +373,9 @@ export async function noiseStudy(
     ],
   };
   mkdirSync(paths.noiseDir, { recursive: true });
-  writeJsonAtomic(join(paths.noiseDir, 'results.json'), results);
-  writeFileAtomic(join(paths.noiseDir, 'points.csv'), pointsCsv(points));
-  await writeNoisePlots(join(paths.noiseDir, 'plots'), results);
+  writeJsonAtomic(paths.noiseResults, results);
+  writeFileAtomic(paths.noisePoints, pointsCsv(points));
+  await writeNoisePlots(paths.noisePlots, results);
   log(`noise: wrote ${paths.noiseDir} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return results;
 }

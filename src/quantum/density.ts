@@ -6,7 +6,7 @@
  * Readout error acts on the measured distribution; finite shots sample it with a seeded RNG.
  */
 import { MAX_QUBITS_DENSITY, type Circuit } from './circuit.js';
-import { krausOperators, type ChannelSpec, type Kraus2 } from './channels.js';
+import { krausOperators, type ChannelSpec, type Kraus2 } from './channels/index.js';
 import { channelsAfter, readoutFor, type NoiseModel } from './noise-model.js';
 import {
   Scratch,

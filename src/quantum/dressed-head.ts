@@ -6,7 +6,7 @@
  */
 import type { Circuit } from './circuit.js';
 import { exactEvaluator, type Evaluator } from './param-shift.js';
-import { headCircuit, type Rotation, type TemplateName } from './templates.js';
+import { headCircuit, type Rotation, type TemplateName } from './templates/index.js';
 
 export interface DressedHeadParams {
   inDim: number;

@@ -8,13 +8,13 @@
  *   gates.ts        gate matrices (PennyLane conventions)
  *   statevector.ts  batched statevector: run(circuit, inputs B×nIn, weights) → State; expvalZ,
  *                   expvalPauli('XZIY'), probabilities, sampleBasis
- *   templates.ts    AngleEmbedding, BasicEntanglerLayers, StronglyEntanglingLayers, headCircuit({qubits,
+ *   templates/      registry of circuit templates (strong, basic; one file each), AngleEmbedding, headCircuit({qubits,
  *                   layers, template, embedding, reupload})
  *   adjoint.ts      adjointVjp(circuit, inputs, weights, cotangent) → {expval, gradInputs, gradWeights}
  *   param-shift.ts  paramShiftVjp(circuit, inputs, weights, cotangent, evaluator?) — evaluator is any
  *                   (circuit, inputs, weights, B) → ⟨Z⟩ function, so noisy / finite-shot executors plug in
  *   dressed-head.ts the dressed head (linear → tanh·π/2 → circuit → ⟨Z⟩ → linear) as plain arrays
- *   channels.ts     Kraus channels: depolarizing, amplitude / phase damping, bit / phase flip, thermal relaxation
+ *   channels/       registry of noise channels (one file each: Kraus operators, options, label, swept settings)
  *   noise-model.ts  rules attaching channels after gates + readout error; parseNoiseModel(json, field)
  *   density.ts      batched density-matrix simulator (1–8 qubits), readout error, seeded shots;
  *                   evaluateNoisy(circuit, inputs, weights, {noise, shots, seed}) (an Evaluator for parameter shift)
@@ -25,11 +25,11 @@
 export * from './circuit.js';
 export * from './gates.js';
 export * from './statevector.js';
-export * from './templates.js';
+export * from './templates/index.js';
 export * from './adjoint.js';
 export * from './param-shift.js';
 export * from './dressed-head.js';
-export * from './channels.js';
+export * from './channels/index.js';
 export * from './noise-model.js';
 export * from './density.js';
 export * from './profiles.js';

@@ -7,7 +7,7 @@
  * of p. p01 = P(read 1 | 0), p10 = P(read 0 | 1).
  */
 import { GATE_PARAM_COUNT, isTwoQubitGate, type GateName } from './circuit.js';
-import { validateChannel, type ChannelSpec } from './channels.js';
+import { validateChannel, type ChannelSpec } from './channels/index.js';
 
 export type RuleTarget = 'every-gate' | '1q' | '2q' | GateName;
 

@@ -12,7 +12,7 @@ import { evaluateNoisy } from './density.js';
 import { parseNoiseModel, type NoiseModel } from './noise-model.js';
 import { exactEvaluator, paramShiftVjp, type Evaluator } from './param-shift.js';
 import { loadProfile, profileToNoiseModel } from './profiles.js';
-import { headCircuit, weightShape, type Rotation, type TemplateName } from './templates.js';
+import { headCircuit, templateOf, weightShape, type Rotation, type TemplateName } from './templates/index.js';
 
 export interface CircuitSpec {
   qubits: number;
@@ -93,9 +93,7 @@ export function parseCircuitSpec(json: unknown, source = 'spec'): CircuitSpec {
   const embedding = (o.embedding ?? 'X') as Rotation;
   if (!['X', 'Y', 'Z'].includes(embedding))
     throw new Error(`${source}: embedding: must be "X", "Y" or "Z", got ${JSON.stringify(o.embedding)}`);
-  const template = (o.template ?? 'strong') as TemplateName;
-  if (template !== 'strong' && template !== 'basic')
-    throw new Error(`${source}: template: must be "strong" or "basic", got ${JSON.stringify(o.template)}`);
+  const template = templateOf(o.template ?? 'strong', `${source}: template`).name as TemplateName;
   if (o.reupload !== undefined && typeof o.reupload !== 'boolean')
     throw new Error(`${source}: reupload: must be true or false`);
   const shape = weightShape(template, layers, qubits);

@@ -1,6 +1,5 @@
 /** What every report section gets: the run's paths and a chart renderer that also exports PNG + SVG. */
-import { join } from 'node:path';
-import { runPaths, type RunPaths } from '../train/run-folder.js';
+import { runPaths, type RunPaths } from '../run/index.js';
 import { renderChart, type ChartSpec } from '../util/charts.js';
 import { figure } from './html.js';
 
@@ -15,7 +14,7 @@ export interface ReportContext {
 }
 
 export function reportContext(run: string): ReportContext {
-  const plotsDir = join(run, 'report', 'plots');
+  const plotsDir = runPaths(run).reportPlots;
   const charts: string[] = [];
   return {
     run,

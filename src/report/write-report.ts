@@ -17,7 +17,6 @@ import { headsSection } from './sections/heads-eval.js';
 import { noiseSection } from './sections/noise.js';
 import { reproFacts, reproSection } from './sections/repro.js';
 import { trainingSection } from './sections/training.js';
-import { join } from 'node:path';
 
 /** The report's section ids, in page order. */
 export const REPORT_SECTIONS = [
@@ -73,7 +72,7 @@ export async function writeReport(run: string, opts: ReportOptions = {}): Promis
     sections,
   );
   writeFileAtomic(p.report, html);
-  writeJsonAtomic(join(run, 'report', 'summary.json'), {
+  writeJsonAtomic(p.reportSummary, {
     report: p.report,
     sections: sections.map((s) => ({ id: s.id, title: s.title, state: s.state ?? 'ok' })),
     charts: ctx.charts.map((c) => `report/plots/${c}.png`),

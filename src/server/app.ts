@@ -134,7 +134,8 @@ export function createViewerServer(viewer: Viewer, opts: ServerOptions = {}): Se
       if (parts[3] === 'explain') {
         only('GET');
         const layer = q.get('layer') ?? 'features';
-        return sendJson(res, 200, await viewer.explain(id, layer, intParam(q, 'target'), deadline));
+        const methods = q.get('methods') ?? undefined;
+        return sendJson(res, 200, await viewer.explain(id, layer, intParam(q, 'target'), deadline, methods));
       }
       if (parts[3] === 'quantum') {
         only('GET');

@@ -5,7 +5,7 @@
  * be picked without uploading again.
  */
 import { randomUUID } from 'node:crypto';
-import type { UploadKind } from './sniff.js';
+import type { UploadKind } from './decode.js';
 import type { PreparedImage } from '../data/index.js';
 import type { CaseAnalysis } from '../explain/index.js';
 

@@ -8,7 +8,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
-import { headProbs, loadFeatures, runPaths, type OpenRun } from '../train/run-folder.js';
+import { headProbs } from '../heads/index.js';
+import { loadFeatures, runPaths, type OpenRun } from '../run/index.js';
 
 export interface GalleryItem {
   index: number;
@@ -88,9 +89,7 @@ export function buildGallery(open: OpenRun): Gallery {
   }
   const manifest = readJson(p.manifest) as { root?: unknown } | undefined;
   const root = typeof manifest?.root === 'string' ? resolve(open.dir, manifest.root) : open.dir;
-  const audit = existsSync(join(p.explainDir, 'audit.json'))
-    ? auditFlags(readJson(join(p.explainDir, 'audit.json')))
-    : new Map<string, string>();
+  const audit = existsSync(p.explainAudit) ? auditFlags(readJson(p.explainAudit)) : new Map<string, string>();
   if (!audit.size) notes.push('no audit flags (RUN/explain/audit.json absent or without flagged cases)');
   const sources: (string | null)[] = [];
   const items = f.files.map((file, i): GalleryItem => {

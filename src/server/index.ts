@@ -8,7 +8,6 @@
  *   viewer.ts        the opened run, case store and model queue; predictions, explanations
  *                    (src/explain analyzeCase), the noisy quantum head, the circuit, the gallery
  *   decode.ts        the upload guard in front of src/data's decoders (type, gzip cap, pixel limit)
- *   sniff.ts         file type from content (JPEG, PNG, DICOM, NIfTI, gzip NIfTI)
  *   png.ts           grayscale and heat-map PNGs (the heat map keeps its alpha for the opacity slider)
  *   queue.ts         one serial queue for libtorch work (synchronous, per-thread grad mode)
  *   cases.ts         bounded in-memory case store (uploads are never written to disk)
@@ -21,7 +20,6 @@ export * from './decode.js';
 export * from './errors.js';
 export * from './gallery.js';
 export * from './queue.js';
-export * from './sniff.js';
 export * from './viewer.js';
 
 import type { Server } from 'node:http';

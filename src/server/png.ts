@@ -1,5 +1,9 @@
-/** PNG encoding (sharp) of a grayscale display image and of a heat map as a colour overlay with alpha. */
+/**
+ * PNG encoding (sharp) of a grayscale display image and of a heat map as a colour overlay with alpha,
+ * the tumor box (when known) outlined on it.
+ */
 import sharp from 'sharp';
+import type { Box } from '../data/index.js';
 
 export async function grayPng(v: Float32Array, size: number): Promise<Buffer> {
   const u8 = Buffer.alloc(size * size);
@@ -25,13 +29,29 @@ function heatColour(t: number): [number, number, number] {
   return [0, 1, 2].map((k) => Math.round(a[k] + f * (b[k] - a[k]))) as [number, number, number];
 }
 
-export async function heatPng(map: Float32Array, size: number): Promise<Buffer> {
+/** A one-pixel green outline of a normalised box, drawn into an RGBA size×size buffer. */
+function drawBox(rgba: Buffer, size: number, box: Box): void {
+  const px = (v: number) => Math.min(size - 1, Math.max(0, Math.round(v * size)));
+  const [x0, y0, x1, y1] = [px(box[0]), px(box[1]), px(box[2]), px(box[3])];
+  const put = (x: number, y: number) => rgba.set([0, 255, 102, 255], (y * size + x) * 4);
+  for (let x = x0; x <= x1; x++) {
+    put(x, y0);
+    put(x, y1);
+  }
+  for (let y = y0; y <= y1; y++) {
+    put(x0, y);
+    put(x1, y);
+  }
+}
+
+export async function heatPng(map: Float32Array, size: number, box: Box | null = null): Promise<Buffer> {
   const rgba = Buffer.alloc(size * size * 4);
   for (let i = 0; i < size * size; i++) {
     const t = Math.min(1, Math.max(0, map[i]));
     const [r, g, b] = heatColour(t);
     rgba.set([r, g, b, Math.round(255 * Math.min(1, 1.6 * t))], i * 4);
   }
+  if (box) drawBox(rgba, size, box);
   return sharp(rgba, { raw: { width: size, height: size, channels: 4 } })
     .png()
     .toBuffer();

@@ -18,8 +18,9 @@ import {
   profileToNoiseModel,
 } from '../quantum/index.js';
 import { DEFAULT_PREPROCESS, prepareRaster, type PreprocessConfig } from '../data/index.js';
-import { analyzeCase, type CaseAnalysis } from '../explain/index.js';
-import { dressedParams, headProbs, openRun, type OpenRun } from '../train/run-folder.js';
+import { analyzeCase, MAP_LABELS, METHODS, resolveMethods, type CaseAnalysis } from '../explain/index.js';
+import { circuitParams, headProbs, circuitKind } from '../heads/index.js';
+import { openRun, type OpenRun } from '../run/index.js';
 import { CaseStore, type Case } from './cases.js';
 import { decodeUpload, type DecodeLimits } from './decode.js';
 import { HttpError } from './errors.js';
@@ -89,17 +90,16 @@ export class Viewer {
   }
 
   info() {
-    const q = this.open.heads.get('quantum');
+    const q = this.open.heads.get(circuitKind());
     return {
       classes: this.open.arch.classes,
       size: this.size,
       heads: [...this.open.heads].map(([kind, h]) => ({ kind, seed: h.seed })),
       layers: this.open.net.layerNames(),
       defaultLayer: 'features',
+      methods: METHODS,
       profiles: [...BUILTIN_PROFILES],
-      quantum: q
-        ? { qubits: q.head.kind === 'quantum' ? q.head.dressed.nQubits : 0, noisyAvailable: true }
-        : null,
+      quantum: q ? { qubits: circuitParams(q.head).nQubits, noisyAvailable: true } : null,
       maxShots: MAX_SHOTS,
       limits: this.limits,
     };
@@ -196,19 +196,29 @@ export class Viewer {
     return this.view(merged);
   }
 
-  /** Grad-CAM, Grad-CAM++, SHAP and SHAP-CAM of every head (src/explain), cached per layer and class. */
-  async explain(id: string, layer: string, target: number | undefined, deadline: number) {
+  /**
+   * The maps and SHAP of every head (src/explain's registries; default the fast set Grad-CAM,
+   * Grad-CAM++, Kernel SHAP, SHAP-CAM; `methods` a comma-separated list), cached per layer, class
+   * and methods.
+   */
+  async explain(id: string, layer: string, target: number | undefined, deadline: number, methods?: string) {
     const c = this.need(id);
     if (!this.open.net.layerNames().includes(layer))
       throw new HttpError(400, `layer: '${layer}' is not one of ${this.open.net.layerNames().join(', ')}`);
     const C = this.open.arch.classes.length;
     if (target !== undefined && !(Number.isInteger(target) && target >= 0 && target < C))
       throw new HttpError(400, `targetClass: must be an integer in 0..${C - 1}`);
-    const key = `${layer}|${target ?? ''}`;
+    let list: string[] | undefined;
+    try {
+      list = methods ? resolveMethods(methods.split(',')) : undefined;
+    } catch (err) {
+      throw new HttpError(400, `methods: ${(err as Error).message}`);
+    }
+    const key = `${layer}|${target ?? ''}|${list?.join(',') ?? ''}`;
     let a = c.explained.get(key);
     if (!a) {
       a = await this.queue.run(
-        () => analyzeCase(this.open, c.image, { layer, targetClass: target, png: false }),
+        () => analyzeCase(this.open, c.image, { layer, targetClass: target, png: false, methods: list }),
         deadline,
       );
       c.explained.set(key, a);
@@ -221,7 +231,7 @@ export class Viewer {
     const models = [];
     for (const m of a.models) {
       const maps: Record<string, string> = {};
-      for (const [k, v] of Object.entries(m.maps)) if (v) maps[k] = dataUrl(await heatPng(v.map, S));
+      for (const [k, v] of Object.entries(m.maps)) if (v) maps[k] = dataUrl(await heatPng(v.map, S, a.box));
       models.push({
         name: m.name,
         source: m.source,
@@ -241,6 +251,8 @@ export class Viewer {
         audit: m.audit
           ? { spearman: m.audit.spearman, iouTop20: m.audit.iouTop20, flags: m.audit.flags }
           : null,
+        localization: m.localization,
+        mapMs: Object.fromEntries(Object.entries(m.maps).map(([k, v]) => [k, v.ms])),
       });
     }
     return {
@@ -248,6 +260,8 @@ export class Viewer {
       targetClass: a.targetClass,
       className: a.classes[a.targetClass] ?? String(a.targetClass),
       models,
+      box: a.box,
+      labels: MAP_LABELS,
       agree: a.agree,
       headsAgree: a.headsAgree,
       notes: a.notes,
@@ -255,9 +269,9 @@ export class Viewer {
   }
 
   private quantumHead() {
-    const q = this.open.heads.get('quantum');
+    const q = this.open.heads.get(circuitKind());
     if (!q) throw new HttpError(404, 'this run has no quantum head (RUN/heads/quantum-seed*.json)');
-    return dressedParams(q.head);
+    return circuitParams(q.head);
   }
 
   quantum(id: string, profile: string, shots: number | undefined, seed: number) {

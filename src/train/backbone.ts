@@ -12,10 +12,9 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import {
   AdamW,
   Tensor,
-  manualSeed,
-  setNumThreads,
   setRngState,
   readSafetensors,
+  withRuntime,
   type ProcessGroup,
 } from '../engine/index.js';
 import { argmaxRows, classificationMetrics, type Metrics } from '../eval/index.js';
@@ -32,7 +31,7 @@ import {
   type CheckpointState,
 } from './checkpoint.js';
 import { predict, trainOneEpoch, type ArraySet } from './fit.js';
-import { runPaths, saveBackbone, type BackboneArch } from './run-folder.js';
+import { runPaths, saveBackbone, type BackboneArch } from '../run/index.js';
 import { classWeights, cosineWithWarmup } from './schedule.js';
 
 export interface BackboneData {
@@ -99,6 +98,10 @@ function densenetFor(cfg: BackboneConfig, classes: number): DenseNetConfig {
   return { ...c, blockConfig: [...c.blockConfig] };
 }
 
+/**
+ * Trains the backbone on in-memory splits into RUN/backbone (resuming its checkpoint); libtorch's
+ * thread count and generator are set from the config for the call and restored after it.
+ */
 export function trainBackboneOnData(
   run: string,
   data: BackboneData,
@@ -106,6 +109,15 @@ export function trainBackboneOnData(
   hooks: BackboneHooks = {},
 ): BackboneResult {
   const cfg = resolveBackboneConfig(partial);
+  return withRuntime({ threads: cfg.threads, seed: cfg.seed }, () => trainWithin(run, data, cfg, hooks));
+}
+
+function trainWithin(
+  run: string,
+  data: BackboneData,
+  cfg: BackboneConfig,
+  hooks: BackboneHooks,
+): BackboneResult {
   checkClassCoverage(data);
   const p = runPaths(run);
   const C = data.classes.length;
@@ -121,8 +133,6 @@ export function trainBackboneOnData(
       `backbone config: 'progressive.size' (${cfg.progressive.size} px) must be below the image size (${size} px)`,
     );
 
-  setNumThreads(cfg.threads);
-  manualSeed(cfg.seed);
   const net = new DenseNet(densenet);
   if (cfg.weights) net.loadWeights(cfg.weights, { skipClassifier: true });
   const opt = new AdamW(net.parameters(), { lr: cfg.lr, weightDecay: cfg.weightDecay });

@@ -3,9 +3,10 @@
  * optimizer budget: AdamW, the same epochs, learning rate, batch size, warm-up + cosine schedule
  * and early-stopping patience. Checked field by field before any feature is read.
  */
-import type { HeadKind } from './run-folder.js';
+import { hasCircuit, headKinds, type HeadKind } from '../heads/index.js';
 
-export const HEAD_KINDS: readonly HeadKind[] = ['linear', 'bottleneck', 'quantum'];
+/** The built-in head kinds (the registry, src/heads, at start-up). */
+export const HEAD_KINDS: readonly HeadKind[] = headKinds();
 
 export interface FinetuneConfig {
   /** end-to-end: backbone + quantum head trained together on the images (slow on CPU) */
@@ -84,11 +85,11 @@ export function resolveCompareConfig(
   const c: CompareConfig = { ...DEFAULT_COMPARE, ...(partial ?? {}) };
   if (!Array.isArray(c.heads) || c.heads.length === 0) fail(source, 'heads', 'must be a non-empty list');
   for (const h of c.heads)
-    if (!HEAD_KINDS.includes(h))
+    if (!headKinds().includes(h))
       fail(
         source,
         'heads',
-        `names a head that does not exist: '${String(h)}' (known: ${HEAD_KINDS.join(', ')})`,
+        `names a head that does not exist: '${String(h)}' (known: ${headKinds().join(', ')})`,
       );
   if (new Set(c.heads).size !== c.heads.length)
     fail(source, 'heads', `lists a head twice: ${c.heads.join(', ')}`);
@@ -124,7 +125,7 @@ export function resolveCompareConfig(
     int(source, 'finetune.epochs', f.epochs, 1, 1000);
     positive(source, 'finetune.lr', f.lr, 10);
     int(source, 'finetune.batchSize', f.batchSize, 2, 4096);
-    if (f.enabled && !c.heads.includes('quantum'))
+    if (f.enabled && !c.heads.some(hasCircuit))
       fail(source, 'finetune', "needs the 'quantum' head in 'heads' (it fine-tunes the backbone with it)");
   }
   return { ...c, lowData: [...new Set(c.lowData)].sort((a, b) => a - b) };

@@ -10,7 +10,7 @@
  * RUN/compare/results.json.
  */
 import { existsSync } from 'node:fs';
-import { manualSeed, setNumThreads } from '../engine/index.js';
+import { manualSeed, withRuntime } from '../engine/index.js';
 import {
   argmaxRows,
   bootstrapCI,
@@ -26,14 +26,9 @@ import {
   type RocResult,
   type SeedSummary,
 } from '../eval/index.js';
-import {
-  BottleneckHead,
-  LinearHead,
-  QuantumHead,
-  matchedHiddenSize,
-  quantumHeadParamCount,
-  type HeadModule,
-} from '../nn/index.js';
+import { comparisonPairs, exportHead, hasCircuit, headDef, type HeadKind } from '../heads/index.js';
+import type { HeadModule } from '../nn/index.js';
+import { loadArch, loadFeatures, runPaths, saveHead } from '../run/index.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import type { ProgressSink } from '../util/progress.js';
 import { Rng } from '../util/rng.js';
@@ -41,7 +36,6 @@ import { checkClassCoverage } from './backbone.js';
 import { resolveCompareConfig, type CompareConfig } from './compare-config.js';
 import { finetuneQuantum, type FinetuneResult } from './finetune.js';
 import { fit, predict, type ArraySet } from './fit.js';
-import { exportHead, loadArch, loadFeatures, runPaths, saveHead, type HeadKind } from './run-folder.js';
 
 export interface SeedRun {
   seed: number;
@@ -149,26 +143,13 @@ export function readFeatureSplits(run: string): Features {
   return out;
 }
 
-/** The head factories of one comparison (the bottleneck sized to the quantum head's parameter count). */
+/** The head factories of one comparison (each kind sized by the settings, src/heads). */
 export function headMaker(
   cfg: CompareConfig,
   inDim: number,
   classes: number,
 ): (kind: HeadKind) => HeadModule {
-  const q = {
-    qubits: cfg.qubits,
-    layers: cfg.layers,
-    template: cfg.template,
-    embedding: cfg.embedding,
-    reupload: cfg.reupload,
-  };
-  const hidden = matchedHiddenSize(inDim, cfg.qubits, classes, quantumHeadParamCount(inDim, classes, q));
-  return (kind) =>
-    kind === 'linear'
-      ? new LinearHead(inDim, classes)
-      : kind === 'bottleneck'
-        ? new BottleneckHead(inDim, cfg.qubits, hidden, classes)
-        : new QuantumHead(inDim, classes, q);
+  return (kind) => headDef(kind).create({ inDim, classes }, cfg);
 }
 
 /** A class-stratified subset: ceil(fraction × count) of each class (at least one), seeded. */
@@ -231,13 +212,21 @@ function trainHead(
   return { head, epochs: logs.length, seconds: (performance.now() - t0) / 1000 };
 }
 
-export async function compareHeads(
-  run: string,
-  partial: Partial<CompareConfig>,
-  hooks: CompareHooks = {},
-): Promise<CompareResult> {
-  const t0 = performance.now();
-  const cfg = resolveCompareConfig(partial);
+/** What every step of one comparison shares. */
+interface Study {
+  run: string;
+  cfg: CompareConfig;
+  data: Features;
+  C: number;
+  make: (kind: HeadKind) => HeadModule;
+  seeds: number[];
+  yTest: Int32Array;
+  log: (line: string) => void;
+  tick: (info: Record<string, string | number>) => void;
+}
+
+/** Reads the features, checks every input and sets up the shared state (before any training). */
+function openStudy(run: string, cfg: CompareConfig, hooks: CompareHooks): Study {
   const data = readFeatureSplits(run);
   if (cfg.finetune?.enabled) {
     // fine-tuning reads the images and the backbone after every head is trained: check them now
@@ -245,203 +234,235 @@ export async function compareHeads(
     for (const f of [p.manifest, p.model, p.arch])
       if (!existsSync(f)) throw new Error(`${f}: needed by compare.finetune and missing (qmri train first)`);
   }
-  const log = hooks.log ?? (() => {});
   const C = data.classes.length;
-  const inDim = data.train.shape[0];
-  const make = headMaker(cfg, inDim, C);
   const seeds = Array.from({ length: cfg.seeds }, (_, s) => cfg.firstSeed! + s);
-  const yTest = data.test.y;
-  const nTest = yTest.length;
   const lowFractions = cfg.lowData.filter((f) => f < 1);
-  setNumThreads(cfg.threads!);
   const jobs = cfg.heads.length * seeds.length * (1 + lowFractions.length);
   let done = 0;
   hooks.progress?.start(jobs, 'heads');
-  const tick = (info: Record<string, string | number>) => hooks.progress?.update(++done, info);
-
-  // ---- main study: every head over every seed on the full training features
-  const heads: HeadSummary[] = [];
-  const preds = new Map<HeadKind, Int32Array[]>();
-  for (const kind of cfg.heads) {
-    const perSeed: SeedRun[] = [];
-    const predictions: HeadSummary['predictions'] = [];
-    const list: Int32Array[] = [];
-    let params = 0;
-    let detail: HeadSummary['detail'] | null = null;
-    for (const seed of seeds) {
-      const { head, epochs, seconds } = trainHead(make, kind, seed, data.train, data.val, cfg, C);
-      params = head.parameterCount();
-      const probs = predict(head, data.test, C, 256);
-      saveHead(runPaths(run).head(kind, seed), exportHead(head));
-      head.dispose();
-      const pred = argmaxRows(probs, C);
-      const metrics = classificationMetrics(yTest, pred, C);
-      const roc = rocOneVsRest(probs, yTest, C);
-      const cal = calibration(probs, yTest, C);
-      detail ??= { seed, metrics, roc, calibration: cal };
-      list.push(pred);
-      perSeed.push({
-        seed,
-        accuracy: metrics.accuracy,
-        balancedAccuracy: metrics.balancedAccuracy,
-        macroF1: metrics.macroF1,
-        macroAuc: roc.macroAuc,
-        ece: cal.ece,
-        perClass: metrics.perClass.map((c) => ({
-          precision: c.precision,
-          recall: c.recall,
-          specificity: c.specificity,
-        })),
-        confusion: metrics.confusion,
-        epochs,
-        seconds,
-      });
-      predictions.push({
-        seed,
-        probs: Array.from(probs, (v) => Math.round(v * 1e5) / 1e5),
-        pred: Array.from(pred),
-      });
-      tick({ head: kind, seed, acc: metrics.accuracy });
-    }
-    preds.set(kind, list);
-    const aucs = perSeed.map((r) => r.macroAuc).filter((a): a is number => a !== null);
-    const h: HeadSummary = {
-      kind,
-      params,
-      perSeed,
-      accuracy: summarize(perSeed.map((r) => r.accuracy)),
-      balancedAccuracy: summarize(perSeed.map((r) => r.balancedAccuracy)),
-      macroF1: summarize(perSeed.map((r) => r.macroF1)),
-      macroAuc: aucs.length ? summarize(aucs) : null,
-      ece: summarize(perSeed.map((r) => r.ece)),
-      bootstrapAccuracy: bootstrapCI(
-        nTest,
-        (ix) => list.reduce((a, p) => a + accuracyOf(yTest, p, ix), 0) / list.length,
-        { seed: cfg.firstSeed },
-      ),
-      bootstrapBalancedAccuracy: bootstrapCI(
-        nTest,
-        (ix) => list.reduce((a, p) => a + subsetMetrics(yTest, p, ix, C).balancedAccuracy, 0) / list.length,
-        { seed: cfg.firstSeed },
-      ),
-      bootstrapMacroF1: bootstrapCI(
-        nTest,
-        (ix) => list.reduce((a, p) => a + subsetMetrics(yTest, p, ix, C).macroF1, 0) / list.length,
-        { seed: cfg.firstSeed },
-      ),
-      detail: detail!,
-      predictions,
-      trainSeconds: perSeed.reduce((a, r) => a + r.seconds, 0),
-    };
-    heads.push(h);
-    log(
-      `${kind} head (${params} parameters): test accuracy ${(100 * h.accuracy.mean).toFixed(2)}% ± ${(100 * h.accuracy.sd).toFixed(2)} over ${seeds.length} seeds, bootstrap 95% CI [${(100 * h.bootstrapAccuracy.lo).toFixed(2)}, ${(100 * h.bootstrapAccuracy.hi).toFixed(2)}], ${h.trainSeconds.toFixed(1)} s`,
-    );
-  }
-
-  // ---- paired comparisons: quantum against each classical head (or bottleneck against linear)
-  const comparisons: HeadComparison[] = [];
-  for (const [head, reference] of comparisonPairs(cfg.heads)) {
-    const a = preds.get(head)!;
-    const b = preds.get(reference)!;
-    const mcnemar = a.map((p, s) => ({ seed: seeds[s], ...mcnemarExact(yTest, p, b[s]) }));
-    const diffs = a.map((p, s) => accuracyOf(yTest, p) - accuracyOf(yTest, b[s]));
-    const boot = bootstrapCI(
-      nTest,
-      (ix) =>
-        (100 * a.reduce((acc, p, s) => acc + accuracyOf(yTest, p, ix) - accuracyOf(yTest, b[s], ix), 0)) /
-        a.length,
-      { seed: cfg.firstSeed },
-    );
-    const v = verdict(
-      `${head} head`,
-      `${reference} head`,
-      diffs,
-      mcnemar.map((m) => m.p),
-    );
-    comparisons.push({
-      head,
-      reference,
-      accuracyDiff: summarize(diffs.map((d) => 100 * d)),
-      bootstrapDiff: boot,
-      mcnemar,
-      verdict: v,
-    });
-    log(v);
-  }
-
-  // ---- low-data study: the same heads and seeds on stratified subsets of the training features
-  const lowData: LowDataPoint[] = [];
-  for (const fraction of cfg.lowData) {
-    const point: LowDataPoint = { fraction, trainImages: 0, heads: [], verdicts: [] };
-    const accs = new Map<HeadKind, number[]>();
-    for (const kind of cfg.heads) {
-      const acc: number[] = [];
-      const f1: number[] = [];
-      if (fraction >= 1) {
-        const h = heads.find((x) => x.kind === kind)!;
-        acc.push(...h.perSeed.map((r) => r.accuracy));
-        f1.push(...h.perSeed.map((r) => r.macroF1));
-        point.trainImages = data.train.y.length;
-      } else
-        for (const seed of seeds) {
-          const sub = stratifiedSubset(data.train, fraction, new Rng(seed).fork(`low-data-${fraction}`));
-          point.trainImages = sub.y.length;
-          const { head } = trainHead(make, kind, seed, sub, data.val, cfg, C);
-          const pred = argmaxRows(predict(head, data.test, C, 256), C);
-          head.dispose();
-          const m = classificationMetrics(yTest, pred, C);
-          acc.push(m.accuracy);
-          f1.push(m.macroF1);
-          tick({ head: kind, fraction, seed, acc: m.accuracy });
-        }
-      accs.set(kind, acc);
-      point.heads.push({ kind, accuracy: summarize(acc), macroF1: summarize(f1), perSeed: acc });
-    }
-    for (const [head, reference] of comparisonPairs(cfg.heads)) {
-      const a = accs.get(head)!;
-      const b = accs.get(reference)!;
-      const s = summarize(a.map((v, i) => 100 * (v - b[i])));
-      const sign = (v: number) => (v >= 0 ? '+' : '−') + Math.abs(v).toFixed(1);
-      point.verdicts.push(
-        `${head} head ${sign(s.mean)} accuracy points vs ${reference} head at ${(100 * fraction).toFixed(0)}% of the training set (${point.trainImages} images), 95% CI [${sign(s.lo)}, ${sign(s.hi)}] over ${s.n} seeds`,
-      );
-    }
-    lowData.push(point);
-    log(
-      `low data ${(100 * fraction).toFixed(0)}% (${point.trainImages} images): ${point.heads.map((h) => `${h.kind} ${(100 * h.accuracy.mean).toFixed(1)}%`).join(', ')}`,
-    );
-  }
-  hooks.progress?.stop();
-
-  let finetune: FinetuneResult | undefined;
-  if (cfg.finetune?.enabled) {
-    finetune = await finetuneQuantum(run, cfg.finetune, seeds[0], preds.get('quantum')![0], hooks);
-    log(
-      `fine-tuned backbone + quantum head (seed ${seeds[0]}): test accuracy ${(100 * finetune.test.accuracy).toFixed(2)}%, ${finetune.accuracyGain >= 0 ? '+' : '−'}${Math.abs(finetune.accuracyGain).toFixed(1)} points vs frozen features, McNemar p = ${finetune.mcnemar.p.toPrecision(2)}`,
-    );
-  }
-
-  const result: CompareResult = {
-    version: 1,
-    config: cfg,
-    classes: data.classes,
-    featureDim: inDim,
-    images: { train: data.train.y.length, val: data.val.y.length, test: nTest },
-    test: { labels: Array.from(yTest), files: data.files },
-    heads,
-    comparisons,
-    lowData,
-    ...(finetune ? { finetune } : {}),
-    seconds: (performance.now() - t0) / 1000,
+  return {
+    run,
+    cfg,
+    data,
+    C,
+    make: headMaker(cfg, data.train.shape[0], C),
+    seeds,
+    yTest: data.test.y,
+    log: hooks.log ?? (() => {}),
+    tick: (info) => hooks.progress?.update(++done, info),
   };
-  writeJsonAtomic(runPaths(run).compare, result);
-  return result;
 }
 
-/** [candidate, reference] pairs: quantum against every classical head; else bottleneck against linear. */
-export function comparisonPairs(kinds: readonly HeadKind[]): [HeadKind, HeadKind][] {
-  if (kinds.includes('quantum'))
-    return kinds.filter((k) => k !== 'quantum').map((k) => ['quantum', k] as [HeadKind, HeadKind]);
-  return kinds.includes('bottleneck') && kinds.includes('linear') ? [['bottleneck', 'linear']] : [];
+/** One seed of one head on the full training features: trained, saved, scored on the test split. */
+function runSeed(st: Study, kind: HeadKind, seed: number) {
+  const { data, cfg, C, yTest } = st;
+  const { head, epochs, seconds } = trainHead(st.make, kind, seed, data.train, data.val, cfg, C);
+  const params = head.parameterCount();
+  const probs = predict(head, data.test, C, 256);
+  saveHead(runPaths(st.run).head(kind, seed), exportHead(head));
+  head.dispose();
+  const pred = argmaxRows(probs, C);
+  const metrics = classificationMetrics(yTest, pred, C);
+  const roc = rocOneVsRest(probs, yTest, C);
+  const cal = calibration(probs, yTest, C);
+  const run: SeedRun = {
+    seed,
+    accuracy: metrics.accuracy,
+    balancedAccuracy: metrics.balancedAccuracy,
+    macroF1: metrics.macroF1,
+    macroAuc: roc.macroAuc,
+    ece: cal.ece,
+    perClass: metrics.perClass.map((c) => ({
+      precision: c.precision,
+      recall: c.recall,
+      specificity: c.specificity,
+    })),
+    confusion: metrics.confusion,
+    epochs,
+    seconds,
+  };
+  const prediction = {
+    seed,
+    probs: Array.from(probs, (v) => Math.round(v * 1e5) / 1e5),
+    pred: Array.from(pred),
+  };
+  st.tick({ head: kind, seed, acc: metrics.accuracy });
+  return { params, pred, run, prediction, detail: { seed, metrics, roc, calibration: cal } };
 }
+
+/** Every seed of one head, summarised over seeds with bootstrap CIs; its test predictions per seed. */
+function studyHead(st: Study, kind: HeadKind): { summary: HeadSummary; preds: Int32Array[] } {
+  const seeds = st.seeds.map((seed) => runSeed(st, kind, seed));
+  const perSeed = seeds.map((r) => r.run);
+  const list = seeds.map((r) => r.pred);
+  const { yTest, C } = st;
+  const boot = (stat: (p: Int32Array, ix: Int32Array) => number) =>
+    bootstrapCI(yTest.length, (ix) => list.reduce((a, p) => a + stat(p, ix), 0) / list.length, {
+      seed: st.cfg.firstSeed,
+    });
+  const aucs = perSeed.map((r) => r.macroAuc).filter((a): a is number => a !== null);
+  const summary: HeadSummary = {
+    kind,
+    params: seeds[seeds.length - 1].params,
+    perSeed,
+    accuracy: summarize(perSeed.map((r) => r.accuracy)),
+    balancedAccuracy: summarize(perSeed.map((r) => r.balancedAccuracy)),
+    macroF1: summarize(perSeed.map((r) => r.macroF1)),
+    macroAuc: aucs.length ? summarize(aucs) : null,
+    ece: summarize(perSeed.map((r) => r.ece)),
+    bootstrapAccuracy: boot((p, ix) => accuracyOf(yTest, p, ix)),
+    bootstrapBalancedAccuracy: boot((p, ix) => subsetMetrics(yTest, p, ix, C).balancedAccuracy),
+    bootstrapMacroF1: boot((p, ix) => subsetMetrics(yTest, p, ix, C).macroF1),
+    detail: seeds[0].detail,
+    predictions: seeds.map((r) => r.prediction),
+    trainSeconds: perSeed.reduce((a, r) => a + r.seconds, 0),
+  };
+  const h = summary;
+  st.log(
+    `${kind} head (${h.params} parameters): test accuracy ${(100 * h.accuracy.mean).toFixed(2)}% ± ${(100 * h.accuracy.sd).toFixed(2)} over ${st.seeds.length} seeds, bootstrap 95% CI [${(100 * h.bootstrapAccuracy.lo).toFixed(2)}, ${(100 * h.bootstrapAccuracy.hi).toFixed(2)}], ${h.trainSeconds.toFixed(1)} s`,
+  );
+  return { summary, preds: list };
+}
+
+/** Paired comparisons: McNemar per seed, the accuracy difference over seeds and its bootstrap CI. */
+function compareHead(st: Study, head: HeadKind, reference: HeadKind, preds: Map<HeadKind, Int32Array[]>) {
+  const { yTest } = st;
+  const a = preds.get(head)!;
+  const b = preds.get(reference)!;
+  const mcnemar = a.map((p, s) => ({ seed: st.seeds[s], ...mcnemarExact(yTest, p, b[s]) }));
+  const diffs = a.map((p, s) => accuracyOf(yTest, p) - accuracyOf(yTest, b[s]));
+  const boot = bootstrapCI(
+    yTest.length,
+    (ix) =>
+      (100 * a.reduce((acc, p, s) => acc + accuracyOf(yTest, p, ix) - accuracyOf(yTest, b[s], ix), 0)) /
+      a.length,
+    { seed: st.cfg.firstSeed },
+  );
+  const v = verdict(
+    `${head} head`,
+    `${reference} head`,
+    diffs,
+    mcnemar.map((m) => m.p),
+  );
+  st.log(v);
+  const c: HeadComparison = {
+    head,
+    reference,
+    accuracyDiff: summarize(diffs.map((d) => 100 * d)),
+    bootstrapDiff: boot,
+    mcnemar,
+    verdict: v,
+  };
+  return c;
+}
+
+/** Test accuracy and macro-F1 of one head per seed at one train fraction (1 = the main study's). */
+function lowDataHead(st: Study, kind: HeadKind, fraction: number, heads: HeadSummary[]) {
+  const { data, yTest, C } = st;
+  if (fraction >= 1) {
+    const h = heads.find((x) => x.kind === kind)!;
+    const images = data.train.y.length;
+    return { acc: h.perSeed.map((r) => r.accuracy), f1: h.perSeed.map((r) => r.macroF1), images };
+  }
+  const acc: number[] = [];
+  const f1: number[] = [];
+  let images = 0;
+  for (const seed of st.seeds) {
+    const sub = stratifiedSubset(data.train, fraction, new Rng(seed).fork(`low-data-${fraction}`));
+    images = sub.y.length;
+    const { head } = trainHead(st.make, kind, seed, sub, data.val, st.cfg, C);
+    const pred = argmaxRows(predict(head, data.test, C, 256), C);
+    head.dispose();
+    const m = classificationMetrics(yTest, pred, C);
+    acc.push(m.accuracy);
+    f1.push(m.macroF1);
+    st.tick({ head: kind, fraction, seed, acc: m.accuracy });
+  }
+  return { acc, f1, images };
+}
+
+/** The low-data study at one fraction: every head over every seed, and the paired verdicts. */
+function lowDataPoint(st: Study, fraction: number, heads: HeadSummary[]): LowDataPoint {
+  const point: LowDataPoint = { fraction, trainImages: 0, heads: [], verdicts: [] };
+  const accs = new Map<HeadKind, number[]>();
+  for (const kind of st.cfg.heads) {
+    const { acc, f1, images } = lowDataHead(st, kind, fraction, heads);
+    point.trainImages = images;
+    accs.set(kind, acc);
+    point.heads.push({ kind, accuracy: summarize(acc), macroF1: summarize(f1), perSeed: acc });
+  }
+  for (const [head, reference] of comparisonPairs(st.cfg.heads)) {
+    const a = accs.get(head)!;
+    const b = accs.get(reference)!;
+    const s = summarize(a.map((v, i) => 100 * (v - b[i])));
+    const sign = (v: number) => (v >= 0 ? '+' : '−') + Math.abs(v).toFixed(1);
+    point.verdicts.push(
+      `${head} head ${sign(s.mean)} accuracy points vs ${reference} head at ${(100 * fraction).toFixed(0)}% of the training set (${point.trainImages} images), 95% CI [${sign(s.lo)}, ${sign(s.hi)}] over ${s.n} seeds`,
+    );
+  }
+  st.log(
+    `low data ${(100 * fraction).toFixed(0)}% (${point.trainImages} images): ${point.heads.map((h) => `${h.kind} ${(100 * h.accuracy.mean).toFixed(1)}%`).join(', ')}`,
+  );
+  return point;
+}
+
+/** End-to-end fine-tuning of the backbone with the circuit head's first seed (when configured). */
+async function finetuneStep(
+  st: Study,
+  preds: Map<HeadKind, Int32Array[]>,
+  hooks: CompareHooks,
+): Promise<FinetuneResult | undefined> {
+  if (!st.cfg.finetune?.enabled) return undefined;
+  const seed = st.seeds[0];
+  const kind = st.cfg.heads.find(hasCircuit)!;
+  const f = await finetuneQuantum(st.run, st.cfg.finetune, seed, preds.get(kind)![0], hooks);
+  st.log(
+    `fine-tuned backbone + quantum head (seed ${seed}): test accuracy ${(100 * f.test.accuracy).toFixed(2)}%, ${f.accuracyGain >= 0 ? '+' : '−'}${Math.abs(f.accuracyGain).toFixed(1)} points vs frozen features, McNemar p = ${f.mcnemar.p.toPrecision(2)}`,
+  );
+  return f;
+}
+
+/**
+ * The comparison: every head over every seed, paired comparisons, the low-data study, optional
+ * fine-tuning; written to RUN/compare/results.json. libtorch threads and generator are restored after.
+ */
+export async function compareHeads(
+  run: string,
+  partial: Partial<CompareConfig>,
+  hooks: CompareHooks = {},
+): Promise<CompareResult> {
+  const t0 = performance.now();
+  const cfg = resolveCompareConfig(partial);
+  const st = openStudy(run, cfg, hooks);
+  return withRuntime({ threads: cfg.threads }, async () => {
+    const heads: HeadSummary[] = [];
+    const preds = new Map<HeadKind, Int32Array[]>();
+    for (const kind of cfg.heads) {
+      const r = studyHead(st, kind);
+      heads.push(r.summary);
+      preds.set(kind, r.preds);
+    }
+    const comparisons = comparisonPairs(cfg.heads).map(([h, r]) => compareHead(st, h, r, preds));
+    const lowData = cfg.lowData.map((fraction) => lowDataPoint(st, fraction, heads));
+    hooks.progress?.stop();
+    const finetune = await finetuneStep(st, preds, hooks);
+    const { data } = st;
+    const result: CompareResult = {
+      version: 1,
+      config: cfg,
+      classes: data.classes,
+      featureDim: data.train.shape[0],
+      images: { train: data.train.y.length, val: data.val.y.length, test: st.yTest.length },
+      test: { labels: Array.from(st.yTest), files: data.files },
+      heads,
+      comparisons,
+      lowData,
+      ...(finetune ? { finetune } : {}),
+      seconds: (performance.now() - t0) / 1000,
+    };
+    writeJsonAtomic(runPaths(run).compare, result);
+    return result;
+  });
+}
+
+export { comparisonPairs };

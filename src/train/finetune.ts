@@ -6,7 +6,6 @@
  * goes to RUN/compare/finetune/{model.safetensors, quantum-head.json}; the backbone of the run is
  * left untouched.
  */
-import { join } from 'node:path';
 import { manualSeed, type Tensor } from '../engine/index.js';
 import { DEFAULT_PREPROCESS, loadSplit, readManifest, type PreprocessConfig } from '../data/index.js';
 import {
@@ -20,7 +19,8 @@ import { Module, type HeadModule, type DenseNet } from '../nn/index.js';
 import type { ProgressSink } from '../util/progress.js';
 import type { FinetuneConfig } from './compare-config.js';
 import { fit, predict, type ArraySet, type EpochLog } from './fit.js';
-import { exportHead, importHead, loadBackbone, loadHead, runPaths, saveHead } from './run-folder.js';
+import { circuitKind, exportHead, importHead } from '../heads/index.js';
+import { loadBackbone, loadHead, runPaths, saveHead } from '../run/index.js';
 
 /** Backbone + head as one trainable model. */
 class BackboneWithHead extends Module {
@@ -64,7 +64,7 @@ export async function finetuneQuantum(
     sets[s] = { x: im.x, y: im.y, shape: [3, im.size, im.size] };
   }
   manualSeed(seed);
-  const model = new BackboneWithHead(net, importHead(loadHead(p.head('quantum', seed))));
+  const model = new BackboneWithHead(net, importHead(loadHead(p.head(circuitKind(), seed))));
   try {
     const C = arch.classes.length;
     hooks.progress?.start(f.epochs, 'fine-tuning backbone + quantum head');
@@ -85,8 +85,7 @@ export async function finetuneQuantum(
     const pred = argmaxRows(predict(model, sets.test, C, 32), C);
     const test = classificationMetrics(sets.test.y, pred, C);
     const frozen = classificationMetrics(sets.test.y, frozenPred, C);
-    const dir = join(p.compareDir, 'finetune');
-    const files = { model: join(dir, 'model.safetensors'), head: join(dir, 'quantum-head.json') };
+    const files = { model: p.finetuneModel, head: p.finetuneHead };
     net.save(files.model, { format: 'qmri-densenet-finetuned' });
     saveHead(files.head, exportHead(model.head));
     return {

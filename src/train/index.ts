@@ -8,12 +8,9 @@
  *   compare*.ts         compareHeads: linear, parameter-matched bottleneck and quantum heads over
  *                       seeds, test metrics, bootstrap CIs, McNemar, low-data study, verdicts
  *   finetune.ts         optional end-to-end fine-tuning of backbone + quantum head
- *   run-folder.ts       the run-folder contract (paths, features, heads as plain arrays, backbone)
- *   demo.ts             the embedded demo job
  */
 export * from './schedule.js';
 export * from './fit.js';
-export * from './run-folder.js';
 export * from './backbone-config.js';
 export * from './checkpoint.js';
 export * from './backbone.js';
@@ -21,4 +18,3 @@ export * from './compare-config.js';
 export * from './compare.js';
 export * from './finetune.js';
 export * from './stages.js';
-export * from './demo.js';

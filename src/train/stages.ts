@@ -5,7 +5,7 @@
  * checkpoint's architecture) is checked before the first image is decoded.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { Tensor, noGrad, setNumThreads, tidy, writeSafetensors } from '../engine/index.js';
+import { Tensor, noGrad, tidy, withRuntime, writeSafetensors } from '../engine/index.js';
 import {
   DEFAULT_PREPROCESS,
   augmentBatch,
@@ -27,7 +27,7 @@ import {
 } from './backbone.js';
 import { checkCheckpointFits, loadCheckpoint } from './checkpoint.js';
 import type { ArraySet } from './fit.js';
-import { loadBackbone, runPaths, saveFeatures } from './run-folder.js';
+import { loadBackbone, runPaths, saveFeatures } from '../run/index.js';
 
 const SPLITS: SplitName[] = ['train', 'val', 'test'];
 
@@ -153,18 +153,24 @@ export function embedImages(
   return { pooled, maps, mapShape };
 }
 
+/** Options of extractFeatures. */
+export interface ExtractOptions {
+  batchSize?: number;
+  /** libtorch threads for the call (restored after it) */
+  threads?: number;
+  progress?: ProgressSink;
+  log?: (line: string) => void;
+  /** splits whose final feature maps are stored too (RUN/features/<split>-maps.safetensors) */
+  maps?: SplitName[];
+}
+
 /** The trained backbone's pooled features of every split → RUN/features/<split>.safetensors. */
-export async function extractFeatures(
-  run: string,
-  o: {
-    batchSize?: number;
-    threads?: number;
-    progress?: ProgressSink;
-    log?: (line: string) => void;
-    /** splits whose final feature maps are stored too (RUN/features/<split>-maps.safetensors) */
-    maps?: SplitName[];
-  } = {},
-): Promise<void> {
+export function extractFeatures(run: string, o: ExtractOptions = {}): Promise<void> {
+  return withRuntime({ threads: o.threads }, () => extractWithin(run, o));
+}
+
+/** extractFeatures inside its runtime scope. */
+async function extractWithin(run: string, o: ExtractOptions): Promise<void> {
   const p = runPaths(run);
   if (!existsSync(p.manifest))
     throw new Error(`${p.manifest}: no data manifest in this run (prepare the data first)`);
@@ -176,7 +182,6 @@ export async function extractFeatures(
       throw new Error(
         `${p.arch}: backbone classes [${arch.classes.join(', ')}] differ from the manifest's [${m.classes.join(', ')}]`,
       );
-    if (o.threads) setNumThreads(o.threads);
     const pre = { ...DEFAULT_PREPROCESS, ...arch.preprocess } as PreprocessConfig;
     for (const s of SPLITS) {
       const set = (await loadSplits(m, pre, o.progress, [s])).get(s)!;

@@ -1,6 +1,6 @@
 /**
  * Opt-in: `qmri run` end to end on a small stratified subset of the real data set
- * (/work/shared/data/brain-tumor-mri, or QMRI_REAL_DATA), with a tiny DenseNet. Skipped, with the
+ * (../shared/data/brain-tumor-mri beside the repository, or QMRI_REAL_DATA), with a tiny DenseNet. Skipped, with the
  * reason, when the data set is absent.
  */
 import { test } from 'node:test';
@@ -10,9 +10,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { realDataDir } from '../../src/data/index.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const DATA = process.env.QMRI_REAL_DATA ?? '/work/shared/data/brain-tumor-mri';
+const DATA = realDataDir();
 const skip = existsSync(DATA)
   ? false
   : `real data set not found at ${DATA} (set QMRI_REAL_DATA to its folder)`;

@@ -7,7 +7,9 @@ import { crc32, gzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import {
   DEFAULT_SPLIT,
+  DATA_ERROR_CODES,
   DataError,
+  type DataErrorCode,
   decodeBuffer,
   parseYoloBoxes,
   prepareDataFull,
@@ -50,11 +52,13 @@ async function pngClaiming(w: number, h: number): Promise<Buffer> {
   return b;
 }
 
-async function rejects(p: Promise<unknown>, file: string, re: RegExp) {
+async function rejects(p: Promise<unknown>, file: string, re: RegExp, code?: DataErrorCode) {
   await assert.rejects(p, (err: unknown) => {
     assert.ok(err instanceof DataError, `a DataError, got ${String(err)}`);
     assert.ok(err.message.startsWith(file + ': '), `names the file: ${err.message}`);
     assert.match(err.problem, re);
+    assert.ok(err.code in DATA_ERROR_CODES, `a listed code: ${err.code}`);
+    if (code) assert.equal(err.code, code, err.message);
     return true;
   });
 }
@@ -82,17 +86,20 @@ test('corrupt, truncated, empty, non-image and unsupported files: clear errors n
     decodeBuffer(p.subarray(0, Math.floor(p.length / 2)), 'half.png'),
     'half.png',
     /corrupt or truncated/,
+    'corrupt',
   );
-  await rejects(decodeBuffer(new Uint8Array(0), 'zero.png'), 'zero.png', /empty file \(0 bytes\)/);
+  await rejects(decodeBuffer(new Uint8Array(0), 'zero.png'), 'zero.png', /empty file \(0 bytes\)/, 'empty');
   await rejects(
     decodeBuffer(Buffer.from('hello, I am text pretending to be a JPEG\n'), 'text.jpg'),
     'text.jpg',
     /not an image/,
+    'not-image',
   );
   await rejects(
     decodeBuffer(Buffer.from('GIF89a\x01\x00\x01\x00', 'latin1'), 'x.gif'),
     'x.gif',
     /unsupported format GIF/,
+    'unsupported',
   );
   await rejects(
     decodeBuffer(Buffer.from('BM\x00\x00\x00\x00\x00\x00', 'latin1'), 'x.bmp'),
@@ -114,7 +121,12 @@ test('images over the pixel limit are refused from the header, before decoding',
     /4096 pixels, over the limit of 1000/,
   );
   const dcm = dicomBytes({ rows: 64, cols: 64, pixels: new Uint16Array(64 * 64) });
-  await rejects(decodeBuffer(dcm, 'big.dcm', { maxPixels: 1000 }), 'big.dcm', /over the pixel limit/);
+  await rejects(
+    decodeBuffer(dcm, 'big.dcm', { maxPixels: 1000 }),
+    'big.dcm',
+    /over the pixel limit/,
+    'too-large',
+  );
 });
 
 test('NIfTI with NaN or the wrong number of dimensions; DICOM without pixel data or truncated', async () => {

@@ -1,12 +1,12 @@
-// Opt-in checks on the real set /work/shared/data/brain-tumor-mri (skipped when it is absent).
+// Opt-in checks on the real set ../shared/data/brain-tumor-mri beside the repository (skipped when it is absent).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_SPLIT, loadSplit, prepareDataFull, scanDataset } from '../../src/data/index.js';
+import { DEFAULT_SPLIT, loadSplit, prepareDataFull, realDataDir, scanDataset } from '../../src/data/index.js';
 
-const DIR = resolve(process.env.QMRI_REAL_DATA ?? '/work/shared/data/brain-tumor-mri');
+const DIR = resolve(realDataDir());
 const skip = existsSync(DIR)
   ? false
   : `real data set not found at ${DIR} (set QMRI_REAL_DATA to run these checks)`;

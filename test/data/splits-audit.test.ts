@@ -8,6 +8,7 @@ import {
   DEFAULT_SPLIT,
   assignSplits,
   augmentBatch,
+  formatAudit,
   brainCropRect,
   groupOf,
   inspectDataset,
@@ -91,7 +92,7 @@ test('Kaggle layout (Training/ and Testing/ above the classes) and the shortcut 
   assert.deepEqual(audit.perClass.glioma.sizes, { '40x40': 12 });
 });
 
-test('near-duplicates across splits are reported and, on request, removed from val/test', async () => {
+test('near-duplicates across splits are reported and, by default, removed from val/test', async () => {
   const root = join(tmp, 'dups');
   const phantoms = makePhantomSet(16, 48, 4);
   for (const [i, p] of phantoms.entries()) {
@@ -108,17 +109,19 @@ test('near-duplicates across splits are reported and, on request, removed from v
   }
   const split = { train: 0.5, val: 0, test: 0.5, seed: 1, blockSize: 1 };
   const pre = { size: 32, brainCrop: false, normalize: 'zscore' } as const;
-  const kept = await prepareDataFull(join(tmp, 'r1'), { dir: root, split, preprocess: pre });
-  assert.ok(kept.audit.nearDuplicates.pairs >= 4, `${kept.audit.nearDuplicates.pairs} pairs`);
-  const cross = kept.audit.nearDuplicates.crossSplit;
-  assert.ok(cross > 0, 'this seed puts at least one copy on the other side of the split');
-  const removed = await prepareDataFull(join(tmp, 'r2'), {
+  const kept = await prepareDataFull(join(tmp, 'r1'), {
     dir: root,
     split,
     preprocess: pre,
-    removeDuplicates: true,
+    removeDuplicates: false,
   });
+  assert.ok(kept.audit.nearDuplicates.pairs >= 4, `${kept.audit.nearDuplicates.pairs} pairs`);
+  const cross = kept.audit.nearDuplicates.crossSplit;
+  assert.ok(cross > 0, 'this seed puts at least one copy on the other side of the split');
+  assert.match(formatAudit(kept.audit), /across splits, 0 removed \(kept: removeDuplicates is false/);
+  const removed = await prepareDataFull(join(tmp, 'r2'), { dir: root, split, preprocess: pre });
   assert.equal(removed.audit.nearDuplicates.removed, cross);
+  assert.match(formatAudit(removed.audit), /removed \(removeDuplicates, on by default/);
   assert.equal(removed.manifest.entries.length, 20 - cross);
 });
 

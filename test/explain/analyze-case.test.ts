@@ -2,7 +2,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import sharp from 'sharp';
-import { openRun } from '../../src/train/run-folder.js';
+import { openRun } from '../../src/run/index.js';
 import { analyzeCase } from '../../src/explain/analyze-case.js';
 import { buildTinyRun, phantomCases } from './tiny-run.js';
 

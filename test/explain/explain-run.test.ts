@@ -5,7 +5,7 @@ import { existsSync, readFileSync, rmSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { prepareData, writePhantomDataset } from '../../src/data/index.js';
 import { explainRun, spreadIndices } from '../../src/explain/index.js';
-import { runPaths } from '../../src/train/run-folder.js';
+import { runPaths } from '../../src/run/index.js';
 import { writeJsonAtomic } from '../../src/util/atomic.js';
 import { buildTinyRun, S } from './tiny-run.js';
 
@@ -68,7 +68,7 @@ test('explainRun: empty split, missing image, wrong background width → clear e
     );
     await assert.rejects(explainRun(empty, { images: ['x'], layer: 'features.bogus' }), /unknown layer/);
     // a feature file of the wrong width as the SHAP background
-    const { saveFeatures } = await import('../../src/train/run-folder.js');
+    const { saveFeatures } = await import('../../src/run/index.js');
     saveFeatures(runPaths(empty).features('train'), {
       x: new Float32Array(10),
       y: new Int32Array(2),

@@ -2,11 +2,11 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { dressedHeadForward } from '../../src/quantum/index.js';
-import { dressedParams, openRun } from '../../src/train/run-folder.js';
+import { circuitParams, type LinearExport } from '../../src/heads/index.js';
+import { openRun } from '../../src/run/index.js';
 import { activations } from '../../src/explain/cam-base.js';
 import { explainHeads, disposeHeads } from '../../src/explain/explain-heads.js';
-import { gradCam } from '../../src/explain/gradcam.js';
-import { gradCamPlusPlus } from '../../src/explain/gradcampp.js';
+import { gradCam, gradCamPlusPlus } from '../../src/explain/cams/index.js';
 import { shapCam } from '../../src/explain/shap-cam.js';
 import { buildTinyRun, phantomCases, S } from './tiny-run.js';
 
@@ -29,7 +29,7 @@ test('the hybrid model backpropagates through the circuit: the captured gradient
     classes: 4,
   });
   const hw = a.h * a.w;
-  const p = dressedParams(hybrid.head);
+  const p = circuitParams(hybrid.head);
   const logit = (x: Float64Array) => dressedHeadForward(p, x).logits[cls];
   const x0 = Float64Array.from(a.final.pooled);
   let checked = 0;
@@ -80,7 +80,7 @@ test('Grad-CAM on the linear head equals the analytic class activation map (weig
   if (c.head.kind !== 'linear') throw new Error('expected a linear head');
   const a = activations(open.net, c.module, img.input, S, { targetClass: 1, classes: 4 });
   const hw = a.h * a.w;
-  const W = c.head.fc.weight.slice(a.K, 2 * a.K);
+  const W = (c.head as LinearExport).fc.weight.slice(a.K, 2 * a.K);
   for (let k = 0; k < a.K; k++) {
     const mean = a.dA.slice(k * hw, (k + 1) * hw).reduce((s, v) => s + v, 0) / hw;
     assert.ok(Math.abs(mean - W[k] / hw) < 1e-6, `channel ${k}`);

@@ -1,6 +1,6 @@
 /** Random plain-array heads for the SHAP tests (no libtorch needed). */
 import { Rng } from '../../src/util/rng.js';
-import type { HeadExport } from '../../src/train/run-folder.js';
+import type { BottleneckExport, LinearExport, QuantumExport } from '../../src/heads/index.js';
 
 const arr = (rng: Rng, n: number, s: number) => Array.from({ length: n }, () => rng.normal(0, s));
 const lin = (rng: Rng, inDim: number, outDim: number, s: number) => ({
@@ -11,12 +11,12 @@ const lin = (rng: Rng, inDim: number, outDim: number, s: number) => ({
 });
 
 export function randomHead(
-  kind: HeadExport['kind'],
+  kind: 'linear' | 'bottleneck' | 'quantum',
   d: number,
   seed: number,
   classes = 4,
   qubits = 3,
-): HeadExport {
+): LinearExport | BottleneckExport | QuantumExport {
   const rng = new Rng(seed);
   const s = 1 / Math.sqrt(d);
   if (kind === 'linear') return { kind, classes, inDim: d, fc: lin(rng, d, classes, 2 * s) };
@@ -33,7 +33,7 @@ export function randomHead(
     };
   const layers = 2;
   return {
-    kind,
+    kind: 'quantum',
     classes,
     inDim: d,
     dressed: {
@@ -43,8 +43,8 @@ export function randomHead(
       pre: { weight: arr(rng, qubits * d, 2 * s), bias: arr(rng, qubits, 0.1) },
       post: { weight: arr(rng, classes * qubits, 1), bias: arr(rng, classes, 0.1) },
       circuit: {
-        embedding: 'X',
-        template: 'strong',
+        embedding: 'X' as const,
+        template: 'strong' as const,
         layers,
         reupload: false,
         weights: Array.from({ length: layers * qubits * 3 }, () => rng.uniform(0, 2 * Math.PI)),

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { headProbs, type HeadExport } from '../../src/train/run-folder.js';
+import { circuitParams, circuitProbs, headProbs, splitHead, type HeadExport } from '../../src/heads/index.js';
+import { dressedAngles } from '../../src/quantum/index.js';
 import { MaskedHead } from '../../src/explain/masked-head.js';
-import { splitHead } from '../../src/explain/head-split.js';
 import { kernelCoalitions, kernelShap } from '../../src/explain/kernel-shap.js';
 import { centredGramSolve, toIndexSets } from '../../src/engine/index.js';
 import { Rng } from '../../src/util/rng.js';
@@ -193,6 +193,39 @@ test('exact Shapley values on the circuit inputs are additive and match brute fo
   // f(x) is the head's own output
   const p = headProbs(head, x);
   for (let c = 0; c < 4; c++) assert.ok(Math.abs(r.fx[c] - p[c]) < 1e-12);
+  // brute force, written independently: average each wire's marginal contribution over all 3!
+  // orders; a coalition's value is the mean over background rows of the circuit's probabilities
+  // with the explained sample's angles on the coalition's wires and the row's angles elsewhere
+  const dp = circuitParams(head);
+  const ax = dressedAngles(dp, Float64Array.from(x), 1);
+  const ab = dressedAngles(dp, Float64Array.from(bg), 5);
+  const value = (coalition: Set<number>) => {
+    const angles = new Float64Array(5 * 3);
+    for (let row = 0; row < 5; row++)
+      for (let q = 0; q < 3; q++) angles[row * 3 + q] = coalition.has(q) ? ax[q] : ab[row * 3 + q];
+    const probs = circuitProbs(dp, angles, 5);
+    return [0, 1, 2, 3].map((c) => [0, 1, 2, 3, 4].reduce((acc, row) => acc + probs[row * 4 + c] / 5, 0));
+  };
+  const orders = [
+    [0, 1, 2],
+    [0, 2, 1],
+    [1, 0, 2],
+    [1, 2, 0],
+    [2, 0, 1],
+    [2, 1, 0],
+  ];
+  for (let c = 0; c < 4; c++)
+    for (let q = 0; q < 3; q++) {
+      let phi = 0;
+      for (const order of orders) {
+        const before = new Set(order.slice(0, order.indexOf(q)));
+        phi += (value(new Set([...before, q]))[c] - value(before)[c]) / orders.length;
+      }
+      assert.ok(
+        Math.abs(r.phi[c * 3 + q] - phi) < 1e-12,
+        `class ${c} wire ${q}: ${r.phi[c * 3 + q]} vs ${phi}`,
+      );
+    }
   // the exact formula on a known game: v(S) = |S|² for 3 players → φ_i = 9/3 = 3
   const vals = new Float64Array(8);
   for (let m = 0; m < 8; m++) vals[m] = ((m & 1) + ((m >> 1) & 1) + ((m >> 2) & 1)) ** 2;

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runPaths } from '../../src/train/index.js';
+import { runPaths } from '../../src/run/index.js';
 import { buildNoiseRun } from './tiny-run.js';
 
 const qmri = fileURLToPath(new URL('../../bin/qmri', import.meta.url));

@@ -5,14 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { argmaxRows } from '../../src/eval/index.js';
 import { noiseStudy, SWEEP_CHANNELS, type NoiseResults } from '../../src/noise/index.js';
-import {
-  headProbs,
-  loadFeatures,
-  loadHead,
-  runPaths,
-  saveFeatures,
-  saveHead,
-} from '../../src/train/index.js';
+import { headProbs, type LinearExport } from '../../src/heads/index.js';
+import { loadFeatures, loadHead, runPaths, saveFeatures, saveHead } from '../../src/run/index.js';
 import { buildNoiseRun } from './tiny-run.js';
 
 const CFG = {
@@ -158,13 +152,14 @@ test('noise study: bad runs fail with the file and the problem, before any work 
     [
       'head of the wrong width',
       (run) => {
-        const h = loadHead(runPaths(run).head('linear', 0));
+        const h = loadHead(runPaths(run).head('linear', 0)) as LinearExport;
         if (h.kind !== 'linear') throw new Error('fixture');
-        saveHead(runPaths(run).head('linear', 0), {
+        const narrow: LinearExport = {
           ...h,
           inDim: 3,
           fc: { ...h.fc, inDim: 3, weight: h.fc.weight.slice(0, 12) },
-        });
+        };
+        saveHead(runPaths(run).head('linear', 0), narrow);
       },
       /linear-seed0\.json: head takes 3 features, .*test\.safetensors has 8/,
     ],

@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { manualSeed, setNumThreads } from '../../src/engine/index.js';
 import { BottleneckHead, LinearHead, QuantumHead, type HeadModule } from '../../src/nn/index.js';
-import { exportHead, fit, runPaths, saveFeatures, saveHead, type FeatureSet } from '../../src/train/index.js';
+import { exportHead } from '../../src/heads/index.js';
+import { runPaths, saveFeatures, saveHead, type FeatureSet } from '../../src/run/index.js';
+import { fit } from '../../src/train/index.js';
 import { Rng } from '../../src/util/rng.js';
 
 export const DIM = 8;

@@ -5,7 +5,7 @@ import type { Circuit, GateName, Op } from '../../src/quantum/circuit.js';
 import { expvalPauli, expvalZ, probabilities, run } from '../../src/quantum/statevector.js';
 import { adjointVjp } from '../../src/quantum/adjoint.js';
 import { exactEvaluator, paramShiftVjp } from '../../src/quantum/param-shift.js';
-import { headCircuit } from '../../src/quantum/templates.js';
+import { headCircuit } from '../../src/quantum/templates/index.js';
 import { referenceExpvalZ, referenceState } from './reference.js';
 
 const ALL: GateName[] = [

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { manualSeed, setNumThreads } from '../../src/engine/index.js';
 import { argmaxRows, classificationMetrics } from '../../src/eval/index.js';
 import { LinearHead } from '../../src/nn/index.js';
-import { compareHeads, fit, predict, runPaths, saveFeatures } from '../../src/train/index.js';
+import { runPaths, saveFeatures } from '../../src/run/index.js';
+import { compareHeads, fit, predict } from '../../src/train/index.js';
 import { writeFileAtomic, writeJsonAtomic } from '../../src/util/atomic.js';
 import { Rng } from '../../src/util/rng.js';
 
@@ -24,10 +25,10 @@ function features(n: number, dim: number, rng: Rng) {
   return { x, y };
 }
 
-export function writeFixtureRun(
+export async function writeFixtureRun(
   run: string,
   o: { dim?: number; seeds?: number; lowData?: number[] } = {},
-): void {
+): Promise<void> {
   setNumThreads(1);
   const dim = o.dim ?? 16;
   const seeds = o.seeds ?? 2;
@@ -95,7 +96,7 @@ export function writeFixtureRun(
     val: m,
     classes: CLASSES,
   });
-  compareHeads(run, {
+  await compareHeads(run, {
     heads: ['linear', 'bottleneck', 'quantum'],
     seeds,
     qubits: 2,

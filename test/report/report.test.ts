@@ -34,7 +34,7 @@ test('an empty run folder gives a report whose every stage section says "not run
 test('a trained run gives a self-contained report with charts exported as PNG', async () => {
   const run = mkdtempSync(join(tmpdir(), 'qmri-report-'));
   try {
-    writeFixtureRun(run);
+    await writeFixtureRun(run);
     // a corrupt explain audit must be reported as unreadable, not crash the report
     mkdirSync(join(run, 'explain'), { recursive: true });
     writeFileSync(join(run, 'explain', 'audit.json'), '{"cases": [');

@@ -5,7 +5,15 @@
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { describe, test } from 'node:test';
-import { CaseStore, HttpError, decodeUpload, gunzipCapped, sniffUpload } from '../../src/server/index.js';
+import { DATA_ERROR_CODES, DataError, detectFormat } from '../../src/data/index.js';
+import {
+  CaseStore,
+  HTTP_STATUS_OF,
+  HttpError,
+  decodeUpload,
+  gunzipCapped,
+  uploadKind,
+} from '../../src/server/index.js';
 import { makeDicom, makeNifti } from './formats.js';
 import { phantomImage } from './tiny-run.js';
 
@@ -22,14 +30,31 @@ async function status(p: Promise<unknown>): Promise<[number, string]> {
 }
 
 describe('upload guard', () => {
-  test('sniffing reads signatures, not names', async () => {
-    assert.equal(sniffUpload(Buffer.from([0xff, 0xd8, 0xff, 0xe0])), 'jpeg');
-    assert.equal(sniffUpload(await phantomImage('png', 32)), 'png');
-    assert.equal(sniffUpload(makeDicom(new Uint16Array(4), 2, 2)), 'dicom');
-    assert.equal(sniffUpload(makeNifti(new Int16Array(8), 2, 2, 2)), 'nifti');
-    assert.equal(sniffUpload(makeNifti(new Int16Array(8), 2, 2, 2, true)), 'nifti-gz');
-    assert.equal(sniffUpload(Buffer.from('GIF89a')), null);
-    assert.equal(sniffUpload(Buffer.alloc(400)), null);
+  test('the upload kind comes from the one detector in src/data: signatures, not names', async () => {
+    assert.equal(uploadKind(Buffer.from([0xff, 0xd8, 0xff, 0xe0]), 'x'), 'jpeg');
+    assert.equal(uploadKind(await phantomImage('png', 32), 'x'), 'png');
+    assert.equal(uploadKind(makeDicom(new Uint16Array(4), 2, 2), 'x'), 'dicom');
+    assert.equal(uploadKind(makeNifti(new Int16Array(8), 2, 2, 2), 'x'), 'nifti');
+    assert.equal(uploadKind(makeNifti(new Int16Array(8), 2, 2, 2, true), 'x'), 'nifti-gz');
+    const codeOf = (b: Uint8Array) => {
+      const d = detectFormat(b);
+      return 'code' in d ? d.code : d.format;
+    };
+    assert.equal(codeOf(Buffer.from('GIF89a')), 'unsupported');
+    assert.equal(codeOf(Buffer.alloc(400)), 'not-image');
+    assert.equal(codeOf(Buffer.alloc(0)), 'empty');
+    assert.throws(
+      () => uploadKind(Buffer.from('GIF89a'), 'a.gif'),
+      (e: DataError) => e.code === 'unsupported' && /^a\.gif: unsupported format GIF/.test(e.message),
+    );
+  });
+
+  test('every DataError code has one HTTP status (the table), and the status follows the code', async () => {
+    assert.deepEqual(Object.keys(HTTP_STATUS_OF).sort(), Object.keys(DATA_ERROR_CODES).sort());
+    for (const s of Object.values(HTTP_STATUS_OF)) assert.ok(s >= 400 && s < 500);
+    const [s, m] = await status(decodeUpload(Buffer.alloc(0), 'zero.png', LIM));
+    assert.equal(s, HTTP_STATUS_OF.empty);
+    assert.match(m, /^zero\.png: empty file/);
   });
 
   test('gzip inflation is capped (413) and corrupt gzip is a 400', () => {
@@ -63,12 +88,24 @@ describe('upload guard', () => {
     assert.equal(s4, 400);
     const [s5, m5] = await status(
       decodeUpload(
-        makeDicom(new Uint16Array(16), 4, 4, { transferSyntax: '1.2.840.10008.1.2.4.90' }),
+        makeDicom(new Uint16Array(16), 4, 4, { transferSyntax: '1.2.840.10008.1.2.4.100' }),
         'j.dcm',
         LIM,
       ),
     );
     assert.equal(s5, 415, m5);
+  });
+
+  test('multi-frame DICOM uploads are volumes: frame count, a chosen frame, out of range named (400)', async () => {
+    const px = Uint16Array.from({ length: 4 * 4 * 3 }, (_, i) => Math.floor(i / 16) * 1000 + (i % 16));
+    const buf = makeDicom(px, 4, 4, { frames: 3 });
+    const d = await decodeUpload(buf, 'mf.dcm', LIM, { slice: 2 });
+    assert.equal(d.kind, 'dicom');
+    assert.equal(d.slices, 3);
+    assert.equal(d.slice, 2);
+    const [s, m] = await status(decodeUpload(buf, 'mf.dcm', LIM, { slice: 3 }));
+    assert.equal(s, 400);
+    assert.match(m, /mf\.dcm: slice 3 is outside 0\.\.2/);
   });
 
   test('NIfTI volumes: slice count, the middle slice by default, a chosen slice, out of range named', async () => {

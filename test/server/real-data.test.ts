@@ -1,14 +1,15 @@
 /**
- * Opt-in: real MRI slices from /work/shared/data/brain-tumor-mri (or QMRI_REAL_DATA) through the
+ * Opt-in: real MRI slices from ../shared/data/brain-tumor-mri beside the repository (or QMRI_REAL_DATA) through the
  * viewer (tiny run): one JPEG per class uploads, predicts and explains. Skipped when the set is absent.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { realDataDir } from '../../src/data/index.js';
 import { getJson, postFile, startTiny } from './helpers.js';
 
-const DIR = resolve(process.env.QMRI_REAL_DATA ?? '/work/shared/data/brain-tumor-mri');
+const DIR = resolve(realDataDir());
 const skip = existsSync(DIR)
   ? false
   : `real data set not found at ${DIR} (set QMRI_REAL_DATA to run these checks)`;

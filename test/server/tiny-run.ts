@@ -19,7 +19,8 @@ import {
 import { DenseNet, LinearHead, QuantumHead, type HeadModule } from '../../src/nn/index.js';
 import { PHANTOM_CLASSES, makePhantomSet, toTensorData } from '../../src/data/phantoms.js';
 import { writeJsonAtomic } from '../../src/util/atomic.js';
-import { exportHead, runPaths, saveBackbone, saveFeatures, saveHead } from '../../src/train/run-folder.js';
+import { exportHead } from '../../src/heads/index.js';
+import { runPaths, saveBackbone, saveFeatures, saveHead } from '../../src/run/index.js';
 
 export const TINY_SIZE = 64;
 

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readSafetensors } from '../../src/engine/index.js';
-import { resolveBackboneConfig, runPaths, trainBackboneOnData } from '../../src/train/index.js';
+import { runPaths } from '../../src/run/index.js';
+import { resolveBackboneConfig, trainBackboneOnData } from '../../src/train/index.js';
 import { TINY_DENSENET, tinyConfig, tinyData } from './helpers/tiny-backbone.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'qmri-backbone-bad-'));

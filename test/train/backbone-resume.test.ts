@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readSafetensors } from '../../src/engine/index.js';
-import { loadCheckpoint, runPaths } from '../../src/train/index.js';
+import { runPaths } from '../../src/run/index.js';
+import { loadCheckpoint } from '../../src/train/index.js';
 
 const helper = fileURLToPath(new URL('./helpers/tiny-backbone.ts', import.meta.url));
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -4,16 +4,9 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setNumThreads } from '../../src/engine/index.js';
-import {
-  compareHeads,
-  headProbs,
-  listHeads,
-  loadHead,
-  resolveCompareConfig,
-  runPaths,
-  saveFeatures,
-  stratifiedSubset,
-} from '../../src/train/index.js';
+import { headProbs } from '../../src/heads/index.js';
+import { listHeads, loadHead, runPaths, saveFeatures } from '../../src/run/index.js';
+import { compareHeads, resolveCompareConfig, stratifiedSubset } from '../../src/train/index.js';
 import { Rng } from '../../src/util/rng.js';
 
 setNumThreads(1);

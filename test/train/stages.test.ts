@@ -7,14 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readSafetensors } from '../../src/engine/index.js';
 import { prepareData, readManifest, writeManifest, writePhantomDataset } from '../../src/data/index.js';
-import {
-  compareHeads,
-  extractFeatures,
-  loadFeatures,
-  openRun,
-  runPaths,
-  trainBackbone,
-} from '../../src/train/index.js';
+import { loadFeatures, openRun, runPaths } from '../../src/run/index.js';
+import { compareHeads, extractFeatures, trainBackbone } from '../../src/train/index.js';
 import { TINY_DENSENET } from './helpers/tiny-backbone.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -7,7 +7,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { compareHeads, runPaths, type CompareConfig, type CompareResult } from '../../train/index.js';
+import { runPaths } from '../../run/index.js';
+import { compareHeads, type CompareConfig, type CompareResult } from '../../train/index.js';
 import { cliProgressSink } from '../../util/progress.js';
 import { UsageError } from '../errors.js';
 import { runConfig } from './train.js';

@@ -1,13 +1,23 @@
 /**
  * `qmri explain --run RUN (--image FILE... | --split test) [--methods …] [--layer NAME] [--target C] [--json]`:
- * Grad-CAM / Grad-CAM++ and SHAP (Kernel, Permutation, Partition, SHAP-CAM) for the classical and
- * the hybrid model, the per-image agreement and localisation audit, plots; written to RUN/explain.
+ * the CAM methods and SHAP explainers of src/explain's registries (listed in --help from them) for
+ * every explained model, the per-image agreement and localisation audit, the per method × model
+ * localisation table (pointing game exact / with tolerance, energy-in-box, perfect-map caps, empty
+ * maps), plots; written to RUN/explain.
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { setNumThreads } from '../../engine/index.js';
-import { explainRun, explanationJson, resolveMethods, type ExplainConfig } from '../../explain/index.js';
-import { loadArch } from '../../train/index.js';
+import {
+  CAM_METHODS,
+  explainRun,
+  explanationJson,
+  resolveMethods,
+  SHAP_EXPLAINERS,
+  type ExplainConfig,
+  type LocalizationRow,
+} from '../../explain/index.js';
+import { loadArch } from '../../run/index.js';
 import { cliProgressSink } from '../../util/progress.js';
 import { UsageError } from '../errors.js';
 import { existingRun, parseIntOption, parseSeed, parseThreads } from '../options.js';
@@ -22,6 +32,9 @@ interface ExplainCliOptions {
   target?: string;
   samples?: number;
   background?: number;
+  tolerance?: number;
+  layercamLayers?: string;
+  igSteps?: number;
   seed?: number;
   threads: number;
   json?: boolean;
@@ -44,8 +57,112 @@ function resolveTargetClass(run: string, v: string): number {
   );
 }
 
+const METHOD_HELP = [...CAM_METHODS, ...SHAP_EXPLAINERS].map((m) => `${m.name} (${m.label})`).join(', ');
+
+function parseNumber(name: string, min: number) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min)
+      throw new UsageError(`${name}: expected a number ≥ ${min}, got '${v}'`);
+    return n;
+  };
+}
+
+const pct = (v: number | null) => (v === null ? 'n/a' : `${(100 * v).toFixed(0)}%`);
+
+/** One line per model × method of the localisation table. */
+export function localizationLine(r: LocalizationRow): string {
+  return (
+    `  ${r.model} ${r.label}: pointing ${pct(r.pointingGame)} (cap ${pct(r.cap.pointingGame)}), ` +
+    `tol. ${pct(r.pointingGameTol)} (cap ${pct(r.cap.pointingGameTol)}), energy in box ${pct(r.energyInBox)} ` +
+    `(cap ${pct(r.cap.energyInBox)}), empty ${r.empty}/${r.cases}` +
+    (r.msPerImage === null ? '' : `, ${r.msPerImage.toFixed(0)} ms/image`)
+  );
+}
+
 const fmt = (v: unknown) =>
   typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(3)) : v === null ? 'n/a' : String(v);
+
+/** The `qmri explain` action: checks the options, runs the stage, prints JSON or text. */
+async function explainAction(o: ExplainCliOptions): Promise<void> {
+  const run = existingRun(resolve(o.run));
+  if (o.image?.length && o.split) throw new UsageError('give either --image files or --split, not both');
+  if (!o.image?.length && !o.split)
+    throw new UsageError('nothing to explain: give --image FILE... or --split test');
+  if (o.split && !['train', 'val', 'test'].includes(o.split))
+    throw new UsageError(`--split: expected train, val or test, got '${o.split}'`);
+  const methods = o.methods
+    ?.split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
+  try {
+    resolveMethods(methods);
+  } catch (err) {
+    throw new UsageError(`--methods: ${(err as Error).message}`);
+  }
+  const targetClass = o.target === undefined ? undefined : resolveTargetClass(run, o.target);
+  setNumThreads(o.threads);
+  const cfg: ExplainConfig = {
+    images: o.image?.map((f) => resolve(f)),
+    split: o.split as ExplainConfig['split'],
+    cases: o.cases,
+    methods,
+    layer: o.layer,
+    targetClass,
+    shapSamples: o.samples,
+    backgroundSize: o.background,
+    tolerancePx: o.tolerance,
+    layerCamLayers: o.layercamLayers
+      ?.split(',')
+      .map((l) => l.trim())
+      .filter(Boolean),
+    igSteps: o.igSteps,
+    seed: o.seed,
+  };
+  const r = await explainRun(run, cfg, {
+    progress: cliProgressSink({ json: o.json }),
+    log: o.json ? undefined : (l) => process.stderr.write(`${l}\n`),
+  });
+  if (o.json) {
+    process.stdout.write(
+      JSON.stringify({
+        run,
+        dir: r.dir,
+        cases: r.cases,
+        summaries: r.summaries,
+        localization: r.localization,
+        flagged: r.flagged,
+        results: r.analyses.map((a) => ({
+          file: a.source,
+          explainedClass: a.classes[a.targetClass],
+          headsAgree: a.headsAgree,
+          agree: a.agree,
+          models: a.models.map((m) => ({
+            model: m.name,
+            head: m.source,
+            predicted: a.classes[m.predicted],
+            probs: Object.fromEntries(a.classes.map((c, i) => [c, m.probs[i]])),
+            ...explanationJson(m),
+          })),
+          notes: a.notes,
+        })),
+      }) + '\n',
+    );
+    return;
+  }
+  const w = (s: string) => process.stdout.write(`${s}\n`);
+  w(`explained ${r.cases} image(s); results in ${r.dir}`);
+  for (const [model, s] of Object.entries(r.summaries)) {
+    w(
+      `  ${model}: mean Spearman ${fmt(s.meanSpearman)}, top-20% IoU ${fmt(s.meanIouTop20)}, ` +
+        `pointing Grad-CAM ${fmt(s.gradcamPointing)} / SHAP ${fmt(s.shapPointing)} (${s.withBox} with a box), ` +
+        `energy in box Grad-CAM ${fmt(s.gradcamEnergyInBox)} / SHAP ${fmt(s.shapEnergyInBox)}, ` +
+        `empty maps Grad-CAM ${s.emptyGradcam} / SHAP-CAM ${s.emptyShapcam}, ${s.flagged} flagged`,
+    );
+  }
+  for (const row of r.localization) w(localizationLine(row));
+  for (const f of r.flagged) w(`  flagged ${f.file}: ${f.flags.join('; ')}`);
+}
 
 export function registerExplain(program: Command): void {
   program
@@ -62,86 +179,20 @@ export function registerExplain(program: Command): void {
       parseIntOption('--cases', 1, 1_000_000),
       16,
     )
+    .option('--methods <list>', `comma-separated: ${METHOD_HELP}; 'shap' = kernelshap,shapcam`)
+    .option('--layer <name>', 'layer of the single-layer CAMs (default: the final feature map, "features")')
+    .option('--layercam-layers <list>', 'LayerCAM: comma-separated layers to fuse')
+    .option('--ig-steps <n>', 'Integrated Gradients steps', parseIntOption('--ig-steps', 1, 1024))
     .option(
-      '--methods <list>',
-      'comma-separated: gradcam, gradcampp, kernelshap, permshap, partition, shapcam (or shap)',
+      '--tolerance <px>',
+      'pointing-game tolerance in original-image pixels (default 15)',
+      parseNumber('--tolerance', 0),
     )
-    .option('--layer <name>', 'Grad-CAM layer (default: the final feature map, "features")')
     .option('--target <class>', "class to explain, by name or index (default: each image's prediction)")
     .option('--samples <n>', 'Kernel SHAP coalitions', parseIntOption('--samples', 2, 1_000_000), 2048)
     .option('--background <n>', 'SHAP background rows', parseIntOption('--background', 1, 100000), 50)
     .option('--seed <n>', 'sampling seed', parseSeed, 0)
     .option('--threads <n>', 'libtorch threads', parseThreads, 2)
     .option('--json', 'print one JSON document on stdout')
-    .action(async (o: ExplainCliOptions) => {
-      const run = existingRun(resolve(o.run));
-      if (o.image?.length && o.split) throw new UsageError('give either --image files or --split, not both');
-      if (!o.image?.length && !o.split)
-        throw new UsageError('nothing to explain: give --image FILE... or --split test');
-      if (o.split && !['train', 'val', 'test'].includes(o.split))
-        throw new UsageError(`--split: expected train, val or test, got '${o.split}'`);
-      const methods = o.methods
-        ?.split(',')
-        .map((m) => m.trim())
-        .filter(Boolean);
-      try {
-        resolveMethods(methods);
-      } catch (err) {
-        throw new UsageError(`--methods: ${(err as Error).message}`);
-      }
-      const targetClass = o.target === undefined ? undefined : resolveTargetClass(run, o.target);
-      setNumThreads(o.threads);
-      const cfg: ExplainConfig = {
-        images: o.image?.map((f) => resolve(f)),
-        split: o.split as ExplainConfig['split'],
-        cases: o.cases,
-        methods,
-        layer: o.layer,
-        targetClass,
-        shapSamples: o.samples,
-        backgroundSize: o.background,
-        seed: o.seed,
-      };
-      const r = await explainRun(run, cfg, {
-        progress: cliProgressSink({ json: o.json }),
-        log: o.json ? undefined : (l) => process.stderr.write(`${l}\n`),
-      });
-      if (o.json) {
-        process.stdout.write(
-          JSON.stringify({
-            run,
-            dir: r.dir,
-            cases: r.cases,
-            summaries: r.summaries,
-            flagged: r.flagged,
-            results: r.analyses.map((a) => ({
-              file: a.source,
-              explainedClass: a.classes[a.targetClass],
-              headsAgree: a.headsAgree,
-              agree: a.agree,
-              models: a.models.map((m) => ({
-                model: m.name,
-                head: m.source,
-                predicted: a.classes[m.predicted],
-                probs: Object.fromEntries(a.classes.map((c, i) => [c, m.probs[i]])),
-                ...explanationJson(m),
-              })),
-              notes: a.notes,
-            })),
-          }) + '\n',
-        );
-        return;
-      }
-      const w = (s: string) => process.stdout.write(`${s}\n`);
-      w(`explained ${r.cases} image(s); results in ${r.dir}`);
-      for (const [model, s] of Object.entries(r.summaries)) {
-        w(
-          `  ${model}: mean Spearman ${fmt(s.meanSpearman)}, top-20% IoU ${fmt(s.meanIouTop20)}, ` +
-            `pointing Grad-CAM ${fmt(s.gradcamPointing)} / SHAP ${fmt(s.shapPointing)} (${s.withBox} with a box), ` +
-            `energy in box Grad-CAM ${fmt(s.gradcamEnergyInBox)} / SHAP ${fmt(s.shapEnergyInBox)}, ` +
-            `empty maps Grad-CAM ${s.emptyGradcam} / SHAP-CAM ${s.emptyShapcam}, ${s.flagged} flagged`,
-        );
-      }
-      for (const f of r.flagged) w(`  flagged ${f.file}: ${f.flags.join('; ')}`);
-    });
+    .action(explainAction);
 }

@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { setNumThreads } from '../../engine/index.js';
 import { noiseStudy, resolveNoiseConfig, type NoiseResults } from '../../noise/index.js';
-import { runPaths } from '../../train/index.js';
+import { runPaths } from '../../run/index.js';
 import { cliProgressSink } from '../../util/progress.js';
 import { UsageError } from '../errors.js';
 

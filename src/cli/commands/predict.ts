@@ -8,8 +8,8 @@ import { basename, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { preprocessFile, type PreprocessConfig } from '../../data/index.js';
 import { setNumThreads } from '../../engine/index.js';
-import { analyzeCase, type CaseAnalysis } from '../../explain/index.js';
-import { openRun } from '../../train/index.js';
+import { analyzeCase, METHODS, type CaseAnalysis } from '../../explain/index.js';
+import { openRun } from '../../run/index.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { cliProgressSink } from '../../util/progress.js';
 import { UsageError } from '../errors.js';
@@ -99,10 +99,7 @@ export function registerPredict(program: Command): void {
     .requiredOption('--run <dir>', 'trained run folder (backbone and heads)')
     .argument('<images...>', 'image files (JPEG, PNG, DICOM, NIfTI; type read from content)')
     .option('--out <dir>', 'where overlay PNGs go (default RUN/predict)')
-    .option(
-      '--methods <list>',
-      'explanation methods, comma-separated (gradcam, gradcampp, shap, kernelshap, …)',
-    )
+    .option('--methods <list>', `explanation methods, comma-separated: ${METHODS.join(', ')} (or shap)`)
     .option('--slice <n>', 'slice index for NIfTI volumes', parseIntOption('--slice', 0, 1_000_000))
     .option('--threads <n>', 'libtorch threads', parseThreads, 2)
     .option('--json', 'print one JSON document on stdout')

@@ -11,11 +11,12 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { prepareData, writePhantomDataset } from '../../data/index.js';
 import { ProcessGroup, checkDistOptions, distOptionsFromEnv, type DistOptions } from '../../engine/index.js';
-import { extractFeatures, runPaths, trainBackbone } from '../../train/index.js';
+import { runPaths } from '../../run/index.js';
+import { extractFeatures, trainBackbone } from '../../train/index.js';
 import { writeJsonAtomic } from '../../util/atomic.js';
 import { cliProgressSink } from '../../util/progress.js';
 import { loadConfig, resolveConfig, type ExperimentConfig } from '../config.js';
-import { dataConfigOf } from '../pipeline.js';
+import { dataConfigOf } from '../stages/index.js';
 import { UsageError } from '../errors.js';
 import { launchLocalRanks } from '../launch.js';
 

@@ -1,6 +1,7 @@
 /** The quantum head's circuit, drawn from its trained weights (src/quantum/export.ts SVG and text drawing). */
 import { dressedCircuit, drawSvg, drawText } from '../../quantum/index.js';
-import { dressedParams, listHeads, loadHead } from '../../train/run-folder.js';
+import { circuitParams, hasCircuit } from '../../heads/index.js';
+import { listHeads, loadHead } from '../../run/index.js';
 import type { ReportContext } from '../context.js';
 import { esc, failed, notRun, type Section } from '../html.js';
 
@@ -8,10 +9,10 @@ const ID = 'circuit';
 const TITLE = 'Quantum circuit';
 
 export async function circuitSection(ctx: ReportContext): Promise<Section> {
-  const q = listHeads(ctx.run).find((h) => h.kind === 'quantum');
+  const q = listHeads(ctx.run).find((h) => hasCircuit(h.kind));
   if (!q) return notRun(ID, TITLE, `${ctx.paths.headsDir}/quantum-seed*.json`, 'compare (compareHeads)');
   try {
-    const p = dressedParams(loadHead(q.path));
+    const p = circuitParams(loadHead(q.path));
     const c = dressedCircuit(p);
     const svg = drawSvg(c, p.circuit.weights);
     const cfg = p.circuit;

@@ -1,5 +1,4 @@
 /** The head comparison (RUN/compare/results.json): accuracy and macro-F1 over seeds with CIs, paired tests, verdict. */
-import { join } from 'node:path';
 import { intervalChart, lineChart } from '../../util/charts.js';
 import type { ReportContext } from '../context.js';
 import { esc, failed, fmt, notRun, pct, table, type Section } from '../html.js';
@@ -36,14 +35,8 @@ export function verdicts(r: Record<string, unknown>): string[] {
 }
 
 export async function comparisonSection(ctx: ReportContext): Promise<Section> {
-  let file = ctx.paths.compare;
-  let r = readJson<Record<string, unknown>>(file);
-  if (r.state === 'absent') {
-    // the in-memory demo of earlier builds wrote RUN/results.json with the same head summaries
-    const legacy = join(ctx.run, 'results.json');
-    const l = readJson<Record<string, unknown>>(legacy);
-    if (l.state === 'ok' && Array.isArray(l.value.heads)) [file, r] = [legacy, l];
-  }
+  const file = ctx.paths.compare;
+  const r = readJson<Record<string, unknown>>(file);
   if (r.state === 'absent') return notRun(ID, TITLE, ctx.paths.compare, 'compare (compareHeads)');
   if (r.state === 'error') return failed(ID, TITLE, file, r.error);
   const res = r.value;

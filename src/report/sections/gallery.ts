@@ -1,9 +1,13 @@
 /**
- * Grad-CAM / SHAP gallery from RUN/explain/audit.json: one card per case, flagged cases (the two
- * methods disagree, or the heat map misses the tumor) first; PNGs from RUN/explain are inlined.
+ * Grad-CAM / SHAP gallery from RUN/explain/audit.json: the per method × model localisation table
+ * (pointing game exact and with tolerance, energy-in-box, each beside the cap a perfect map at that
+ * resolution reaches; the fraction of empty maps), then one card per case, flagged cases (the two
+ * methods disagree, or the heat map misses the tumor) first; PNGs from RUN/explain are inlined
+ * (the overlays carry the tumor box).
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import { METHODS } from '../../explain/index.js';
 import type { ReportContext } from '../context.js';
 import { dataUri, esc, failed, fmt, notRun, table, type Section } from '../html.js';
 import { isNum, isObj, readJson } from '../read.js';
@@ -32,11 +36,13 @@ function imagesOf(c: Row, dir: string, max = 4): { label: string; path: string }
     } else if (isObj(v)) for (const [k, x] of Object.entries(v)) visit(x, k);
   };
   visit(isObj(c.images) ? c.images : c, '');
-  // Grad-CAM, then SHAP-CAM, then Grad-CAM++; the classical and hybrid models before the bottleneck
-  const kind = (l: string) =>
-    /-gradcam$/.test(l) ? 0 : /shapcam$/.test(l) ? 1 : /gradcampp$/.test(l) ? 2 : 3;
+  // Grad-CAM, then SHAP-CAM, then the other methods in registry order; classical and hybrid first
+  const kind = (l: string) => {
+    const m = l.slice(l.indexOf('-') + 1);
+    return m === 'gradcam' ? 0 : m === 'shapcam' ? 1 : METHODS.includes(m) ? 2 + METHODS.indexOf(m) : 99;
+  };
   const rank = (l: string) =>
-    (l.startsWith('bottleneck') ? 10 : 0) + 2 * kind(l) + (l.startsWith('hybrid') ? 1 : 0);
+    (l.startsWith('bottleneck') ? 1000 : 0) + 2 * kind(l) + (l.startsWith('hybrid') ? 1 : 0);
   return out.sort((a, b) => rank(a.label) - rank(b.label)).slice(0, max);
 }
 
@@ -77,9 +83,45 @@ function summaryTable(summary: Row): string {
   return html;
 }
 
+const pct = (v: unknown) => (isNum(v) ? `${(100 * v).toFixed(0)}%` : 'n/a');
+
+/** audit.json `localization`: one row per model × method, each figure beside its perfect-map cap. */
+function localizationTable(rows: unknown): string {
+  if (!Array.isArray(rows) || !rows.length) return '';
+  const body = rows.filter(isObj).map((r) => {
+    const cap = isObj(r.cap) ? r.cap : {};
+    const withCap = (v: unknown, c: unknown) => `${pct(v)} <small>(cap ${pct(c)})</small>`;
+    return [
+      esc(String(r.model)),
+      esc(String(r.label ?? r.method)),
+      withCap(r.pointingGame, cap.pointingGame),
+      withCap(r.pointingGameTol, cap.pointingGameTol),
+      withCap(r.energyInBox, cap.energyInBox),
+      `${pct(r.emptyFraction)} (${fmt(r.empty)}/${fmt(r.cases)})`,
+      isNum(r.msPerImage) ? fmt(r.msPerImage, 0) : 'n/a',
+    ];
+  });
+  return (
+    `<h3>Localisation per method and model</h3><p>Peaks from each map's raw cells; tolerance 15 px at the original image scale; ` +
+    `cap = what a perfect map at the method's resolution reaches on the same images; means over images with a box and a non-empty map.</p>` +
+    table(
+      [
+        'model',
+        'method',
+        'pointing game',
+        'pointing (tolerance)',
+        'energy in box',
+        'empty maps',
+        'ms / image',
+      ],
+      body,
+    )
+  );
+}
+
 export async function gallerySection(ctx: ReportContext, limit = 12): Promise<Section> {
   const dir = ctx.paths.explainDir;
-  const auditPath = join(dir, 'audit.json');
+  const auditPath = ctx.paths.explainAudit;
   const a = readJson<Row>(auditPath);
   if (a.state === 'absent') return notRun(ID, TITLE, auditPath, 'explain (explainRun)');
   if (a.state === 'error') return failed(ID, TITLE, auditPath, a.error);
@@ -90,6 +132,7 @@ export async function gallerySection(ctx: ReportContext, limit = 12): Promise<Se
   let html = '';
   const summary = isObj(audit.summary) ? (audit.summary as Row) : null;
   if (summary) html += summaryTable(summary);
+  html += localizationTable(audit.localization);
   const ordered = [...cases].sort((x, y) => Number(isFlagged(y)) - Number(isFlagged(x)));
   const flaggedN = cases.filter(isFlagged).length;
   html += `<p>${cases.length} audited cases, ${flaggedN} flagged (shown first); showing ${Math.min(limit, ordered.length)}.</p>`;

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import {
+  ECE_BINS,
   argmaxRows,
   calibration,
   classificationMetrics,
@@ -13,7 +14,8 @@ import {
   type Metrics,
   type RocResult,
 } from '../../eval/index.js';
-import { headProbs, listHeads, loadFeatures, loadHead } from '../../train/run-folder.js';
+import { headProbs } from '../../heads/index.js';
+import { listHeads, loadFeatures, loadHead } from '../../run/index.js';
 import { confusionChart } from '../../util/charts.js';
 import type { ReportContext } from '../context.js';
 import { esc, fmt, notRun, pct, table, type Section } from '../html.js';
@@ -79,7 +81,7 @@ function recomputedDetails(ctx: ReportContext, problems: string[]): Detail[] {
         seed: h.seed,
         metrics: classificationMetrics(feats.y, argmaxRows(Float32Array.from(probs), C), C),
         roc: rocOneVsRest(probs, feats.y, C),
-        calibration: calibration(probs, feats.y, C, 10),
+        calibration: calibration(probs, feats.y, C),
       });
     } catch (e) {
       problems.push((e as Error).message);
@@ -134,7 +136,10 @@ export async function headsSection(ctx: ReportContext): Promise<Section> {
       ),
     );
   }
-  html += table(['head', 'test images', 'accuracy', 'macro-F1', 'macro AUC (one-vs-rest)', 'ECE'], summary);
+  html += table(
+    ['head', 'test images', 'accuracy', 'macro-F1', 'macro AUC (one-vs-rest)', `ECE (${ECE_BINS} bins)`],
+    summary,
+  );
   html += confusion.join('');
   if (rocRows.length)
     html += await ctx.chart(

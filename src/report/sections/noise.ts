@@ -1,5 +1,4 @@
 /** Noise curves from RUN/noise/results.json (`points`) or RUN/noise/points.csv: accuracy against noise level. */
-import { join } from 'node:path';
 import { levelChart, profileChart, shotsChart, type NoiseResults } from '../../noise/index.js';
 import type { ChartSpec } from '../../util/charts.js';
 import type { ReportContext } from '../context.js';
@@ -12,8 +11,8 @@ const TITLE = 'Quantum head under NISQ noise';
 type Row = Record<string, unknown>;
 
 export async function noiseSection(ctx: ReportContext): Promise<Section> {
-  const resPath = join(ctx.paths.noiseDir, 'results.json');
-  const csvPath = join(ctx.paths.noiseDir, 'points.csv');
+  const resPath = ctx.paths.noiseResults;
+  const csvPath = ctx.paths.noisePoints;
   const res = readJson<Row>(resPath);
   let points: Row[] | undefined;
   if (res.state === 'ok' && isObj(res.value) && Array.isArray(res.value.points))

@@ -1,5 +1,5 @@
 /** Reproducibility: resolved config and its hash, seeds, git commit, package and runtime versions. */
-import { listHeads } from '../../train/run-folder.js';
+import { listHeads } from '../../run/index.js';
 import type { ReportContext } from '../context.js';
 import { esc, fmt, table, type Section } from '../html.js';
 import { isObj, readJson } from '../read.js';

@@ -2,12 +2,8 @@
 /* global URLSearchParams */
 const $ = (id) => document.getElementById(id);
 const state = { info: null, caseId: null, view: null, gallery: [], explained: null };
-const MAP_NAMES = {
-  gradcam: 'Grad-CAM',
-  gradcampp: 'Grad-CAM++',
-  shapcam: 'SHAP-CAM',
-  partition: 'Partition SHAP',
-};
+/** map labels come from the server's method registries (explain response `labels`) */
+const mapName = (k) => (state.explained && state.explained.labels && state.explained.labels[k]) || k;
 
 /** two decimals, or n/a (an empty map has no agreement figure) */
 const num2 = (v) => (typeof v === 'number' ? v.toFixed(2) : 'n/a');
@@ -146,6 +142,14 @@ function shapTable(shap) {
   ]);
 }
 
+/** where the map's peak (raw cell) and energy lie against the tumor box (green outline) */
+function locText(loc) {
+  if (!loc) return '';
+  if (loc.empty) return ' — empty map (nothing positive)';
+  if (loc.pointing === null) return '';
+  return ` — peak ${loc.pointing ? 'inside' : 'outside'} the tumor box, ${(100 * loc.energyInBox).toFixed(0)}% of the map's energy in it`;
+}
+
 function renderExplain() {
   const e = state.explained;
   if (!e) return;
@@ -158,7 +162,8 @@ function renderExplain() {
     img.style.opacity = String(Number($('opacity').value) / 100);
   } else img.hidden = true;
   $('cam-caption').textContent =
-    `${MAP_NAMES[mapKey] || 'no map'} of class “${e.className}” for the ${m.name} model (${m.source}), layer ${e.layer}`;
+    `${mapKey ? mapName(mapKey) : 'no map'} of class “${e.className}” for the ${m.name} model (${m.source}), layer ${e.layer}` +
+    locText(m.localization && m.localization[mapKey]);
   const flags = m.audit ? m.audit.flags : null;
   $('audit').replaceChildren(
     el('span', {
@@ -192,7 +197,7 @@ async function updateExplain() {
   if (e.models.some((m) => m.name === keepModel)) $('model').value = keepModel;
   const keys = Object.keys(e.models[0]?.maps || {});
   const keepMap = $('map').value;
-  $('map').replaceChildren(...keys.map((k) => option(k, MAP_NAMES[k] || k)));
+  $('map').replaceChildren(...keys.map((k) => option(k, mapName(k))));
   if (keys.includes(keepMap)) $('map').value = keepMap;
   renderExplain();
   status('Done.');

@@ -1,15 +1,6 @@
 /** Grad-CAM (Selvaraju et al. 2017): channel weights = spatial mean of the target logit's gradient. */
-import { weightedMap, type Activations } from './cam-base.js';
-
-export interface CamMap {
-  method: 'gradcam' | 'gradcampp' | 'shapcam' | 'partition';
-  /** size×size in [0, 1] */
-  map: Float32Array;
-  /** the map at its own resolution (h×w), before upsampling and scaling */
-  raw: Float64Array;
-  h: number;
-  w: number;
-}
+import { weightedMap, type Activations } from '../cam-base.js';
+import type { CamMap, CamMethod } from './types.js';
 
 export function gradCam(a: Activations, size: number): CamMap {
   const hw = a.h * a.w;
@@ -21,3 +12,12 @@ export function gradCam(a: Activations, size: number): CamMap {
   }
   return { method: 'gradcam', ...weightedMap(weights, a.A, a.K, a.h, a.w, size), h: a.h, w: a.w };
 }
+
+export const gradcamMethod: CamMethod = {
+  name: 'gradcam',
+  label: 'Grad-CAM',
+  description: 'ReLU(Σ_k mean(∂y/∂A_k)·A_k) at any layer',
+  options: ['layer'],
+  gradient: true,
+  compute: (ctx) => gradCam(ctx.grads(ctx.options.layer), ctx.size),
+};

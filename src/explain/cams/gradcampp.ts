@@ -2,8 +2,8 @@
  * Grad-CAM++ (Chattopadhay et al. 2018), as pytorch-grad-cam computes it: per position
  * α = g² / (2g² + Σ_ij A · g³), channel weight = Σ_ij α·ReLU(g).
  */
-import { weightedMap, type Activations } from './cam-base.js';
-import type { CamMap } from './gradcam.js';
+import { weightedMap, type Activations } from '../cam-base.js';
+import type { CamMap, CamMethod } from './types.js';
 
 export function gradCamPlusPlus(a: Activations, size: number): CamMap {
   const hw = a.h * a.w;
@@ -23,3 +23,12 @@ export function gradCamPlusPlus(a: Activations, size: number): CamMap {
   }
   return { method: 'gradcampp', ...weightedMap(weights, a.A, a.K, a.h, a.w, size), h: a.h, w: a.w };
 }
+
+export const gradcamppMethod: CamMethod = {
+  name: 'gradcampp',
+  label: 'Grad-CAM++',
+  description: 'Grad-CAM with second-order positional weights α (pytorch-grad-cam form) at any layer',
+  options: ['layer'],
+  gradient: true,
+  compute: (ctx) => gradCamPlusPlus(ctx.grads(ctx.options.layer), ctx.size),
+};

@@ -1,0 +1,38 @@
+/** Stage `data`: the manifest and audit of the images (src/data prepareData). */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { prepareData, type DataConfig } from '../../data/index.js';
+import { runPaths } from '../../run/index.js';
+import type { ExperimentConfig } from '../config.js';
+import type { StageDef } from './types.js';
+
+/** The data stage's DataConfig (src/data) from the experiment config's data section. */
+export function dataConfigOf(run: string, cfg: ExperimentConfig): DataConfig {
+  const { synthetic, ...rest } = cfg.data;
+  const dir = synthetic ? runPaths(run).phantomsDir : resolve(rest.dir!);
+  return { ...rest, dir, layout: rest.layout as DataConfig['layout'] };
+}
+
+export const dataStage: StageDef = {
+  name: 'data',
+  off: () => null,
+  config(cfg) {
+    const { synthetic, ...rest } = cfg.data;
+    return { ...rest, synthetic: !!synthetic };
+  },
+  outputs: (p) => [p.manifest, p.audit],
+  done: (p) => existsSync(p.manifest) && existsSync(p.audit),
+  async run({ run, cfg, log, progress }) {
+    let started = false;
+    const m = await prepareData(run, dataConfigOf(run, cfg), {
+      log,
+      onProgress: (done, total) => {
+        if (!started) progress.start(total, 'data: decode and audit');
+        started = true;
+        progress.update(done);
+      },
+    });
+    progress.stop();
+    return `${m.entries.length} images, ${m.classes.length} classes`;
+  },
+};

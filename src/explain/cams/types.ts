@@ -1,0 +1,64 @@
+/**
+ * What a CAM method is (one registry entry, see index.ts) and what it is given: the model of one
+ * explained head (backbone + head module), the image, the explained class, and lazily computed,
+ * cached gradient passes, so that methods asked for together share one forward/backward per layer.
+ */
+import type { DenseNet, HeadModule } from '../../nn/index.js';
+import type { Activations } from '../cam-base.js';
+
+export interface CamMap {
+  method: string;
+  /** size×size in [0, 1] */
+  map: Float32Array;
+  /** the map at its own resolution (h×w), after the ReLU, before upsampling and scaling */
+  raw: Float64Array;
+  h: number;
+  w: number;
+}
+
+export interface CamOptions {
+  /** the layer of the single-layer methods (default: the final feature map, 'features') */
+  layer: string;
+  /** LayerCAM's fused layers */
+  layerCamLayers: string[];
+  /** Score-CAM: images per forward batch */
+  scoreCamBatch: number;
+  /** Integrated Gradients: Riemann steps from the baseline (a zero image: the normalised mean) */
+  igSteps: number;
+}
+
+export const DEFAULT_CAM_OPTIONS: CamOptions = {
+  layer: 'features',
+  layerCamLayers: ['features.denseblock2', 'features.denseblock3', 'features'],
+  scoreCamBatch: 32,
+  igSteps: 16,
+};
+
+export interface CamContext {
+  net: DenseNet;
+  head: HeadModule;
+  /** 3×size×size, the model input */
+  input: Float32Array;
+  size: number;
+  targetClass: number;
+  classes: number;
+  options: CamOptions;
+  /** activations and target-logit gradients at `layer` (cached per layer) */
+  grads(layer: string): Activations;
+  /** logits (B×classes) of B images through this model, without gradients */
+  logits(images: Float32Array, B: number): Float32Array;
+}
+
+export interface CamMethod {
+  /** the name used in --methods, the config, audit.json and the PNG file names */
+  name: string;
+  /** human label (plots, report, viewer) */
+  label: string;
+  /** one line: what it computes */
+  description: string;
+  /** the CamOptions keys it reads */
+  options: readonly (keyof CamOptions)[];
+  /** needs gradients through the head (false: works through any head, forward passes only) */
+  gradient: boolean;
+  compute(ctx: CamContext): CamMap;
+}

@@ -1,0 +1,94 @@
+/**
+ * Plain-array linear layers shared by the head kinds: export from / import into a libtorch Linear,
+ * validation, and the TypeScript forward (rows through W·x + b, softmax).
+ */
+import { Tensor, noGrad, unaryF64InPlace } from '../engine/index.js';
+import type { Linear } from '../nn/index.js';
+
+export interface PlainLinear {
+  inDim: number;
+  outDim: number;
+  /** outDim×inDim, row-major (PyTorch layout) */
+  weight: number[];
+  bias: number[];
+}
+
+export const plainLinear = (l: Linear): PlainLinear => ({
+  inDim: l.weight.shape[1],
+  outDim: l.weight.shape[0],
+  weight: Array.from(l.weight.toFloat32Array()),
+  bias: Array.from(l.bias!.toFloat32Array()),
+});
+
+export function setLinear(l: Linear, p: PlainLinear): void {
+  noGrad(() => {
+    l.weight.copy_(Tensor.from(Float32Array.from(p.weight), [p.outDim, p.inDim]));
+    l.bias!.copy_(Tensor.from(Float32Array.from(p.bias), [p.outDim]));
+  });
+}
+
+export function checkPlain(name: string, l: PlainLinear | undefined, source: string): void {
+  if (!l || !Array.isArray(l.weight) || !Array.isArray(l.bias))
+    throw new Error(`${source}: head field '${name}' is missing or malformed`);
+  if (l.weight.length !== l.inDim * l.outDim || l.bias.length !== l.outDim)
+    throw new Error(
+      `${source}: head field '${name}' has ${l.weight.length} weights, expected ${l.outDim}×${l.inDim}`,
+    );
+  if (!l.weight.every(Number.isFinite) || !l.bias.every(Number.isFinite))
+    throw new Error(`${source}: head field '${name}' has non-finite values`);
+}
+
+/** B rows of x through W·x + b (then `act`), in float64. */
+export function linearRows(
+  l: PlainLinear,
+  x: Float64Array | Float32Array,
+  B: number,
+  act?: (v: number) => number,
+): Float64Array {
+  const out = new Float64Array(B * l.outDim);
+  for (let b = 0; b < B; b++)
+    for (let o = 0; o < l.outDim; o++) {
+      let s = l.bias[o];
+      const wo = o * l.inDim;
+      const xo = b * l.inDim;
+      for (let k = 0; k < l.inDim; k++) s += l.weight[wo + k] * x[xo + k];
+      out[b * l.outDim + o] = act ? act(s) : s;
+    }
+  return out;
+}
+
+export function softmaxRows(z: Float64Array, C: number): Float64Array {
+  const p = new Float64Array(z.length);
+  for (let b = 0; b < z.length / C; b++) {
+    let mx = -Infinity;
+    for (let c = 0; c < C; c++) mx = Math.max(mx, z[b * C + c]);
+    let s = 0;
+    for (let c = 0; c < C; c++) s += p[b * C + c] = Math.exp(z[b * C + c] - mx);
+    for (let c = 0; c < C; c++) p[b * C + c] /= s;
+  }
+  return p;
+}
+
+/** Row-wise softmax of a B×C batch, in place (the exp of the whole batch in one vectorised call). */
+export function softmaxInPlace(z: Float64Array, C: number): Float64Array {
+  const B = z.length / C;
+  for (let r = 0; r < B; r++) {
+    let mx = -Infinity;
+    for (let c = 0; c < C; c++) mx = Math.max(mx, z[r * C + c]);
+    for (let c = 0; c < C; c++) z[r * C + c] -= mx;
+  }
+  unaryF64InPlace('exp', z);
+  for (let r = 0; r < B; r++) {
+    let s = 0;
+    for (let c = 0; c < C; c++) s += z[r * C + c];
+    for (let c = 0; c < C; c++) z[r * C + c] /= s;
+  }
+  return z;
+}
+
+/** A rows×cols row-major matrix transposed, in float64. */
+export function transposeF64(w: readonly number[], rows: number, cols: number): Float64Array {
+  const t = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = w[r * cols + c];
+  return t;
+}

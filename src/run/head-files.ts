@@ -1,0 +1,43 @@
+/**
+ * RUN/heads/<kind>-seed<k>.json: trained heads as plain JSON (src/heads HeadExport), so they run
+ * without libtorch (SHAP, the noise study, the web viewer) and rebuild into libtorch modules.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { headKinds, validateHeadExport, type HeadExport } from '../heads/index.js';
+import { writeJsonAtomic } from '../util/atomic.js';
+import { runPaths } from './paths.js';
+
+export function saveHead(path: string, e: HeadExport): void {
+  writeJsonAtomic(path, e);
+}
+
+export function loadHead(path: string): HeadExport {
+  if (!existsSync(path)) throw new Error(`${path}: head file not found`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`${path}: not valid JSON (${(err as Error).message})`);
+  }
+  return validateHeadExport(raw, path);
+}
+
+export interface HeadFile {
+  kind: string;
+  seed: number;
+  path: string;
+}
+
+/** Every head file of a registered kind in RUN/heads, sorted by kind then seed. */
+export function listHeads(run: string): HeadFile[] {
+  const dir = runPaths(run).headsDir;
+  if (!existsSync(dir)) return [];
+  const kinds = new Set(headKinds());
+  const out: HeadFile[] = [];
+  for (const f of readdirSync(dir)) {
+    const m = /^([a-z][a-z0-9]*)-seed(\d+)\.json$/.exec(f);
+    if (m && kinds.has(m[1])) out.push({ kind: m[1], seed: Number(m[2]), path: join(dir, f) });
+  }
+  return out.sort((a, b) => a.kind.localeCompare(b.kind) || a.seed - b.seed);
+}

@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { pairedVerdict, type PairedData } from '../../src/eval/index.js';
+import { Rng } from '../../src/util/rng.js';
+
+/**
+ * Simulations of the verdict machinery on synthetic heads: test groups (patients) share a
+ * difficulty, so errors cluster within groups; each head seed adds its own offset. The head's
+ * expected accuracy exceeds the reference's by exactly `delta` (no clamping: difficulty in [0.5, 0.85]).
+ */
+function synth(rng: Rng, delta: number): PairedData {
+  const G = 30;
+  const size = 5;
+  const S = 5;
+  const n = G * size;
+  const groups = Int32Array.from({ length: n }, (_, i) => Math.floor(i / size));
+  const labels = Int32Array.from({ length: n }, () => rng.int(2));
+  const pGroup = Float64Array.from({ length: G }, () => rng.uniform(0.5, 0.85));
+  const head = (shift: number) =>
+    Array.from({ length: S }, () => {
+      const e = rng.uniform(-0.03, 0.03);
+      return Int32Array.from(labels, (y, i) => (rng.next() < pGroup[groups[i]] + shift + e ? y : 1 - y));
+    });
+  return {
+    classes: 2,
+    folds: [{ labels, groups, head: { pred: head(delta) }, reference: { pred: head(0) } }],
+  };
+}
+
+const REPS = 200;
+// nominal rate + 3 binomial standard deviations over REPS repetitions
+const allowed = (rate: number) => rate + 3 * Math.sqrt((rate * (1 - rate)) / REPS);
+
+test('A/A: "better" or "worse", and p < 0.05, each at most 5% + binomial noise', () => {
+  const rng = new Rng(17);
+  let decided = 0;
+  let rejected = 0;
+  for (let r = 0; r < REPS; r++) {
+    const v = pairedVerdict(synth(rng, 0), {
+      head: 'a',
+      reference: 'a′',
+      metric: 'accuracy',
+      resamples: 200,
+      seed: r,
+    });
+    if (v.label === 'better' || v.label === 'worse') decided++;
+    if (v.p < 0.05) rejected++;
+  }
+  assert.ok(decided / REPS <= allowed(0.05), `A/A better/worse rate ${decided / REPS}`);
+  assert.ok(rejected / REPS <= allowed(0.05), `A/A bootstrap-test rejection rate ${rejected / REPS}`);
+});
+
+test('95% intervals cover a known true difference in 90–98% of repetitions', () => {
+  const rng = new Rng(23);
+  const delta = 0.06;
+  let covered = 0;
+  for (let r = 0; r < REPS; r++) {
+    const v = pairedVerdict(synth(rng, delta), {
+      head: 'a',
+      reference: 'b',
+      metric: 'accuracy',
+      resamples: 200,
+      seed: r,
+    });
+    if (v.ci![0] <= 100 * delta && 100 * delta <= v.ci![1]) covered++;
+  }
+  const rate = covered / REPS;
+  assert.ok(rate >= 0.9 && rate <= 0.98, `coverage ${rate}`);
+});
