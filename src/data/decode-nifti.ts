@@ -6,6 +6,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import * as nifti from 'nifti-reader-js';
+import { isGzip, isSingleFileNifti } from './detect.js';
 import { DataError } from './errors.js';
 import { applyWindow, maskBox, windowPercentiles, type Raster } from './raster.js';
 
@@ -57,9 +58,9 @@ export function readVolume(
   maxVoxels: number,
   maxInflatedBytes = MAX_INFLATED_NIFTI_BYTES,
 ): Volume {
-  let ab = toArrayBuffer(buf);
-  if (nifti.isCompressed(ab)) ab = toArrayBuffer(gunzipCapped(buf, name, maxInflatedBytes));
-  if (!nifti.isNIFTI(ab))
+  const bytes = isGzip(buf) ? gunzipCapped(buf, name, maxInflatedBytes) : buf;
+  const ab = toArrayBuffer(bytes);
+  if (!isSingleFileNifti(bytes))
     throw new DataError(
       name,
       'unsupported',

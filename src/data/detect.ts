@@ -39,6 +39,14 @@ export function isNiftiHeader(b: Uint8Array): boolean {
   return false;
 }
 
+/** A NIfTI header of a single-file volume (magic n+1 / n+2), not the header half of a .hdr/.img pair. */
+export function isSingleFileNifti(b: Uint8Array): boolean {
+  if (!isNiftiHeader(b)) return false;
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const v1 = dv.getInt32(0, true) === 348 || dv.getInt32(0, false) === 348;
+  return b[v1 ? 345 : 5] === 0x2b; // '+'
+}
+
 export const SIGNATURES: readonly Signature[] = [
   { name: 'JPEG', format: 'jpeg', test: (b) => startsWith(b, [0xff, 0xd8, 0xff]) },
   {

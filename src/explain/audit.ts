@@ -146,7 +146,8 @@ export function localize(
     if (g.raw[p] > 0) rawPos = true;
   }
   const empty = !(tot > 0) || !rawPos;
-  if (!box || empty) return { pointing: null, pointingTol: null, energyInBox: null, empty, cap: o.cap ?? null };
+  if (!box || empty)
+    return { pointing: null, pointingTol: null, energyInBox: null, empty, cap: o.cap ?? null };
   const d = cellDistance(peak, g.h, g.w, box);
   return {
     pointing: d === 0,

@@ -34,6 +34,7 @@ import { nullProgress, type ProgressSink } from '../util/progress.js';
 import {
   analyzeWithHeads,
   checkCase,
+  DEFAULT_TOLERANCE_PX,
   MAP_LABELS,
   METHODS,
   resolveMethods,
@@ -449,7 +450,13 @@ export async function explainRun(
       .map((r) => ({ file: r.file as string, flags: r.flags }));
     writeJsonAtomic(paths.explainAudit, {
       version: 1,
-      config: { ...cfg, methods, layer: cfg.layer ?? DEFAULT_LAYER, shapSamples: opts.shapSamples },
+      config: {
+        ...cfg,
+        methods,
+        layer: cfg.layer ?? DEFAULT_LAYER,
+        shapSamples: opts.shapSamples,
+        tolerancePx: cfg.tolerancePx ?? DEFAULT_TOLERANCE_PX,
+      },
       summary,
       summaries,
       localization,

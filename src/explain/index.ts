@@ -1,7 +1,8 @@
 /**
- * src/explain — why a model decided, and whether the explanations agree. Owns Grad-CAM and
- * Grad-CAM++ (any captured layer, any class, through the classical and the hybrid head — the
- * hybrid gradient flows through the circuit), SHAP on the pooled features (Kernel SHAP with the exact
+ * src/explain — why a model decided, and whether the explanations agree. Owns the CAM methods
+ * (Grad-CAM, Grad-CAM++, HiResCAM at any captured layer, LayerCAM fusing layers, gradient-free
+ * Score-CAM, pixel-resolution Integrated Gradients; any class, through every head — the hybrid
+ * gradient flows through the circuit, saturated tanh units keep theirs), SHAP on the pooled features (Kernel SHAP with the exact
  * additivity constraint, Permutation SHAP, exact Shapley values on the circuit inputs), spatial SHAP
  * (Partition SHAP / Owen values over a grid hierarchy with a blur masker, SHAP-CAM through the final
  * feature maps), the per-image audit (Spearman, top-20% IoU, pointing game, energy in box, flags),

@@ -147,6 +147,14 @@ test('NIfTI with NaN or the wrong number of dimensions; DICOM without pixel data
     '4d.nii.gz',
     /wrong number of dimensions/,
   );
+  const pairHeader = Buffer.from(niftiBytes({ dims: [8, 8, 4], data: new Float32Array(256) }));
+  pairHeader.write('ni1\0', 344, 'latin1'); // the header half of a .hdr/.img pair
+  await rejects(
+    decodeBuffer(pairHeader, 'x.hdr'),
+    'x.hdr',
+    /\.hdr\/\.img pairs are not supported/,
+    'unsupported',
+  );
   const full = niftiBytes({ dims: [8, 8, 4], data: new Float32Array(256) });
   await rejects(decodeBuffer(full.subarray(0, 600), 'cut.nii'), 'cut.nii', /truncated/);
   // a gzip bomb: 16 MB of zeros in a few kB; inflating stops at the cap

@@ -3,10 +3,12 @@
  * package samples): every transfer syntax, multi-frame and enhanced MR, odd bit depths and
  * photometric interpretations, NIfTI-1/2 in every common datatype decode to exactly the writer's
  * own decode (lossy JPEG within one grey level); the rest is refused with "unsupported: ...".
- * The corpus is built at test set-up (scripts/test.sh); without it (tools absent) this skips
- * with a message.
+ * The corpus is built at test set-up (scripts/test.sh) and brought up to date here when the tools
+ * are installed (the build script returns at once when nothing changed); without the tools this
+ * skips with a message.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -14,7 +16,14 @@ import { fileURLToPath } from 'node:url';
 import { DataError, TRANSFER_SYNTAXES, decodeBuffer } from '../../src/data/index.js';
 import { checkEntry, readCorpus } from './corpus-check.js';
 
-const DIR = process.env.QMRI_CORPUS ?? fileURLToPath(new URL('../../test-artifacts/corpus', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const DIR = process.env.QMRI_CORPUS ?? join(ROOT, 'test-artifacts', 'corpus');
+const toolsThere =
+  spawnSync('bash', ['-c', 'command -v dcmconv && command -v gdcmconv'], { encoding: 'utf8' }).status === 0;
+if (!process.env.QMRI_CORPUS && toolsThere) {
+  const r = spawnSync('bash', [join(ROOT, 'scripts', 'build-corpus.sh')], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`scripts/build-corpus.sh failed:\n${r.stderr}`);
+}
 const built = existsSync(join(DIR, 'corpus.json'));
 const skip = built
   ? false

@@ -24,10 +24,31 @@ test('explainRun over the test split writes the audit, overlays, SHAP plots and 
     split: 'test',
     cases: 3,
     shapSamples: 256,
+    methods: ['gradcam', 'gradcampp', 'hirescam', 'scorecam', 'shap'],
     cacheDir: join(run, 'cache'),
   });
   assert.equal(r.cases, 3);
+  // the per method × model table: every map method of every model, with caps and empty fractions
+  const maps = ['gradcam', 'gradcampp', 'hirescam', 'scorecam', 'shapcam'];
+  assert.deepEqual(
+    r.localization.map((l) => `${l.model}/${l.method}`),
+    ['classical', 'hybrid'].flatMap((m) => maps.map((k) => `${m}/${k}`)),
+  );
+  for (const l of r.localization) {
+    assert.equal(l.cases, 3);
+    assert.ok(l.emptyFraction !== null && l.emptyFraction >= 0 && l.emptyFraction <= 1);
+    if (l.pointingGame !== null) {
+      // a perfect map at the same resolution does at least as well, on the same images
+      assert.ok(
+        l.cap.pointingGame !== null && l.cap.energyInBox! >= l.energyInBox! - 1e-9,
+        `${l.model}/${l.method}`,
+      );
+      assert.ok(l.pointingGameTol !== null, 'the source size of the phantom PNGs is known');
+      assert.ok(l.pointingGameTol! >= l.pointingGame);
+    }
+  }
   const audit = JSON.parse(readFileSync(join(r.dir, 'audit.json'), 'utf8'));
+  assert.deepEqual(audit.localization, JSON.parse(JSON.stringify(r.localization)));
   assert.equal(audit.cases.length, 3);
   assert.equal(audit.summary.cases, 3);
   assert.ok('classical.meanSpearman' in audit.summary && 'hybrid.meanSpearman' in audit.summary);
@@ -110,6 +131,13 @@ test('qmri explain --image … --json through the CLI', () => {
   assert.equal(out.cases, 1);
   assert.equal(out.results[0].models.length, 2);
   assert.ok(out.results[0].models[0].shap.additivityError < 1e-9);
+  // the localisation table (with the fraction of empty maps) per method × model
+  assert.deepEqual(
+    out.localization.map((l: { model: string; method: string }) => `${l.model}/${l.method}`),
+    ['classical/gradcam', 'classical/shapcam', 'hybrid/gradcam', 'hybrid/shapcam'],
+  );
+  assert.ok(out.localization.every((l: { emptyFraction: number }) => typeof l.emptyFraction === 'number'));
+  assert.ok('gradcam' in out.results[0].models[0].localization);
   const bad = spawnSync('bin/qmri', ['explain', '--run', run, '--image', img, '--methods', 'lime'], {
     encoding: 'utf8',
   });

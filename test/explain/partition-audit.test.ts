@@ -64,7 +64,13 @@ test('audit metrics: Spearman, top-20% IoU, pointing game, energy in box, n/a wi
   const l = localize(left, N, box);
   assert.equal(l.pointing, true);
   assert.ok(Math.abs(l.energyInBox! - 1) < 1e-12);
-  assert.deepEqual(localize(left, N, null), { pointing: null, pointingTol: null, energyInBox: null, empty: false, cap: null });
+  assert.deepEqual(localize(left, N, null), {
+    pointing: null,
+    pointingTol: null,
+    energyInBox: null,
+    empty: false,
+    cap: null,
+  });
   const a = auditCase(left, right, N, box);
   assert.deepEqual(a.flags.sort(), ['gradcam-on-tumor-shap-elsewhere', 'low-agreement']);
   const b = auditCase(right, left, N, box);
@@ -81,7 +87,13 @@ test('audit metrics: Spearman, top-20% IoU, pointing game, energy in box, n/a wi
   assert.equal(summarizeAudits([c]).gradcamPointing, null);
   // an empty map (nothing positive) says nothing about place: n/a, flagged, left out of the means
   const empty = new Float32Array(N * N);
-  assert.deepEqual(localize(empty, N, box), { pointing: null, pointingTol: null, energyInBox: null, empty: true, cap: null });
+  assert.deepEqual(localize(empty, N, box), {
+    pointing: null,
+    pointingTol: null,
+    energyInBox: null,
+    empty: true,
+    cap: null,
+  });
   const e = auditCase(empty, left, N, box);
   assert.deepEqual(e.flags, ['gradcam-empty']);
   assert.equal(e.spearman, null);

@@ -170,6 +170,11 @@ describe('server API', () => {
       v.predictions.find((p) => p.kind === 'linear')!.predicted,
       'classical prediction',
     );
+    // methods from the registries: labels and localisation come with the maps
+    const more = await getJson(`${srv.url}api/cases/${v.id}/explain?methods=hirescam,scorecam`);
+    assert.deepEqual(Object.keys(more.models[0].maps), ['hirescam', 'scorecam']);
+    assert.equal(more.labels.scorecam, 'Score-CAM');
+    assert.ok('hirescam' in more.models[0].localization);
   });
 
   test('noisy quantum head: ideal and exact equals the exact head; seeds reproduce; noise changes ⟨Z⟩', async () => {
@@ -217,6 +222,7 @@ describe('server API', () => {
     const cases: [string, number, RegExp][] = [
       [`api/cases/${v.id}/explain?layer=nope`, 400, /layer/],
       [`api/cases/${v.id}/explain?target=9`, 400, /targetClass/],
+      [`api/cases/${v.id}/explain?methods=lime`, 400, /methods: unknown explanation method 'lime'/],
       [`api/cases/${v.id}/quantum?profile=..%2F..%2Fetc%2Fpasswd`, 400, /profile/],
       [`api/cases/${v.id}/quantum?shots=0`, 400, /shots/],
       [`api/cases/${v.id}/quantum?shots=abc`, 400, /shots/],

@@ -10,8 +10,7 @@ import type { CamMap, CamMethod } from './types.js';
 export function hiResCam(a: Activations, size: number): CamMap {
   const hw = a.h * a.w;
   const raw = new Float64Array(hw);
-  for (let k = 0; k < a.K; k++)
-    for (let p = 0; p < hw; p++) raw[p] += a.dA[k * hw + p] * a.A[k * hw + p];
+  for (let k = 0; k < a.K; k++) for (let p = 0; p < hw; p++) raw[p] += a.dA[k * hw + p] * a.A[k * hw + p];
   return { method: 'hirescam', ...rawToMap(raw, a.h, a.w, size), h: a.h, w: a.w };
 }
 

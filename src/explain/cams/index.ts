@@ -36,4 +36,10 @@ export { hiResCam } from './hirescam.js';
 export { layerCam, layerCamRaw } from './layercam.js';
 export { scoreCam } from './scorecam.js';
 export { integratedGradients, igCam } from './integrated-gradients.js';
-export { DEFAULT_CAM_OPTIONS, type CamContext, type CamMap, type CamMethod, type CamOptions } from './types.js';
+export {
+  DEFAULT_CAM_OPTIONS,
+  type CamContext,
+  type CamMap,
+  type CamMethod,
+  type CamOptions,
+} from './types.js';
