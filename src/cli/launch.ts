@@ -30,6 +30,7 @@ export function withoutNproc(argv: readonly string[]): string[] {
 export async function launchLocalRanks(
   nproc: number,
   argv: readonly string[] = process.argv,
+  extraEnv: Record<string, string> = {},
 ): Promise<number> {
   const port = await freePort();
   const args = [...process.execArgv, ...withoutNproc(argv.slice(1))];
@@ -47,6 +48,7 @@ export async function launchLocalRanks(
               WORLD_SIZE: String(nproc),
               MASTER_ADDR: '127.0.0.1',
               MASTER_PORT: String(port),
+              ...extraEnv,
             },
           });
           children.push(c);
