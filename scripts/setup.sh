@@ -4,11 +4,15 @@
 #   QMRI_SETUP_EXTRA="chromium"   adds apt packages (the tests add chromium for browser tests, and
 #                                 dcmtk libgdcm-tools python3-pydicom python3-nibabel python3-numpy
 #                                 for the real-world corpus, scripts/build-corpus.sh).
+#   QMRI_LIBTORCH=/path           builds the addon against another libtorch (a folder with include/ and
+#                                 lib/, e.g. a CUDA build: the PyTorch wheel's torch/ folder or the
+#                                 libtorch zip); unset, Debian's libtorch-dev (CPU) is used. Changing it
+#                                 rebuilds the addon. Then `--device cuda[:n]` works (src/engine/device.ts).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-APT_PACKAGES="libtorch-dev libjemalloc2 libopenblas0-pthread g++ make python3 ${QMRI_SETUP_EXTRA:-}"
+APT_PACKAGES="libtorch-dev libgloo-dev libjemalloc2 libopenblas0-pthread g++ make python3 ${QMRI_SETUP_EXTRA:-}"
 missing=()
 for p in $APT_PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -35,12 +39,18 @@ if [ "$(cat node_modules/.qmri-lock-hash 2>/dev/null)" != "$LOCK_HASH" ]; then
   echo "$LOCK_HASH" >node_modules/.qmri-lock-hash
 fi
 
+if [ -n "${QMRI_LIBTORCH:-}" ] && { [ ! -d "$QMRI_LIBTORCH/include" ] || [ ! -d "$QMRI_LIBTORCH/lib" ]; }; then
+  echo "[setup] QMRI_LIBTORCH=$QMRI_LIBTORCH must hold include/ and lib/ of a libtorch build" >&2
+  exit 1
+fi
 ADDON=native/build/Release/qmri_native.node
-if [ ! -f "$ADDON" ] || [ -n "$(find native -maxdepth 2 -path native/build -prune -o -newer "$ADDON" \( -name '*.cc' -o -name '*.h' -o -name 'binding.gyp' \) -print 2>/dev/null)" ]; then
+STAMP=native/build/libtorch.txt
+if [ ! -f "$ADDON" ] || [ "$(cat "$STAMP" 2>/dev/null || echo debian)" != "${QMRI_LIBTORCH:-debian}" ] || [ -n "$(find native -maxdepth 2 -path native/build -prune -o -newer "$ADDON" \( -name '*.cc' -o -name '*.h' -o -name 'binding.gyp' \) -print 2>/dev/null)" ]; then
   echo "[setup] building native addon (libtorch)" >&2
   npx --no-install node-gyp rebuild --directory native --nodedir=/usr >native-build.log 2>&1 || {
     cat native-build.log >&2
     exit 1
   }
   rm -f native-build.log
+  echo "${QMRI_LIBTORCH:-debian}" >"$STAMP"
 fi

@@ -1,7 +1,9 @@
 // qmri native addon: the binding table, the one place that names what JavaScript sees. The
-// functions live by concern: tensor_ops.cc, autograd.cc, runtime.cc, linalg.cc, optim.cc.
+// functions live by concern: tensor_ops.cc, autograd.cc, external.cc (JS functions as autograd
+// nodes), runtime.cc, linalg.cc, optim.cc, distributed.cc (c10d).
 #include "bindings.h"
 #include "common.h"
+#include "distributed.h"
 
 namespace qmri {
 namespace {
@@ -10,6 +12,7 @@ Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData(new AddonData());
   TensorWrap::Init(env, exports);
   InitOptimizer(env, exports);
+  InitDistributed(env, exports);
   exports.Set("fromFloat32", Napi::Function::New(env, FromFloat32));
   exports.Set("fromInt64", Napi::Function::New(env, FromInt64));
   exports.Set("create", Napi::Function::New(env, Create));
@@ -52,6 +55,7 @@ Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
   exports.Set("matmulF64", Napi::Function::New(env, MatmulF64));
   exports.Set("unaryF64InPlace", Napi::Function::New(env, UnaryF64InPlace));
   exports.Set("centredGramSolveF64", Napi::Function::New(env, CentredGramSolveF64));
+  exports.Set("externalApply", Napi::Function::New(env, ExternalApply));
   return exports;
 }
 

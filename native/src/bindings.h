@@ -47,5 +47,6 @@ Napi::Value ToDevice(const Napi::CallbackInfo& info);
 Napi::Value MatmulF64(const Napi::CallbackInfo& info);
 Napi::Value UnaryF64InPlace(const Napi::CallbackInfo& info);
 Napi::Value CentredGramSolveF64(const Napi::CallbackInfo& info);
+Napi::Value ExternalApply(const Napi::CallbackInfo& info);
 
 }  // namespace qmri

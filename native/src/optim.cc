@@ -1,4 +1,5 @@
-// qmri native addon: torch::optim optimizers (SGD, Adam, AdamW) as a JS class, with state export.
+// qmri native addon: torch::optim optimizers (SGD, Adam, AdamW) as a JS class, with state export
+// (loaded onto the parameters' device).
 #include "common.h"
 #include "bindings.h"
 
@@ -104,7 +105,11 @@ class OptimWrap : public Napi::ObjectWrap<OptimWrap> {
       auto b = info[0].As<Napi::Buffer<char>>();
       std::istringstream is(std::string(b.Data(), b.Length()));
       torch::serialize::InputArchive ar;
-      ar.load_from(is);
+      // map_location: the state follows the parameters' device, wherever it was saved
+      c10::optional<torch::Device> dev;
+      for (auto& g : opt_->param_groups())
+        if (!g.params().empty()) dev = g.params()[0].device();
+      ar.load_from(is, dev);
       opt_->load(ar);
       return info.Env().Undefined();
     });

@@ -2,6 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
+import { enterDevice } from '../engine/index.js';
 import { reportError } from './errors.js';
 import { registerCircuit } from './commands/circuit.js';
 import { registerCompare } from './commands/compare.js';
@@ -42,7 +43,26 @@ export function buildProgram(): Command {
   registerRun(program);
   registerServe(program);
   registerTrain(program);
+  addDeviceOption(program);
   return program;
+}
+
+// commands that compute with libtorch take --device; it holds for the command's lifetime
+const COMPUTING = ['compare', 'demo', 'embed', 'explain', 'noise', 'predict', 'run', 'serve', 'train'];
+
+function addDeviceOption(program: Command): void {
+  for (const c of program.commands)
+    if (COMPUTING.includes(c.name()))
+      c.option('--device <device>', "where tensors live: 'cpu' (default) or 'cuda[:n]' (a CUDA libtorch)");
+  let restore: (() => void) | null = null;
+  program.hook('preAction', (_root, cmd) => {
+    const device = (cmd.opts() as { device?: string }).device;
+    if (device !== undefined) restore = enterDevice(device);
+  });
+  program.hook('postAction', () => {
+    restore?.();
+    restore = null;
+  });
 }
 
 /** The subcommand words of argv (before the first option), for the usage hint of an error. */

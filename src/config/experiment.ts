@@ -22,6 +22,8 @@ export function experimentSchema<H extends string, M extends string>(
       out: Type.String({ minLength: 1, default: 'runs/experiment' }),
       seed: int(0, MAX_SEED, 7),
       threads: int(1, 256, 2),
+      /** where tensors live: 'cpu' or 'cuda[:n]' (a CUDA libtorch); --device overrides it */
+      device: Type.String({ pattern: '^(cpu|cuda(:[0-9]+)?)$', default: 'cpu' }),
       data: DataSectionSchema,
       backbone: BackboneSectionSchema,
       compare: compareSchema(heads),

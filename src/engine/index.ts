@@ -12,8 +12,14 @@
  *                     returns, except the ones returned or kept (finalizers are only a safety net).
  *   noGrad            run without recording autograd (per thread).
  *   SGD/Adam/AdamW    torch::optim optimizers with setLr() and byte-exact state export for resume.
+ *   ProcessGroup      data-parallel collectives through c10d (Gloo; NCCL on the same path): bucketed
+ *                     gradient allreduce, broadcast, barrier; distOptionsFromEnv (RANK, WORLD_SIZE, ...).
  *   safetensors       read/write .safetensors (F32, I64), atomic writes.
- *   runtime           setNumThreads, manualSeed, get/setRngState, memory(), resolveDevice('cpu'|'cuda').
+ *   runtime           setNumThreads, manualSeed, get/setRngState, memory().
+ *   device            the device as a setting: withDevice('cpu'|'cuda[:n]', fn) (new tensors go there),
+ *                     withDeviceCheck (device-tagging assertion, proves the plumbing on CPU).
+ *   applyExternal     a function computed in TypeScript (the quantum circuit) as a libtorch autograd
+ *                     node: loss.backward() calls its VJP on this thread.
  *   scoped            withRuntime({threads, seed}, fn): those settings for one call, then restored.
  *   linalg            centredGramSolve, matmulF64, unaryF64InPlace: Kernel SHAP's constrained normal
  *                     equations, float64 product and tanh/exp on typed arrays (LAPACK/BLAS/libtorch).
@@ -25,8 +31,11 @@
 export { Tensor, withStableTanhGrad, type DType, type Shape, type CreateOptions } from './tensor.js';
 export * from './ops.js';
 export { tidy, keep } from './scope.js';
+export { applyExternal, type ExternalVjp } from './external.js';
 export * from './optim.js';
 export * from './runtime.js';
+export * from './device.js';
+export * from './distributed.js';
 export * from './scoped.js';
 export * from './safetensors.js';
 export { centredGramSolve, matmulF64, toIndexSets, unaryF64InPlace, type IndexSets } from './linalg.js';

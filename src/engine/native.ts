@@ -1,4 +1,7 @@
-/** Loads the libtorch N-API addon built by scripts/setup.sh (native/build/Release/qmri_native.node). */
+/**
+ * Loads the libtorch N-API addon built by scripts/setup.sh (native/build/Release/qmri_native.node);
+ * its source is native/src (the binding table in native/src/binding.cc).
+ */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +29,7 @@ export interface NativeAddon {
     params: NativeHandle[],
     options: Record<string, unknown>,
   ) => NativeOptimizer;
+  NativeProcessGroup: new (options: Record<string, unknown>) => unknown;
   [fn: string]: any;
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
@@ -40,4 +44,24 @@ function load(): NativeAddon {
   return require(addonPath) as NativeAddon;
 }
 
-export const native: NativeAddon = load();
+/** @internal a wrapper around every addon function call (device.ts's device-tagging check). */
+export type CallHook = (name: string, fn: (...args: unknown[]) => unknown, args: unknown[]) => unknown;
+let hook: CallHook | null = null;
+
+/** @internal install (or clear) the call hook; returns the previous one. */
+export function setCallHook(h: CallHook | null): CallHook | null {
+  const prev = hook;
+  hook = h;
+  return prev;
+}
+
+const addon = load();
+/** The addon; while a call hook is installed its functions (not its classes) go through the hook. */
+export const native: NativeAddon = new Proxy(addon, {
+  get(target, key: string) {
+    const v: unknown = target[key];
+    if (hook === null || typeof v !== 'function' || key.startsWith('Native')) return v;
+    const h = hook;
+    return (...args: unknown[]) => h(key, v as (...a: unknown[]) => unknown, args);
+  },
+});

@@ -1,4 +1,4 @@
-/** Runtime controls: threads, seeds, RNG state, grad mode, memory accounting, device. */
+/** Runtime controls: threads, seeds, RNG state, grad mode, memory accounting (the device: device.ts). */
 import { native } from './native.js';
 
 export function setNumThreads(n: number): void {
@@ -39,15 +39,4 @@ export function noGrad<T>(fn: () => T): T {
   } finally {
     native.setGradEnabled(prev);
   }
-}
-/** Resolve a device string: 'cpu', or 'cuda' / 'cuda:N' when libtorch is a CUDA build with a GPU. */
-export function resolveDevice(device: string | undefined): string {
-  const d = device ?? 'cpu';
-  if (d === 'cpu') return d;
-  if (/^cuda(:\d+)?$/.test(d)) {
-    if (!runtimeInfo().cudaAvailable)
-      throw new Error(`device '${d}' requested but this libtorch has no usable CUDA`);
-    return d;
-  }
-  throw new Error(`unknown device '${d}' (expected 'cpu' or 'cuda[:N]')`);
 }

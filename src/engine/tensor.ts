@@ -3,6 +3,7 @@
  * new tensor that joins the innermost `tidy` scope. Data crosses into JavaScript only through
  * `toFloat32Array()` / `toInt64Array()`.
  */
+import { defaultDevice } from './device.js';
 import { native, type NativeHandle } from './native.js';
 import { track } from './scope.js';
 
@@ -59,7 +60,9 @@ export class Tensor {
   // ----- creation -----
   static from(data: Float32Array | readonly number[], shape: Shape, opts: CreateOptions = {}): Tensor {
     const arr = data instanceof Float32Array ? data : Float32Array.from(data);
-    const t = new Tensor(native.fromFloat32(arr, checkShape(shape, 'Tensor.from'), opts.device));
+    const t = new Tensor(
+      native.fromFloat32(arr, checkShape(shape, 'Tensor.from'), opts.device ?? defaultDevice()),
+    );
     if (opts.requiresGrad) t.setRequiresGrad(true);
     return t;
   }
@@ -75,7 +78,7 @@ export class Tensor {
         arr[i] = BigInt(v);
       }
     }
-    return new Tensor(native.fromInt64(arr, checkShape(shape, 'Tensor.int64'), device));
+    return new Tensor(native.fromInt64(arr, checkShape(shape, 'Tensor.int64'), device ?? defaultDevice()));
   }
 
   static zeros(shape: Shape, opts: CreateOptions = {}): Tensor {
@@ -94,11 +97,13 @@ export class Tensor {
     return Tensor.create('full', shape, value, opts);
   }
   static arange(n: number): Tensor {
-    return new Tensor(native.create('arange', [n], 0));
+    return new Tensor(native.create('arange', [n], 0, defaultDevice()));
   }
 
   private static create(kind: string, shape: Shape, value: number, opts: CreateOptions): Tensor {
-    const t = new Tensor(native.create(kind, checkShape(shape, `Tensor.${kind}`), value, opts.device));
+    const t = new Tensor(
+      native.create(kind, checkShape(shape, `Tensor.${kind}`), value, opts.device ?? defaultDevice()),
+    );
     if (opts.requiresGrad) t.setRequiresGrad(true);
     return t;
   }

@@ -1,9 +1,9 @@
 /**
  * The shared base of the class-activation maps: one forward through the backbone and a head with
  * the requested layer (and the final feature map) captured, one backward of the target class's
- * logit. For the quantum head the backward runs in two phases (head.afterBackward() pushes the
- * gradient through the circuit with the adjoint method and continues into the backbone), so the
- * captured gradients are the hybrid model's true gradients. Returns plain arrays.
+ * logit. For the quantum head the circuit is an autograd node (its adjoint VJP runs inside the same
+ * backward and continues into the backbone), so the captured gradients are the hybrid model's true
+ * gradients. Returns plain arrays.
  *
  * The head's forward runs under withStableTanhGrad: float32 tanh backward (1 − tanh²) is exactly
  * zero for |x| > 9, which emptied Grad-CAM on heads with saturated tanh units (bottleneck, and the
@@ -84,8 +84,7 @@ function gradPass(
 ): GradPass {
   const B = input.length / (3 * size * size);
   net.eval();
-  head.train(); // the quantum layer records its forward for afterBackward() only in training mode
-  head.beforeForward();
+  head.eval();
   try {
     return tidy(() => {
       const x = Tensor.from(input, [B, 3, size, size]);
@@ -99,7 +98,6 @@ function gradPass(
         for (let c = 1; c < logits.length; c++) if (logits[c] > logits[cls]) cls = c;
       checkTargetClass(cls, logits.length);
       logitsT.narrow(1, cls, 1).sum().backward();
-      head.afterBackward();
       const captured = new Map<string, LayerCapture>();
       for (const layer of layers) {
         const a = r.captured.get(layer)!;

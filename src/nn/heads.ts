@@ -17,9 +17,6 @@ export abstract class HeadModule extends Module {
   /** the head kind's registry name (src/heads) */
   abstract readonly kind: string;
   abstract forward(x: Tensor): Tensor;
-  /** Hook for layers whose gradient is computed outside libtorch (call after loss.backward()). */
-  afterBackward(): void {}
-  beforeForward(): void {}
 }
 
 export class LinearHead extends HeadModule {
@@ -79,12 +76,6 @@ export class QuantumHead extends HeadModule {
           .mul(Math.PI / 2),
       ),
     );
-  }
-  override afterBackward(): void {
-    this.quantum.backwardExternal();
-  }
-  override beforeForward(): void {
-    this.quantum.clearPending();
   }
   toDressed(): DressedHeadParams {
     return {

@@ -1,8 +1,8 @@
 /**
  * QuantumLayer: the variational circuit as a layer of a libtorch model. Forward runs the batched
  * TypeScript simulator on the B×n input angles; the gradient reaches libtorch autograd through
- * ExternalFunction: exact mode uses the adjoint method, noisy or finite-shot mode uses the
- * parameter-shift rule over the supplied evaluator. The circuit weights live in a libtorch leaf
+ * ExternalFunction, a libtorch autograd node, so loss.backward() alone reaches the circuit: exact
+ * mode uses the adjoint method, noisy or finite-shot mode uses the parameter-shift rule over the supplied evaluator. The circuit weights live in a libtorch leaf
  * tensor (float32) so any engine optimizer updates them.
  */
 import { Tensor } from '../engine/index.js';
@@ -29,7 +29,6 @@ export interface QuantumLayerOptions extends HeadCircuitConfig {
 export class QuantumLayer extends Module {
   readonly circuit: Circuit;
   readonly weights: Tensor;
-  private pending: ExternalFunction[] = [];
 
   constructor(readonly options: QuantumLayerOptions) {
     super();
@@ -53,6 +52,7 @@ export class QuantumLayer extends Module {
     const mode = this.options.gradient ?? (this.options.evaluator ? 'parameter-shift' : 'adjoint');
     let lastInputs = new Float64Array(0);
     const fn = new ExternalFunction({
+      params: [this.weights],
       forward: (input) => {
         lastInputs = Float64Array.from(input);
         const e = evaluator(c, lastInputs, weights(), B);
@@ -66,23 +66,10 @@ export class QuantumLayer extends Module {
             : paramShiftVjp(c, lastInputs, weights(), cot, evaluator, B);
         return {
           gradInput: Float32Array.from(r.gradInputs),
-          paramGrads: [{ param: this.weights, grad: Float32Array.from(r.gradWeights) }],
+          gradParams: [Float32Array.from(r.gradWeights)],
         };
       },
     });
-    if (this.training) this.pending.push(fn);
     return fn.forward(z);
-  }
-
-  /** Call after loss.backward(): pushes gradients through the circuit (most recent forward first). */
-  backwardExternal(): void {
-    const fns = this.pending.reverse();
-    this.pending = [];
-    for (const f of fns) f.backward();
-  }
-
-  /** Forget forwards whose loss will never be backpropagated (evaluation inside training mode). */
-  clearPending(): void {
-    this.pending = [];
   }
 }

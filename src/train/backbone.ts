@@ -17,6 +17,7 @@ import {
   setRngState,
   readSafetensors,
   withRuntime,
+  type ProcessGroup,
 } from '../engine/index.js';
 import { argmaxRows, classificationMetrics, type Metrics } from '../eval/index.js';
 import { DenseNet, type DenseNetConfig } from '../nn/index.js';
@@ -49,6 +50,13 @@ export interface BackboneHooks {
   progress?: ProgressSink;
   /** in-place augmentation of the first m images of a training batch */
   augment?: (x: Float32Array, m: number, size: number, rng: Rng) => void;
+  /**
+   * data parallel (src/engine/distributed.ts): each rank trains on its shard of every global batch,
+   * gradients are averaged; batch-norm statistics are per rank during an epoch and rank 0's running
+   * statistics are broadcast after it; only rank 0 writes files. The checkpoint does not depend on the
+   * number of ranks, so a run resumes with a different --nproc.
+   */
+  dist?: ProcessGroup;
 }
 
 export interface BackboneResult {
@@ -155,6 +163,10 @@ function trainWithin(
     elapsedSeconds: 0,
     logs: [],
   };
+  const dist = hooks.dist;
+  const lead = !dist || dist.rank === 0;
+  // every rank starts from rank 0's weights (the same seed or checkpoint gives them anyway)
+  dist?.broadcast([...net.parameters(), ...net.namedBuffers().map(([, b]) => b)], 0);
   let resumedFrom: number | null = null;
   if (ck) {
     net.loadStateDict(ck.model, { source: p.checkpoint });
@@ -165,7 +177,7 @@ function trainWithin(
     log(
       `resuming from ${p.checkpoint}: epoch ${state.epoch + 1}/${cfg.epochs}, best val macro-F1 ${state.bestMacroF1.toFixed(4)}`,
     );
-  } else {
+  } else if (lead) {
     mkdirSync(p.backboneDir, { recursive: true });
     for (const f of [p.trainLog, p.backboneMetrics, p.model, p.arch]) rmSync(f, { force: true });
   }
@@ -180,8 +192,11 @@ function trainWithin(
       const sessionSeconds = (performance.now() - session0) / 1000;
       const inputSize = cfg.progressive && epoch < cfg.progressive.epochs ? cfg.progressive.size : undefined;
       if (
-        epoch > firstEpochOfSession &&
-        sessionSeconds + nextEpochSeconds(state.logs, inputSize ?? size, size) > limit
+        anyRank(
+          dist,
+          epoch > firstEpochOfSession &&
+            sessionSeconds + nextEpochSeconds(state.logs, inputSize ?? size, size) > limit,
+        )
       ) {
         state.stopped = 'time-limit';
         log(
@@ -212,7 +227,13 @@ function trainWithin(
             loss: loss,
             'img/s': Math.round(done / ((performance.now() - t0) / 1000)),
           }),
+        dist,
       });
+      if (dist)
+        dist.broadcast(
+          net.namedBuffers().map(([, b]) => b),
+          0,
+        );
       hooks.progress?.stop();
       const trainSeconds = (performance.now() - t0) / 1000;
       const vm = evaluate(net, data.val, C, evalBatch);
@@ -234,16 +255,20 @@ function trainWithin(
         state.bestMacroF1 = vm.macroF1;
         state.bestEpoch = epoch;
         state.since = 0;
-        saveBackbone(run, net, arch);
+        if (lead) saveBackbone(run, net, arch);
       } else if (cfg.patience > 0 && ++state.since >= cfg.patience) state.stopped = 'early-stop';
       if (state.stopped === null && state.epoch >= cfg.epochs) state.stopped = 'epochs';
-      writeFileAtomic(p.trainLog, state.logs.map((l) => JSON.stringify(l) + '\n').join(''));
-      saveCheckpoint(p.checkpoint, p.checkpointState, net, opt, state);
+      if (lead) {
+        writeFileAtomic(p.trainLog, state.logs.map((l) => JSON.stringify(l) + '\n').join(''));
+        saveCheckpoint(p.checkpoint, p.checkpointState, net, opt, state);
+      }
       log(
         `epoch ${epoch + 1}/${cfg.epochs}: loss ${r.loss.toFixed(4)}, val acc ${(100 * vm.accuracy).toFixed(2)}%, val macro-F1 ${vm.macroF1.toFixed(4)}, ${entry.imagesPerSecond.toFixed(1)} img/s${inputSize ? ` at ${inputSize} px` : ''}, ${entry.seconds.toFixed(0)} s${state.bestEpoch === epoch ? ' (best)' : ''}${state.epoch < cfg.epochs ? `, at most ${formatMinutes((state.elapsedSeconds / state.logs.length) * (cfg.epochs - state.epoch))} to go` : ''}`,
       );
     }
-    if (state.stopped === 'time-limit') saveCheckpoint(p.checkpoint, p.checkpointState, net, opt, state);
+    if (lead && state.stopped === 'time-limit')
+      saveCheckpoint(p.checkpoint, p.checkpointState, net, opt, state);
+    dist?.barrier(); // rank 0's files are written before any rank reads them
     if (!existsSync(p.model)) throw new Error(`${p.model}: no epoch finished within the time limit`);
     // the best epoch's weights are the backbone
     net.loadStateDict(readSafetensors(p.model).tensors, { source: p.model });
@@ -259,12 +284,13 @@ function trainWithin(
       test,
       logs: state.logs,
     };
-    writeJsonAtomic(p.backboneMetrics, {
-      ...result,
-      classes: data.classes,
-      images: { train: n, val: data.val.y.length, test: data.test.y.length },
-      config: cfg,
-    });
+    if (lead)
+      writeJsonAtomic(p.backboneMetrics, {
+        ...result,
+        classes: data.classes,
+        images: { train: n, val: data.val.y.length, test: data.test.y.length },
+        config: cfg,
+      });
     log(
       `backbone: best epoch ${state.bestEpoch + 1}, test accuracy ${(100 * test.accuracy).toFixed(2)}%, macro-F1 ${test.macroF1.toFixed(4)} (${state.stopped})`,
     );
@@ -289,6 +315,16 @@ function nextEpochSeconds(logs: readonly BackboneEpochLog[], nextSize: number, f
 
 function evaluate(net: DenseNet, set: ArraySet, C: number, batch: number): Metrics {
   return classificationMetrics(set.y, argmaxRows(predict(net, set, C, batch), C), C);
+}
+
+/** True when `flag` holds on any rank (so every rank takes the same branch). */
+function anyRank(dist: ProcessGroup | undefined, flag: boolean): boolean {
+  if (!dist) return flag;
+  const t = Tensor.from([flag ? 1 : 0], [1]);
+  dist.allreduce([t]);
+  const any = t.item() > 0;
+  t.dispose();
+  return any;
 }
 
 /** 95 → '1.6 min'; 20 → '20 s' */

@@ -22,7 +22,7 @@ import { fit, predict, type ArraySet, type EpochLog } from './fit.js';
 import { circuitKind, exportHead, importHead } from '../heads/index.js';
 import { loadBackbone, loadHead, runPaths, saveHead } from '../run/index.js';
 
-/** Backbone + head as one trainable model, forwarding the head's external-gradient hooks. */
+/** Backbone + head as one trainable model. */
 class BackboneWithHead extends Module {
   constructor(
     readonly net: DenseNet,
@@ -34,12 +34,6 @@ class BackboneWithHead extends Module {
   }
   forward(x: Tensor): Tensor {
     return this.net.forward(x);
-  }
-  afterBackward(): void {
-    this.head.afterBackward();
-  }
-  beforeForward(): void {
-    this.head.beforeForward();
   }
 }
 

@@ -11,7 +11,9 @@ import {
   interpolateBilinear,
   noGrad,
   tidy,
+  shardOf,
   type Optimizer,
+  type ProcessGroup,
 } from '../engine/index.js';
 import { argmaxRows, classificationMetrics } from '../eval/index.js';
 import type { Module } from '../nn/index.js';
@@ -20,8 +22,6 @@ import { classWeights, cosineWithWarmup } from './schedule.js';
 
 export interface TrainableModel extends Module {
   forward(x: Tensor): Tensor;
-  afterBackward?(): void;
-  beforeForward?(): void;
 }
 
 export interface ArraySet {
@@ -90,6 +90,8 @@ export interface EpochOptions {
   inputSize?: number;
   /** after each batch: samples done in this epoch and the running mean loss */
   onBatch?: (done: number, meanLoss: number) => void;
+  /** data parallel: this rank trains on its shard of each global batch; gradients are averaged */
+  dist?: ProcessGroup;
 }
 
 /** One pass over `train` in the given sample order; returns the mean loss and the steps taken. */
@@ -105,19 +107,21 @@ export function trainOneEpoch(
   const xb = new Float32Array(o.batchSize * d);
   let lossSum = 0;
   let steps = 0;
+  let done = 0;
   model.train();
   for (let s = 0; s < n; s += o.batchSize) {
-    const m = Math.min(o.batchSize, n - s);
+    const mAll = Math.min(o.batchSize, n - s);
+    const { start, end } = o.dist ? shardOf(mAll, o.dist.rank, o.dist.worldSize) : { start: 0, end: mAll };
+    const m = end - start;
     const yb = new Array<number>(m);
     for (let i = 0; i < m; i++) {
-      const k = order[s + i];
+      const k = order[s + start + i];
       xb.set(train.x.subarray(k * d, (k + 1) * d), i * d);
       yb[i] = train.y[k];
     }
     o.augment?.(xb.subarray(0, m * d), m);
     opt.setLr(o.lrAt(o.firstStep + steps++));
     tidy(() => {
-      model.beforeForward?.();
       opt.zeroGrad();
       const full = Tensor.from(xb.subarray(0, m * d), [m, ...train.shape]);
       const x = o.inputSize ? interpolateBilinear(full, [o.inputSize, o.inputSize]) : full;
@@ -127,12 +131,13 @@ export function trainOneEpoch(
       });
       lossSum += loss.item() * m;
       loss.backward();
-      model.afterBackward?.();
+      o.dist?.allreduceGrads(model.parameters());
       opt.step();
     });
-    o.onBatch?.(s + m, lossSum / (s + m));
+    done += m;
+    o.onBatch?.(s + mAll, lossSum / done);
   }
-  return { loss: lossSum / Math.max(1, n), steps };
+  return { loss: lossSum / Math.max(1, done), steps };
 }
 
 export function fit(model: TrainableModel, train: ArraySet, val: ArraySet, o: FitOptions): EpochLog[] {

@@ -23,13 +23,12 @@ import { runPaths, saveBackbone, saveFeatures, saveHead } from '../../src/run/in
 
 export const S = 48;
 
-function steps(model: { parameters(): Tensor[] }, n: number, fn: () => Tensor, after?: () => void): void {
+function steps(model: { parameters(): Tensor[] }, n: number, fn: () => Tensor): void {
   const opt = new AdamW(model.parameters(), { lr: 3e-3 });
   for (let i = 0; i < n; i++)
     tidy(() => {
       opt.zeroGrad();
       fn().backward();
-      after?.();
       opt.step();
     });
 }
@@ -67,15 +66,7 @@ export function buildTinyRun(opts: { features?: boolean } = {}): string {
   const heads: HeadModule[] = [new LinearHead(D, 4), new QuantumHead(D, 4, { qubits: 3, layers: 1 })];
   for (const h of heads) {
     h.train();
-    steps(
-      h,
-      3,
-      () => {
-        h.beforeForward();
-        return crossEntropy(h.forward(fx), y);
-      },
-      () => h.afterBackward(),
-    );
+    steps(h, 3, () => crossEntropy(h.forward(fx), y));
     saveHead(runPaths(run).head(h.kind, 0), exportHead(h));
     h.dispose();
   }

@@ -54,7 +54,6 @@ for (const [gradient, evaluator] of [
     const loss = () => crossEntropy(head.forward(x), y);
     head.zeroGrad();
     loss().backward();
-    head.afterBackward();
     const params = [head.pre.weight, head.quantum.weights];
     const h = 1e-2;
     for (const p of params) {
@@ -75,7 +74,6 @@ for (const [gradient, evaluator] of [
         );
       }
     }
-    head.quantum.clearPending();
   });
 
 test('a hybrid head learns: AdamW steps lower the loss; bottleneck head matches the parameter count', () => {
@@ -90,7 +88,6 @@ test('a hybrid head learns: AdamW steps lower the loss; bottleneck head matches 
       const l = crossEntropy(head.forward(x), y);
       losses.push(l.item());
       l.backward();
-      head.afterBackward();
       opt.step();
     });
   assert.ok(losses[losses.length - 1] < losses[0] - 0.2, `loss ${losses[0]} → ${losses[losses.length - 1]}`);

@@ -24,13 +24,12 @@ import { runPaths, saveBackbone, saveFeatures, saveHead } from '../../src/run/in
 
 export const TINY_SIZE = 64;
 
-function steps(model: { parameters(): Tensor[] }, n: number, fn: () => Tensor, after?: () => void): void {
+function steps(model: { parameters(): Tensor[] }, n: number, fn: () => Tensor): void {
   const opt = new AdamW(model.parameters(), { lr: 3e-3 });
   for (let i = 0; i < n; i++)
     tidy(() => {
       opt.zeroGrad();
       fn().backward();
-      after?.();
       opt.step();
     });
 }
@@ -68,15 +67,7 @@ export async function buildTinyRun(dir?: string): Promise<string> {
   const fx = Tensor.from(fTrain, [train.length, D]);
   const heads: HeadModule[] = [new LinearHead(D, 4), new QuantumHead(D, 4, { qubits: 4, layers: 1 })];
   for (const h of heads) {
-    steps(
-      h,
-      5,
-      () => {
-        h.beforeForward();
-        return crossEntropy(h.forward(fx), y);
-      },
-      () => h.afterBackward(),
-    );
+    steps(h, 5, () => crossEntropy(h.forward(fx), y));
     saveHead(runPaths(run).head(h.kind, 0), exportHead(h));
   }
   // test split: PNG files on disk, their features, and a manifest whose root points at them

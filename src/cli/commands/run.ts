@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { stringify as stringifyYaml } from 'yaml';
+import { withDevice } from '../../engine/index.js';
 import { cliProgressSink, logVia } from '../../util/progress.js';
 import { loadConfig } from '../config.js';
 import { runExperiment, type RunOutcome } from '../pipeline.js';
@@ -36,7 +37,14 @@ export function registerRun(program: Command): void {
     )
     .option('--json', 'print the stage summary as JSON on stdout (no progress bars)')
     .action(
-      async (o: { config: string; out?: string; threads?: number; dryRun?: boolean; json?: boolean }) => {
+      async (o: {
+        config: string;
+        out?: string;
+        threads?: number;
+        dryRun?: boolean;
+        json?: boolean;
+        device?: string;
+      }) => {
         const cfg = loadConfig(o.config);
         if (o.out) cfg.out = o.out;
         if (o.threads) cfg.threads = o.threads;
@@ -46,7 +54,9 @@ export function registerRun(program: Command): void {
           return;
         }
         const progress = cliProgressSink({ json: o.json });
-        const r = await runExperiment(cfg, { log: o.json ? undefined : logVia(progress), progress });
+        // --device (set by main for the command) wins over the config's device key
+        const run = () => runExperiment(cfg, { log: o.json ? undefined : logVia(progress), progress });
+        const r = await (o.device === undefined ? withDevice(cfg.device, run) : run());
         printOutcome(r, o.json);
       },
     );

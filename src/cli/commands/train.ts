@@ -3,11 +3,14 @@
  * folder — prepare the data (manifest, audit, grouped split), train the DenseNet backbone (resuming
  * RUN/backbone/checkpoint.safetensors when it exists), then cache the pooled features of every split.
  * The config is the experiment config (`qmri run`); without --config, RUN/config.json is used.
+ * Data parallel: `--nproc N` runs N local ranks; `--rank/--world-size/--master-addr/--master-port` (or
+ * RANK/WORLD_SIZE/MASTER_ADDR/MASTER_PORT) join ranks across machines (src/engine/distributed.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { prepareData, writePhantomDataset } from '../../data/index.js';
+import { ProcessGroup, checkDistOptions, distOptionsFromEnv, type DistOptions } from '../../engine/index.js';
 import { runPaths } from '../../run/index.js';
 import { extractFeatures, trainBackbone } from '../../train/index.js';
 import { writeJsonAtomic } from '../../util/atomic.js';
@@ -15,8 +18,9 @@ import { cliProgressSink } from '../../util/progress.js';
 import { loadConfig, resolveConfig, type ExperimentConfig } from '../config.js';
 import { dataConfigOf } from '../stages/index.js';
 import { UsageError } from '../errors.js';
-import { configFlag, parseThreads } from '../options.js';
+import { configFlag, parseIntOption, parseThreads } from '../options.js';
 import { BackboneSchema } from '../../config/index.js';
+import { launchLocalRanks } from '../launch.js';
 
 interface TrainOptions {
   run: string;
@@ -24,6 +28,23 @@ interface TrainOptions {
   json?: boolean;
   threads?: number;
   timeLimit?: number;
+  nproc?: number;
+  rank?: number;
+  worldSize?: number;
+  masterAddr?: string;
+  masterPort?: number;
+}
+
+/** --rank/--world-size/--master-addr/--master-port, else RANK/WORLD_SIZE/...; null: one process. */
+function distOptions(o: TrainOptions): DistOptions | null {
+  const fromEnv = distOptionsFromEnv();
+  if (o.worldSize === undefined && o.rank === undefined) return fromEnv;
+  return checkDistOptions({
+    rank: o.rank ?? fromEnv?.rank ?? 0,
+    worldSize: o.worldSize ?? fromEnv?.worldSize ?? 1,
+    masterAddr: o.masterAddr ?? fromEnv?.masterAddr ?? '127.0.0.1',
+    masterPort: o.masterPort ?? fromEnv?.masterPort ?? 29500,
+  });
 }
 
 /** The experiment config of a run: --config (then stored as RUN/config.json), else RUN/config.json. */
@@ -46,8 +67,24 @@ export function runConfig(run: string, configFile: string | undefined, store = t
 }
 
 export async function runTrain(o: TrainOptions): Promise<Record<string, unknown>> {
+  const d = distOptions(o);
+  const dist = d && d.worldSize > 1 ? ProcessGroup.init(d) : undefined;
+  try {
+    return await runTrainRank(o, dist);
+  } finally {
+    dist?.destroy();
+  }
+}
+
+// one rank's work: rank 0 prepares the data and writes every file; the others train beside it
+async function runTrainRank(
+  o: TrainOptions,
+  dist: ProcessGroup | undefined,
+): Promise<Record<string, unknown>> {
+  const lead = !dist || dist.rank === 0;
   const run = resolve(o.run);
-  const cfg = runConfig(run, o.config);
+  if (!lead) dist!.barrier(); // rank 0 stores the config and prepares the data first
+  const cfg = runConfig(run, o.config, lead);
   const log = o.json ? () => {} : (l: string) => process.stderr.write(`${l}\n`);
   const progress = cliProgressSink({ json: o.json });
   const threads = o.threads ?? cfg.threads;
@@ -57,6 +94,7 @@ export async function runTrain(o: TrainOptions): Promise<Record<string, unknown>
   }
   // every data setting (removeDuplicates, duplicateDistance, badInput, maxPixels included), as `qmri run`
   const manifest = await prepareData(run, dataConfigOf(run, cfg), { log });
+  if (lead) dist?.barrier();
   log(`data: ${manifest.entries.length} images, classes ${manifest.classes.join(', ')}`);
   const backbone = await trainBackbone(
     run,
@@ -66,13 +104,14 @@ export async function runTrain(o: TrainOptions): Promise<Record<string, unknown>
       threads,
       ...(o.timeLimit !== undefined ? { timeLimitMinutes: o.timeLimit } : {}),
     },
-    { log, progress, preprocess: cfg.data.preprocess },
+    { log, progress, preprocess: cfg.data.preprocess, dist },
   );
   if (backbone.stopped === 'time-limit')
     log('the time limit stopped training: features are extracted from the best epoch so far');
-  await extractFeatures(run, { threads, progress, log, maps: ['test'] });
+  if (lead) await extractFeatures(run, { threads, progress, log, maps: ['test'] });
   const p = runPaths(run);
   return {
+    ...(dist ? { rank: dist.rank, worldSize: dist.worldSize } : {}),
     run,
     manifest: p.manifest,
     backbone: {
@@ -103,8 +142,30 @@ export function registerTrain(program: Command): void {
       configFlag(BackboneSchema.properties.timeLimitMinutes, '--time-limit'),
     )
     .option('--json', 'print a JSON summary on stdout')
+    .option(
+      '--nproc <n>',
+      'data-parallel training in N local processes (c10d/Gloo)',
+      parseIntOption('--nproc', 1, 1024),
+    )
+    .option('--rank <r>', 'this process’s rank (default: RANK)', parseIntOption('--rank', 0, 65535))
+    .option(
+      '--world-size <n>',
+      'number of processes (default: WORLD_SIZE)',
+      parseIntOption('--world-size', 1, 65536),
+    )
+    .option('--master-addr <host>', 'rank 0’s address (default: MASTER_ADDR, else 127.0.0.1)')
+    .option(
+      '--master-port <port>',
+      'rank 0’s port (default: MASTER_PORT, else 29500)',
+      parseIntOption('--master-port', 1, 65535),
+    )
     .action(async (o: TrainOptions) => {
+      if (o.nproc !== undefined && o.nproc > 1 && process.env.RANK === undefined) {
+        process.exitCode = await launchLocalRanks(o.nproc);
+        return;
+      }
       const r = await runTrain(o);
+      if ((r as { rank?: number }).rank) return; // only rank 0 prints
       if (o.json) process.stdout.write(JSON.stringify(r) + '\n');
       else process.stdout.write(`backbone and features in ${r.run}\n`);
     });
