@@ -1,5 +1,6 @@
 /** Stage `explain`: Grad-CAM / SHAP on cases and the audit (src/explain explainRun). */
 import { existsSync } from 'node:fs';
+import { withRuntime } from '../../engine/index.js';
 import { explainRun } from '../../explain/index.js';
 import type { StageDef } from './types.js';
 
@@ -11,7 +12,7 @@ export const explainStage: StageDef = {
   done: (p) => existsSync(p.explainAudit),
   async run({ run, cfg, log, progress }) {
     const { enabled: _e, ...explain } = cfg.explain;
-    const r = await explainRun(run, explain, { log, progress });
+    const r = await withRuntime({ threads: cfg.threads }, () => explainRun(run, explain, { log, progress }));
     return `${r.cases} cases, ${r.flagged.length} flagged`;
   },
 };

@@ -1,5 +1,6 @@
 /** Stage `noise`: the quantum head under NISQ noise (src/noise noiseStudy). */
 import { existsSync } from 'node:fs';
+import { withRuntime } from '../../engine/index.js';
 import { hasCircuit } from '../../heads/index.js';
 import { noiseStudy } from '../../noise/index.js';
 import type { StageDef } from './types.js';
@@ -17,6 +18,6 @@ export const noiseStage: StageDef = {
   done: (p) => existsSync(p.noiseResults),
   async run({ run, cfg, log, progress }) {
     const { enabled: _e, ...noise } = cfg.noise;
-    await noiseStudy(run, noise, { log, progress });
+    await withRuntime({ threads: cfg.threads }, () => noiseStudy(run, noise, { log, progress }));
   },
 };
