@@ -47,7 +47,7 @@ ADDON=native/build/Release/qmri_native.node
 STAMP=native/build/libtorch.txt
 if [ ! -f "$ADDON" ] || [ "$(cat "$STAMP" 2>/dev/null || echo debian)" != "${QMRI_LIBTORCH:-debian}" ] || [ -n "$(find native -maxdepth 2 -path native/build -prune -o -newer "$ADDON" \( -name '*.cc' -o -name '*.h' -o -name 'binding.gyp' \) -print 2>/dev/null)" ]; then
   echo "[setup] building native addon (libtorch)" >&2
-  npx --no-install node-gyp rebuild --directory native --nodedir=/usr >native-build.log 2>&1 || {
+  npx --no-install node-gyp rebuild -j max --directory native --nodedir=/usr >native-build.log 2>&1 || {
     cat native-build.log >&2
     exit 1
   }
