@@ -5,7 +5,9 @@
  *
  *   RUN/explain/audit.json           { version, config, summary (flat scalars), summaries per model,
  *                                      localization: [{model, method, label, pointingGame,
- *                                      pointingGameTol, energyInBox, cap: {…}, emptyFraction, …}],
+ *                                      pointingGameTol, energyInBox, cap: {…}, emptyFraction,
+ *                                      deletionAuc, insertionAuc, sanity: {rankCorrelation, passed,
+ *                                      threshold, stages}, msPerImage, …}],
  *                                      flagged: [{file, flags}], cases: [{file, label, predicted,
  *                                      flagged, flags, spearman, …, models: {…}, images: {…png}}] }
  *   RUN/explain/cases/<n>-<model>-<map>.png     overlays of every map method (tumor box drawn)
