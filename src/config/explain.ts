@@ -31,6 +31,12 @@ function explainFields<M extends string>(methods: readonly M[], fast: readonly M
     scoreCamBatch: Type.Optional(int(1, 4096)),
     /** Integrated Gradients steps */
     igSteps: Type.Optional(int(1, 1024)),
+    /** deletion / insertion curve points per map (0: not measured; default 16) */
+    faithfulnessSteps: Type.Optional(int(0, 1024)),
+    /** the model-parameter randomisation check of every map method (default on) */
+    sanity: Type.Optional(Type.Boolean()),
+    /** a method whose maps keep this Spearman correlation after randomisation fails (default 0.5) */
+    sanityThreshold: Type.Optional(num(-1, 1)),
   };
 }
 

@@ -21,6 +21,7 @@
  *       circuitShap?: { phi: number[] (per qubit), additivityError }   // hybrid model only
  *       partition?: { grid, additivityError, evaluations }
  *       audit?: CaseAudit                                   // Grad-CAM vs SHAP-CAM (audit.ts)
+ *       faithfulness?: { <map name>: { deletionAuc, insertionAuc } | null }  // faithfulnessSteps > 0
  *     },
  *     features: Float32Array, // the image's pooled backbone features
  *     agree: boolean,        // no model's audit raised a flag
@@ -56,6 +57,7 @@ import {
 } from './cams/index.js';
 import { circuitInputShap } from './circuit-shap.js';
 import { explainHeads, disposeHeads, type ExplainHead } from './explain-heads.js';
+import { DEFAULT_FAITHFULNESS, faithfulness } from './faithfulness.js';
 import { localizationCap, type LocalizationCap } from './localization-cap.js';
 import { MaskedHead } from './masked-head.js';
 import { overlayPng } from './overlay.js';
@@ -93,6 +95,8 @@ export interface AnalyzeOptions extends Partial<Omit<CamOptions, 'layer'>> {
   /** skip PNG rendering (maps only) */
   png?: boolean;
   seed?: number;
+  /** deletion / insertion curve points per map (faithfulness.ts); 0 or absent: not measured */
+  faithfulnessSteps?: number;
 }
 
 export interface MapResult {
@@ -138,6 +142,8 @@ export interface ModelCase {
   circuitShap?: { phi: number[]; base: number; fx: number; additivityError: number };
   partition?: { grid: number; additivityError: number; evaluations: number };
   audit?: CaseAudit;
+  /** deletion / insertion AUCs of every map (null: empty map), when asked for */
+  faithfulness?: Record<string, { deletionAuc: number; insertionAuc: number } | null>;
 }
 
 export interface CaseAnalysis {
@@ -263,6 +269,7 @@ interface CaseSetup {
   /** pointing tolerance in box units (null when the original image size is unknown) */
   tolerance: number | null;
   caps: Map<string, LocalizationCap | null>;
+  faithfulnessSteps: number;
   png(map: Float32Array, title: string): Promise<Buffer | undefined>;
 }
 
@@ -304,6 +311,7 @@ function setupCase(
     thresholds: opts.thresholds,
     tolerance: img.sourceSide ? tolPx / img.sourceSide : null,
     caps: new Map(),
+    faithfulnessSteps: opts.faithfulnessSteps ?? 0,
     png: async (map, title) =>
       wantPng ? await overlayPng(img.display, map, S, { title, box: img.box }) : undefined,
   };
@@ -328,6 +336,35 @@ async function addMap(setup: CaseSetup, mc: ModelCase, name: string, m: CamMap, 
     tolerance: setup.tolerance,
     cap: setup.caps.get(key),
   });
+}
+
+/** Softmax probabilities of B images through backbone + this head (no gradients). */
+function probsOf(open: OpenRun, h: ExplainHead, S: number) {
+  const logits = logitsOf(open, h, S);
+  return (images: Float32Array, B: number) => {
+    const z = logits(images, B);
+    const C = z.length / B;
+    const out = new Float32Array(z.length);
+    for (let b = 0; b < B; b++) {
+      let mx = -Infinity;
+      for (let c = 0; c < C; c++) mx = Math.max(mx, z[b * C + c]);
+      let sum = 0;
+      for (let c = 0; c < C; c++) sum += Math.exp(z[b * C + c] - mx);
+      for (let c = 0; c < C; c++) out[b * C + c] = Math.exp(z[b * C + c] - mx) / sum;
+    }
+    return out;
+  };
+}
+
+/** Deletion and insertion AUCs of every map of one head (faithfulness.ts). */
+function mapFaithfulness(setup: CaseSetup, h: ExplainHead, cls: number, mc: ModelCase, steps: number): void {
+  const { open, img } = setup;
+  const probs = probsOf(open, h, img.size);
+  mc.faithfulness = {};
+  for (const [name, m] of Object.entries(mc.maps)) {
+    const f = faithfulness(m.map, img.input, img.size, cls, probs, { ...DEFAULT_FAITHFULNESS, steps });
+    mc.faithfulness[name] = f ? { deletionAuc: f.deletionAuc, insertionAuc: f.insertionAuc } : null;
+  }
 }
 
 /** Logits of B images through backbone + this head (no gradients). */
@@ -503,6 +540,7 @@ async function analyzeHead(
       gradcam: mc.localization.gradcam,
       shap: mc.localization.shapcam,
     });
+  if (setup.faithfulnessSteps > 0) mapFaithfulness(setup, h, cls, mc, setup.faithfulnessSteps);
   return { mc, features: a.final.pooled };
 }
 

@@ -41,6 +41,34 @@ export interface CaseAudit {
   gradcam: MapLocalization;
   shap: MapLocalization;
   flags: string[];
+  /**
+   * disagreement flags withheld because a compared method failed the randomisation check
+   * (sanity.ts): `failed` names those methods
+   */
+  unvalidated?: { flags: string[]; failed: string[] };
+}
+
+/** The flags that compare Grad-CAM with SHAP: they count only when both pass the sanity check. */
+export const DISAGREEMENT_FLAGS: readonly string[] = [
+  'gradcam-on-tumor-shap-elsewhere',
+  'shap-on-tumor-gradcam-elsewhere',
+  'low-agreement',
+];
+
+/**
+ * Withholds the disagreement flags of an audit when a compared map method (`failed`: 'gradcam',
+ * 'shapcam') failed the randomisation check: such a map does not show the model, so its
+ * disagreement with the other one says nothing. Returns the audit with the flags moved.
+ */
+export function withholdUnsaneFlags(audit: CaseAudit, failed: string[]): CaseAudit {
+  if (!failed.length) return audit;
+  const withheld = audit.flags.filter((f) => DISAGREEMENT_FLAGS.includes(f));
+  if (!withheld.length) return audit;
+  return {
+    ...audit,
+    flags: audit.flags.filter((f) => !DISAGREEMENT_FLAGS.includes(f)),
+    unvalidated: { flags: withheld, failed },
+  };
 }
 
 export interface AuditThresholds {
@@ -195,6 +223,8 @@ export interface AuditSummary {
   cases: number;
   withBox: number;
   flagged: number;
+  /** cases whose disagreement flags were withheld (a compared method failed the sanity check) */
+  unvalidated: number;
   /** maps with nothing positive (left out of every mean below) */
   emptyGradcam: number;
   emptyShapcam: number;
@@ -221,6 +251,7 @@ export function summarizeAudits(audits: CaseAudit[]): AuditSummary {
     cases: audits.length,
     withBox: audits.filter((a) => a.hasBox).length,
     flagged: audits.filter((a) => a.flags.length > 0).length,
+    unvalidated: audits.filter((a) => a.unvalidated).length,
     emptyGradcam: audits.filter((a) => a.gradcam.empty).length,
     emptyShapcam: audits.filter((a) => a.shap.empty).length,
     meanSpearman: mean(audits.map((a) => a.spearman)),

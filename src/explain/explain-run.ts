@@ -5,7 +5,9 @@
  *
  *   RUN/explain/audit.json           { version, config, summary (flat scalars), summaries per model,
  *                                      localization: [{model, method, label, pointingGame,
- *                                      pointingGameTol, energyInBox, cap: {…}, emptyFraction, …}],
+ *                                      pointingGameTol, energyInBox, cap: {…}, emptyFraction,
+ *                                      deletionAuc, insertionAuc, sanity: {rankCorrelation, passed,
+ *                                      threshold, stages}, msPerImage, …}],
  *                                      flagged: [{file, flags}], cases: [{file, label, predicted,
  *                                      flagged, flags, spearman, …, models: {…}, images: {…png}}] }
  *   RUN/explain/cases/<n>-<model>-<map>.png     overlays of every map method (tumor box drawn)
@@ -47,11 +49,13 @@ import {
 import {
   summarizeAudits,
   summarizeLocalization,
+  withholdUnsaneFlags,
   type AuditSummary,
   type AuditThresholds,
   type MethodSummary,
 } from './audit.js';
 import { loadBackground } from './background.js';
+import { DEFAULT_SANITY_THRESHOLD, SanityCheck, type SanityResult } from './sanity.js';
 import { checkLayer, DEFAULT_LAYER } from './cam-base.js';
 import { disposeHeads, explainHeads, type ExplainHead } from './explain-heads.js';
 import {
@@ -86,6 +90,11 @@ export interface ExplainConfig {
   layerCamLayers?: string[];
   scoreCamBatch?: number;
   igSteps?: number;
+  /** deletion / insertion curve points per map (default 16; 0: not measured) */
+  faithfulnessSteps?: number;
+  /** the model-parameter randomisation check (default on) and its rank-correlation threshold (0.5) */
+  sanity?: boolean;
+  sanityThreshold?: number;
   seed?: number;
   /** data cache folder for loadSplit (default: the data module's) */
   cacheDir?: string;
@@ -106,6 +115,11 @@ export interface LocalizationRow extends MethodSummary {
   model: string;
   method: string;
   label: string;
+  /** mean deletion / insertion AUC over the images with a non-empty map (faithfulness.ts) */
+  deletionAuc: number | null;
+  insertionAuc: number | null;
+  /** the model-parameter randomisation check (sanity.ts); null when it was not run */
+  sanity: SanityResult | null;
 }
 
 function displayOf(input: Float32Array, S: number): Float32Array {
@@ -192,6 +206,7 @@ export function explanationJson(m: ModelCase) {
     circuitShap: m.circuitShap ?? null,
     partition: m.partition ?? null,
     localization: m.localization,
+    faithfulness: m.faithfulness ?? null,
     mapMs: Object.fromEntries(Object.entries(m.maps).map(([k, v]) => [k, v.ms])),
   };
 }
@@ -258,8 +273,12 @@ function analyzeOptions(cfg: ExplainConfig, methods: string[]): AnalyzeOptions {
     scoreCamBatch: cfg.scoreCamBatch,
     igSteps: cfg.igSteps,
     seed: cfg.seed,
+    faithfulnessSteps: cfg.faithfulnessSteps ?? DEFAULT_FAITHFULNESS_STEPS,
   };
 }
+
+/** explainRun's deletion / insertion curve points per map. */
+export const DEFAULT_FAITHFULNESS_STEPS = 16;
 
 /** SHAP bar and waterfall plots of one model of one case; returns their PNG paths by key. */
 async function writeShapPlots(
@@ -376,8 +395,20 @@ async function summarizeModels(dir: string, heads: ExplainHead[], analyses: Case
   return { summaries, summary };
 }
 
-/** One row per model × map method, in registry order. */
-export function localizationTable(heads: { name: string }[], analyses: CaseAnalysis[]): LocalizationRow[] {
+const meanOf = (v: (number | null | undefined)[]) => {
+  const x = v.filter((e): e is number => typeof e === 'number' && Number.isFinite(e));
+  return x.length ? x.reduce((a, b) => a + b, 0) / x.length : null;
+};
+
+/**
+ * One row per model × map method, in registry order: localisation, caps, empty maps, faithfulness
+ * AUCs, the randomisation verdict (`sanity`: model → method → result) and the time per image.
+ */
+export function localizationTable(
+  heads: { name: string }[],
+  analyses: CaseAnalysis[],
+  sanity: Map<string, Map<string, SanityResult>> | null = null,
+): LocalizationRow[] {
   const rows: LocalizationRow[] = [];
   for (const h of heads)
     for (const method of METHODS) {
@@ -387,43 +418,75 @@ export function localizationTable(heads: { name: string }[], analyses: CaseAnaly
         ms.map((m) => m.localization[method]),
         ms.map((m) => m.maps[method].ms),
       );
-      rows.push({ model: h.name, method, label: MAP_LABELS[method] ?? method, ...s });
+      const f = ms.map((m) => m.faithfulness?.[method]);
+      rows.push({
+        model: h.name,
+        method,
+        label: MAP_LABELS[method] ?? method,
+        ...s,
+        deletionAuc: meanOf(f.map((x) => x?.deletionAuc)),
+        insertionAuc: meanOf(f.map((x) => x?.insertionAuc)),
+        sanity: sanity?.get(h.name)?.get(method) ?? null,
+      });
     }
   return rows;
 }
 
+/** Withholds each audit's disagreement flags when Grad-CAM or SHAP-CAM failed the sanity check. */
+function applySanity(analyses: CaseAnalysis[], sanity: Map<string, Map<string, SanityResult>>): void {
+  for (const a of analyses) {
+    for (const m of a.models) {
+      if (!m.audit) continue;
+      const failed = ['gradcam', 'shapcam'].filter((k) => sanity.get(m.name)?.get(k)?.passed === false);
+      m.audit = withholdUnsaneFlags(m.audit, failed);
+    }
+    a.agree = a.models.every((m) => !m.audit || m.audit.flags.length === 0);
+  }
+}
+
+/** Analyses every image (and its randomised-model maps); the sanity verdicts; writes the cases. */
 async function explainImages(
   open: OpenRun,
   heads: ExplainHead[],
   images: PreparedImage[],
   labels: (number | null)[],
   opts: AnalyzeOptions,
+  cfg: ExplainConfig,
   dir: string,
   hooks: { log: Log; progress: ProgressSink },
 ) {
   const analyses: CaseAnalysis[] = [];
+  const check = cfg.sanity === false ? null : new SanityCheck(open, heads, cfg.seed ?? 0);
+  try {
+    hooks.progress.start(images.length, 'explain');
+    for (let i = 0; i < images.length; i++) {
+      const t0 = performance.now();
+      const a = await analyzeWithHeads(open, heads, images[i], opts.methods!, opts);
+      if (check) await check.add(images[i], a, opts);
+      analyses.push(a);
+      hooks.progress.update(i + 1);
+      const flags = a.models.flatMap((m) => (m.audit?.flags ?? []).map((f) => `${m.name}: ${f}`));
+      const took = ((performance.now() - t0) / 1000).toFixed(1);
+      hooks.log(
+        `explain ${i + 1}/${images.length} ${a.source}: ${flags.length ? flags.join('; ') : 'no flags'} (${took} s)`,
+      );
+    }
+    hooks.progress.stop();
+  } finally {
+    check?.dispose();
+  }
+  const sanity = check?.verdicts(cfg.sanityThreshold ?? DEFAULT_SANITY_THRESHOLD) ?? null;
+  if (sanity) applySanity(analyses, sanity);
   const records: (Record<string, unknown> & { flags: string[] })[] = [];
   const gridRows: GridRow[] = [];
-  hooks.progress.start(images.length, 'explain');
-  for (let i = 0; i < images.length; i++) {
-    const t0 = performance.now();
-    const a = await analyzeWithHeads(open, heads, images[i], opts.methods!, opts);
-    analyses.push(a);
-    const r = await writeCase(dir, i, a, labels[i], gridRows);
-    records.push(r);
-    hooks.progress.update(i + 1);
-    const took = ((performance.now() - t0) / 1000).toFixed(1);
-    hooks.log(
-      `explain ${i + 1}/${images.length} ${a.source}: ${r.flags.length ? r.flags.join('; ') : 'no flags'} (${took} s)`,
-    );
-  }
-  hooks.progress.stop();
+  for (let i = 0; i < analyses.length; i++)
+    records.push(await writeCase(dir, i, analyses[i], labels[i], gridRows));
   if (gridRows.length) {
     const g = await overlayGridSvg(gridRows, 'Grad-CAM / SHAP overlays');
     writeFileAtomic(join(dir, 'overlay-grid.svg'), g);
     writeFileAtomic(join(dir, 'overlay-grid.png'), await svgToPng(g));
   }
-  return { analyses, records };
+  return { analyses, records, sanity };
 }
 
 export async function explainRun(
@@ -441,12 +504,12 @@ export async function explainRun(
     const paths = runPaths(run);
     const dir = paths.explainDir;
     mkdirSync(paths.explainCases, { recursive: true });
-    const { analyses, records } = await explainImages(open, heads, images, labels, opts, dir, {
+    const { analyses, records, sanity } = await explainImages(open, heads, images, labels, opts, cfg, dir, {
       log: hooks.log ?? (() => {}),
       progress: hooks.progress ?? nullProgress,
     });
     const { summaries, summary } = await summarizeModels(dir, heads, analyses);
-    const localization = localizationTable(heads, analyses);
+    const localization = localizationTable(heads, analyses, sanity);
     const flagged = records
       .filter((r) => r.flags.length)
       .map((r) => ({ file: r.file as string, flags: r.flags }));
@@ -458,6 +521,10 @@ export async function explainRun(
         layer: cfg.layer ?? DEFAULT_LAYER,
         shapSamples: opts.shapSamples,
         tolerancePx: cfg.tolerancePx ?? DEFAULT_TOLERANCE_PX,
+        faithfulnessSteps: opts.faithfulnessSteps,
+        faithfulnessBaselines: { deletion: 'zero (the image mean)', insertion: 'blurred image' },
+        sanity: cfg.sanity ?? true,
+        sanityThreshold: cfg.sanityThreshold ?? DEFAULT_SANITY_THRESHOLD,
       },
       summary,
       summaries,

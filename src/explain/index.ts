@@ -6,6 +6,9 @@
  * additivity constraint, Permutation SHAP, exact Shapley values on the circuit inputs), spatial SHAP
  * (Partition SHAP / Owen values over a grid hierarchy with a blur masker, SHAP-CAM through the final
  * feature maps), the per-image audit (Spearman, top-20% IoU, pointing game, energy in box, flags),
+ * faithfulness (deletion / insertion curves and AUCs, faithfulness.ts), the model-parameter
+ * randomisation sanity check (sanity.ts: a method whose maps survive re-drawn weights fails, and its
+ * Grad-CAM-vs-SHAP disagreement flags are withheld),
  * the plots (overlays, SHAP bar / waterfall / beeswarm, overlay grid; SVG and PNG), and the two entry
  * points used elsewhere:
  *
@@ -45,6 +48,22 @@ export {
 } from './cams/index.js';
 export { SHAP_EXPLAINERS, shapExplainer, type ShapExplainer } from './shap/index.js';
 export { localizationCap, type LocalizationCap } from './localization-cap.js';
+export {
+  faithfulness,
+  curveAuc,
+  DEFAULT_FAITHFULNESS,
+  type Faithfulness,
+  type FaithfulnessOptions,
+} from './faithfulness.js';
+export {
+  SanityCheck,
+  randomizedModels,
+  sanityVerdict,
+  DEFAULT_SANITY_THRESHOLD,
+  SANITY_STAGES,
+  type SanityResult,
+  type SanityStage,
+} from './sanity.js';
 export { shapCam } from './shap-cam.js';
 export { kernelShap, kernelCoalitions, type KernelShapOptions } from './kernel-shap.js';
 export { permutationShap, type PermutationShapOptions } from './permutation-shap.js';

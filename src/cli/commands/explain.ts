@@ -3,7 +3,8 @@
  * the CAM methods and SHAP explainers of src/explain's registries (listed in --help from them) for
  * every explained model, the per-image agreement and localisation audit, the per method × model
  * localisation table (pointing game exact / with tolerance, energy-in-box, perfect-map caps, empty
- * maps), plots; written to RUN/explain.
+ * maps, deletion / insertion AUCs, the randomisation sanity check, time per image), plots; written
+ * to RUN/explain.
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -38,6 +39,9 @@ interface ExplainCliOptions {
   tolerance?: number;
   layercamLayers?: string;
   igSteps?: number;
+  faithfulnessSteps?: number;
+  sanity?: boolean;
+  sanityThreshold?: number;
   seed?: number;
   threads: number;
   json?: boolean;
@@ -64,18 +68,22 @@ const METHOD_HELP = [...CAM_METHODS, ...SHAP_EXPLAINERS].map((m) => `${m.name} (
 
 const pct = (v: number | null) => (v === null ? 'n/a' : `${(100 * v).toFixed(0)}%`);
 
+const fmt = (v: unknown) =>
+  typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(3)) : v === null ? 'n/a' : String(v);
+
 /** One line per model × method of the localisation table. */
 export function localizationLine(r: LocalizationRow): string {
   return (
     `  ${r.model} ${r.label}: pointing ${pct(r.pointingGame)} (cap ${pct(r.cap.pointingGame)}), ` +
     `tol. ${pct(r.pointingGameTol)} (cap ${pct(r.cap.pointingGameTol)}), energy in box ${pct(r.energyInBox)} ` +
     `(cap ${pct(r.cap.energyInBox)}), empty ${r.empty}/${r.cases}` +
+    `, deletion AUC ${fmt(r.deletionAuc)}, insertion AUC ${fmt(r.insertionAuc)}` +
+    (r.sanity
+      ? `, randomisation ρ ${fmt(r.sanity.rankCorrelation)} ${r.sanity.passed === false ? 'FAILED' : r.sanity.passed ? 'passed' : 'n/a'}`
+      : '') +
     (r.msPerImage === null ? '' : `, ${r.msPerImage.toFixed(0)} ms/image`)
   );
 }
-
-const fmt = (v: unknown) =>
-  typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(3)) : v === null ? 'n/a' : String(v);
 
 /** The `qmri explain` action: checks the options, runs the stage, prints JSON or text. */
 async function explainAction(o: ExplainCliOptions): Promise<void> {
@@ -111,6 +119,9 @@ async function explainAction(o: ExplainCliOptions): Promise<void> {
       .map((l) => l.trim())
       .filter(Boolean),
     igSteps: o.igSteps,
+    faithfulnessSteps: o.faithfulnessSteps,
+    sanity: o.sanity,
+    sanityThreshold: o.sanityThreshold,
     seed: o.seed,
   };
   const r = await explainRun(run, cfg, {
@@ -181,6 +192,17 @@ export function registerExplain(program: Command): void {
       '--tolerance <px>',
       'pointing-game tolerance in original-image pixels (default 15)',
       configFlag(EXPLAIN.tolerancePx, '--tolerance'),
+    )
+    .option(
+      '--faithfulness-steps <n>',
+      'deletion / insertion curve points per map (0: not measured; default 16)',
+      configFlag(EXPLAIN.faithfulnessSteps, '--faithfulness-steps'),
+    )
+    .option('--no-sanity', 'skip the model-parameter randomisation check')
+    .option(
+      '--sanity-threshold <rho>',
+      'a method whose maps keep this rank correlation after randomisation fails (default 0.5)',
+      configFlag(EXPLAIN.sanityThreshold, '--sanity-threshold'),
     )
     .option('--target <class>', "class to explain, by name or index (default: each image's prediction)")
     .option('--samples <n>', 'Kernel SHAP coalitions', configFlag(EXPLAIN.shapSamples, '--samples'), 2048)

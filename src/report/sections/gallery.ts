@@ -85,6 +85,13 @@ function summaryTable(summary: Row): string {
 
 const pct = (v: unknown) => (isNum(v) ? `${(100 * v).toFixed(0)}%` : 'n/a');
 
+/** The randomisation check of one row: ρ and the verdict (FAILED in bold). */
+function sanityCell(v: unknown): string {
+  if (!isObj(v) || !isNum(v.rankCorrelation)) return 'n/a';
+  const rho = fmt(v.rankCorrelation, 2);
+  return v.passed === false ? `${rho} <b>FAILED</b>` : `${rho} passed`;
+}
+
 /** audit.json `localization`: one row per model × method, each figure beside its perfect-map cap. */
 function localizationTable(rows: unknown): string {
   if (!Array.isArray(rows) || !rows.length) return '';
@@ -98,12 +105,19 @@ function localizationTable(rows: unknown): string {
       withCap(r.pointingGameTol, cap.pointingGameTol),
       withCap(r.energyInBox, cap.energyInBox),
       `${pct(r.emptyFraction)} (${fmt(r.empty)}/${fmt(r.cases)})`,
+      isNum(r.deletionAuc) ? fmt(r.deletionAuc, 3) : 'n/a',
+      isNum(r.insertionAuc) ? fmt(r.insertionAuc, 3) : 'n/a',
+      sanityCell(r.sanity),
       isNum(r.msPerImage) ? fmt(r.msPerImage, 0) : 'n/a',
     ];
   });
   return (
     `<h3>Localisation per method and model</h3><p>Peaks from each map's raw cells; tolerance 15 px at the original image scale; ` +
-    `cap = what a perfect map at the method's resolution reaches on the same images; means over images with a box and a non-empty map.</p>` +
+    `cap = what a perfect map at the method's resolution reaches on the same images; means over images with a box and a non-empty map. ` +
+    `Deletion / insertion AUC: the explained class's probability as the map's top pixels are replaced by the image mean (deletion, lower is better) ` +
+    `or pasted onto a blurred copy (insertion, higher is better). Randomisation ρ: Spearman between the maps of the trained and the ` +
+    `weight-randomised model (head only, and cascading through the backbone; the larger); a method at or above the threshold FAILS the ` +
+    `sanity check and its Grad-CAM-vs-SHAP disagreement flags are withheld.</p>` +
     table(
       [
         'model',
@@ -112,6 +126,9 @@ function localizationTable(rows: unknown): string {
         'pointing (tolerance)',
         'energy in box',
         'empty maps',
+        'deletion AUC ↓',
+        'insertion AUC ↑',
+        'randomisation ρ',
         'ms / image',
       ],
       body,
