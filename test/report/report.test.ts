@@ -12,6 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPORT_SECTIONS, writeReport } from '../../src/report/index.js';
+import { esc } from '../../src/report/html.js';
 import { CLASSES, writeFixtureRun } from './fixture-run.js';
 
 test('an empty run folder gives a report whose every stage section says "not run"', async () => {
@@ -48,6 +49,12 @@ test('a trained run gives a self-contained report with charts exported as PNG', 
     assert.equal(states.explain, 'unreadable');
     assert.equal(states.noise, 'not run');
     assert.match(html, /class="verdict">quantum head/);
+    // the structured verdicts: the same p as results.json, the forest plot, the methods paragraph
+    const res = JSON.parse(readFileSync(join(run, 'compare', 'results.json'), 'utf8'));
+    for (const c of res.comparisons) assert.ok(html.includes(esc(c.sentence)), c.sentence);
+    assert.ok(summary.charts.includes('report/plots/comparison_forest.png'));
+    assert.match(html, /Holm p/);
+    assert.match(html, /<b>Methods\.<\/b> Primary metric \(declared in the config\): balancedAccuracy/);
     for (const c of CLASSES) assert.ok(html.includes(c), c);
     assert.match(html, /no group appears in two splits/);
     assert.match(html, /macro AUC/);

@@ -1,7 +1,8 @@
 /**
  * `qmri compare --run RUN [--config FILE] [--json]`: the classical-versus-quantum head comparison on
  * the run's cached features (RUN/features): every head over the configured seeds, test metrics with
- * bootstrap CIs, McNemar per seed, the low-data study and the verdict sentences. Settings come from
+ * bootstrap CIs, McNemar per seed (descriptive), the low-data study and the structured verdicts (each
+ * with its p and Holm-adjusted p, the sentence made from the object). Settings come from
  * the experiment config's `compare` section (--config, else RUN/config.json, else the defaults).
  */
 import { existsSync } from 'node:fs';
@@ -44,17 +45,21 @@ export function compareSummary(r: CompareResult, path: string): Record<string, u
     comparisons: r.comparisons.map((c) => ({
       head: c.head,
       reference: c.reference,
-      accuracyDiff: c.accuracyDiff,
-      bootstrapDiff: c.bootstrapDiff,
-      mcnemarP: c.mcnemar.map((m) => m.p),
       verdict: c.verdict,
+      sentence: c.sentence,
+      secondary: c.secondary,
+      accuracyDiff: c.accuracyDiff,
+      mcnemarP: c.mcnemar.map((m) => m.p),
     })),
     lowData: r.lowData.map((p) => ({
       fraction: p.fraction,
       trainImages: p.trainImages,
       accuracy: Object.fromEntries(p.heads.map((h) => [h.kind, h.accuracy])),
       verdicts: p.verdicts,
+      sentences: p.sentences,
     })),
+    verdicts: r.verdicts,
+    groups: r.test.groupSource,
     seconds: r.seconds,
   };
 }
@@ -91,7 +96,7 @@ export function registerCompare(program: Command): void {
       const p = runPaths(run).compare;
       if (o.json) process.stdout.write(JSON.stringify(compareSummary(r, p)) + '\n');
       else {
-        for (const c of r.comparisons) process.stdout.write(`${c.verdict}\n`);
+        for (const c of r.comparisons) process.stdout.write(`${c.sentence}\n`);
         process.stdout.write(`results in ${p}\n`);
       }
     });
