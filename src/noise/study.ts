@@ -20,7 +20,15 @@ import {
   hasCircuit,
   headKinds,
 } from '../heads/index.js';
-import { listHeads, loadFeatures, loadHead, runPaths, saveHead, type FeatureSet } from '../run/index.js';
+import {
+  listHeads,
+  loadFeatures,
+  loadHead,
+  runPaths,
+  saveHead,
+  shownHead,
+  type FeatureSet,
+} from '../run/index.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 import { nullProgress, type ProgressSink } from '../util/progress.js';
 import { Rng } from '../util/rng.js';
@@ -52,7 +60,7 @@ function pickHead(
     if (required) throw new Error(`${dir}: no ${kind} head (train the heads first: qmri compare)`);
     return null;
   }
-  const hit = seed === undefined ? all[0] : all.find((h) => h.seed === seed);
+  const hit = seed === undefined ? shownHead(run, kind) : all.find((h) => h.seed === seed);
   if (!hit) {
     if (!required) return null;
     throw new Error(

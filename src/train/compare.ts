@@ -41,6 +41,7 @@ import {
   type SeedPredictions,
   type VerdictContext,
 } from './compare-verdicts.js';
+import { applyCollapsePolicy, type CollapseRecord, type SeedSignals } from './compare-collapse.js';
 import { resolveCompareConfig, type CompareConfig } from './compare-config.js';
 import { finetuneQuantum, type FinetuneResult } from './finetune.js';
 import { fit, predict, type ArraySet } from './fit.js';
@@ -58,6 +59,10 @@ export interface SeedRun {
   confusion: number[][];
   epochs: number;
   seconds: number;
+  /** whether this seed failed to train (and, under 'reinit', what was done) */
+  collapse?: CollapseRecord;
+  /** validation accuracy of the kept head (collapse detection, representative seed) */
+  valAccuracy: number;
 }
 
 export interface HeadSummary {
@@ -79,6 +84,10 @@ export interface HeadSummary {
   /** every seed's test probabilities (N×classes, row-major, 5 decimals) and predictions */
   predictions: { seed: number; probs: number[]; pred: number[] }[];
   trainSeconds: number;
+  /** the seed viewer, explain and the noise study show (never a collapsed one; null: every seed collapsed) */
+  representativeSeed: number | null;
+  /** seeds that failed to train (compare.collapsePolicy says what was done with them) */
+  collapsed: number[];
 }
 
 export interface HeadComparison {
@@ -213,7 +222,7 @@ function trainHead(
   val: ArraySet,
   cfg: CompareConfig,
   C: number,
-): { head: HeadModule; epochs: number; seconds: number } {
+): { head: HeadModule; epochs: number; seconds: number; trainLoss: number[] } {
   const t0 = performance.now();
   manualSeed(seed);
   const head = make(kind);
@@ -226,7 +235,8 @@ function trainHead(
     patience: cfg.patience || undefined,
     seed,
   });
-  return { head, epochs: logs.length, seconds: (performance.now() - t0) / 1000 };
+  const trainLoss = logs.map((l) => l.loss);
+  return { head, epochs: logs.length, seconds: (performance.now() - t0) / 1000, trainLoss };
 }
 
 /** What every step of one comparison shares. */
@@ -283,9 +293,22 @@ function openStudy(run: string, cfg: CompareConfig, hooks: CompareHooks): Study 
 }
 
 /** One seed of one head on the full training features: trained, saved, scored on the test split. */
-function runSeed(st: Study, kind: HeadKind, seed: number) {
+/** `seed` names the head (its slot); `trainSeed` (default the same) seeds its training. */
+function runSeed(st: Study, kind: HeadKind, seed: number, trainSeed = seed) {
   const { data, cfg, C, yTest } = st;
-  const { head, epochs, seconds } = trainHead(st.make, kind, seed, data.train, data.val, cfg, C);
+  const trained = trainHead(st.make, kind, trainSeed, data.train, data.val, cfg, C);
+  const { head, epochs, seconds } = trained;
+  const valProbs = predict(head, data.val, C, 256);
+  const valPred = argmaxRows(valProbs, C);
+  const signals: SeedSignals = {
+    seed,
+    valAccuracy: classificationMetrics(data.val.y, valPred, C).accuracy,
+    trainLoss: trained.trainLoss,
+    probs: valProbs,
+    pred: valPred,
+    labels: data.val.y,
+    classes: C,
+  };
   const params = head.parameterCount();
   const probs = predict(head, data.test, C, 256);
   saveHead(runPaths(st.run).head(kind, seed), exportHead(head));
@@ -307,6 +330,7 @@ function runSeed(st: Study, kind: HeadKind, seed: number) {
       specificity: c.specificity,
     })),
     confusion: metrics.confusion,
+    valAccuracy: signals.valAccuracy,
     epochs,
     seconds,
   };
@@ -316,12 +340,20 @@ function runSeed(st: Study, kind: HeadKind, seed: number) {
     pred: Array.from(pred),
   };
   st.tick({ head: kind, seed, acc: metrics.accuracy });
-  return { params, pred, probs, run, prediction, detail: { seed, metrics, roc, calibration: cal } };
+  return { params, pred, probs, signals, run, prediction, detail: { seed, metrics, roc, calibration: cal } };
 }
 
 /** Every seed of one head, summarised over seeds with bootstrap CIs; its test predictions per seed. */
 function studyHead(st: Study, kind: HeadKind): { summary: HeadSummary; preds: SeedPredictions } {
   const seeds = st.seeds.map((seed) => runSeed(st, kind, seed));
+  const { records, representative } = applyCollapsePolicy(
+    seeds.map((r) => r.signals),
+    st.cfg.collapsePolicy,
+    (i, trainSeed) => (seeds[i] = runSeed(st, kind, st.seeds[i], trainSeed)).signals,
+  );
+  seeds.forEach((r, i) => (r.run.collapse = records[i]));
+  for (const r of seeds.filter((x) => x.run.collapse!.collapsed))
+    st.log(`${kind} head seed ${r.run.seed} failed to train: ${r.run.collapse!.reasons.join('; ')}`);
   const perSeed = seeds.map((r) => r.run);
   const list = seeds.map((r) => r.pred);
   const { yTest, C } = st;
@@ -345,6 +377,8 @@ function studyHead(st: Study, kind: HeadKind): { summary: HeadSummary; preds: Se
     detail: seeds[0].detail,
     predictions: seeds.map((r) => r.prediction),
     trainSeconds: perSeed.reduce((a, r) => a + r.seconds, 0),
+    representativeSeed: representative,
+    collapsed: perSeed.filter((r) => r.collapse?.collapsed).map((r) => r.seed),
   };
   const h = summary;
   st.log(
@@ -474,6 +508,10 @@ export async function compareHeads(
       ...(finetune ? { finetune } : {}),
       seconds: (performance.now() - t0) / 1000,
     };
+    writeJsonAtomic(
+      runPaths(run).representative,
+      Object.fromEntries(heads.map((h) => [h.kind, h.representativeSeed])),
+    );
     writeJsonAtomic(runPaths(run).compare, result);
     return result;
   });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setNumThreads } from '../../src/engine/index.js';
 import { headProbs } from '../../src/heads/index.js';
-import { listHeads, loadHead, runPaths, saveFeatures } from '../../src/run/index.js';
+import { listHeads, loadHead, runPaths, saveFeatures, shownHead } from '../../src/run/index.js';
 import { compareHeads, resolveCompareConfig, stratifiedSubset } from '../../src/train/index.js';
 import { verdictSentence, type Verdict } from '../../src/eval/index.js';
 import { Rng } from '../../src/util/rng.js';
@@ -118,6 +118,16 @@ test('compareHeads trains every head over every seed, stores the heads and a com
     assert.equal(c.verdict.n.groups, 24);
     assert.equal(c.verdict.n.seeds, 2);
     for (const m of c.mcnemar) assert.ok(m.p >= 0 && m.p <= 1 && m.b >= 0 && m.c >= 0);
+  }
+  // collapse detection ran on every seed; the representative seed (shown by viewer/explain) trained
+  const rep = JSON.parse(readFileSync(runPaths(run).representative, 'utf8'));
+  for (const h of r.heads) {
+    for (const s of h.perSeed) assert.ok(s.collapse && typeof s.collapse.collapsed === 'boolean');
+    assert.equal(rep[h.kind], h.representativeSeed);
+    if (h.representativeSeed !== null) {
+      assert.ok(!h.collapsed.includes(h.representativeSeed));
+      assert.equal(shownHead(run, h.kind)!.seed, h.representativeSeed);
+    }
   }
   // Holm over 2 pairs × 4 metrics + 2 pairs at the 25% point (the 100% point is the main study)
   assert.equal(r.verdicts.family, 10);
