@@ -214,7 +214,7 @@ function subsetMetrics(labels: Int32Array, pred: ArrayLike<number>, ix: Int32Arr
   return classificationMetrics(y, p, C);
 }
 
-function trainHead(
+export function trainHead(
   make: (k: HeadKind) => HeadModule,
   kind: HeadKind,
   seed: number,

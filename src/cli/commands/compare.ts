@@ -9,7 +9,13 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { runPaths } from '../../run/index.js';
-import { compareHeads, type CompareConfig, type CompareResult } from '../../train/index.js';
+import {
+  calibrateVerdict,
+  calibrationSentence,
+  compareHeads,
+  type CompareConfig,
+  type CompareResult,
+} from '../../train/index.js';
 import { cliProgressSink } from '../../util/progress.js';
 import { UsageError } from '../errors.js';
 import { EXPERIMENT_SCHEMA } from '../config.js';
@@ -22,6 +28,7 @@ interface CompareOptions {
   json?: boolean;
   seeds?: number;
   threads?: number;
+  calibrate?: number;
 }
 
 /** A compact JSON summary (the full results, with every seed's probabilities, stay in results.json). */
@@ -78,6 +85,16 @@ export function registerCompare(program: Command): void {
       configFlag(EXPERIMENT_SCHEMA.properties.compare.properties.seeds, '--seeds'),
     )
     .option('--threads <n>', 'libtorch threads', parseThreads)
+    .option(
+      '--calibrate <n>',
+      'instead of the comparison: N A/A comparisons of the reference head against itself (independent seeds), how often the verdict says better or worse',
+      (v: string) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1 || n > 10_000)
+          throw new UsageError(`--calibrate: expected a whole number from 1 to 10000, got '${v}'`);
+        return n;
+      },
+    )
     .option('--json', 'print a JSON summary on stdout')
     .action(async (o: CompareOptions) => {
       const run = resolve(o.run);
@@ -89,6 +106,16 @@ export function registerCompare(program: Command): void {
         threads: o.threads ?? fromConfig?.threads ?? 2,
         ...(o.seeds ? { seeds: o.seeds } : {}),
       };
+      if (o.calibrate) {
+        const c = await calibrateVerdict(run, cfg, o.calibrate, {
+          log: o.json ? undefined : (l) => process.stderr.write(`${l}\n`),
+          progress: cliProgressSink({ json: o.json }),
+        });
+        const path = runPaths(run).calibration;
+        if (o.json) process.stdout.write(JSON.stringify({ calibration: path, ...c }) + '\n');
+        else process.stdout.write(`${calibrationSentence(c)}\nresults in ${path}\n`);
+        return;
+      }
       const r = await compareHeads(run, cfg, {
         log: o.json ? undefined : (l) => process.stderr.write(`${l}\n`),
         progress: cliProgressSink({ json: o.json }),
