@@ -88,13 +88,13 @@ function noisePart(ctx: ReportContext): string {
     .filter((r) => isNum(r.accuracy))
     .map((r) => `${r.setting} ${pct(r.accuracy as number)}`);
   const be: string[] = [];
+  const lvl = (x: unknown) => (isNum(x) ? fmt(x, 4) : 'not reached');
   for (const sw of Array.isArray(v.sweeps) ? v.sweeps.filter(isObj) : [])
-    if (isObj(sw.breakEven))
-      for (const [ref, b] of Object.entries(sw.breakEven))
-        if (isObj(b) && isObj(b.accuracy))
-          be.push(
-            `${sw.channel} vs ${ref}: ${b.accuracy.status}${isNum(b.accuracy.level) ? ` at p = ${fmt(b.accuracy.level, 4)}` : ''}`,
-          );
+    for (const [ref, b] of Object.entries(isObj(sw.breakEvenInterval) ? sw.breakEvenInterval : {}))
+      if (isObj(b))
+        be.push(
+          `${sw.channel} vs ${ref}: ${b.status}${isNum(b.level) ? ` at p = ${fmt(b.level, 4)}` : ''}${Array.isArray(b.ci) ? ` [${lvl(b.ci[0])}, ${lvl(b.ci[1])}]` : ' (no interval)'}`,
+        );
   const text = [
     head,
     refs.length ? `classical ${refs.join(', ')}` : '',
