@@ -48,6 +48,8 @@ export function compareSummary(r: CompareResult, path: string): Record<string, u
       macroAuc: h.macroAuc,
       ece: h.ece,
       trainSeconds: h.trainSeconds,
+      collapsed: h.collapsed,
+      representativeSeed: h.representativeSeed,
     })),
     comparisons: r.comparisons.map((c) => ({
       head: c.head,
