@@ -3,6 +3,7 @@
  * optimizer budget. The head kinds are the caller's registry names (so this layer needs no heads).
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { METRIC_NAMES } from '../eval/paired-metrics/index.js';
 import { ROTATIONS, TEMPLATE_NAMES } from '../quantum/templates/index.js';
 import { bool, closed, int, lr, nameList, num, oneOf } from './kit.js';
 
@@ -27,6 +28,21 @@ export function compareSchema<H extends string>(heads: readonly H[]) {
     weightDecay: num(0, 10, 1e-4),
     /** first seed; head k of a kind uses seed firstSeed + k */
     firstSeed: int(0, 2 ** 31 - 1000, 1000),
+    /**
+     * the metric every verdict is decided on (declared before the run; the others are secondary, with
+     * Holm-adjusted p). Balanced accuracy by default: class counts differ (a user's own data often
+     * far more than the Kaggle set), and plain accuracy rewards a head that favours the large classes;
+     * balanced accuracy weighs every class's recall equally and equals accuracy when classes are balanced.
+     */
+    primaryMetric: oneOf(METRIC_NAMES, 'balancedAccuracy'),
+    /** equivalence margin in metric points (two one-sided tests: |difference| < margin ⇒ equivalent) */
+    margin: num(0, 100, 1),
+    /**
+     * a head seed that failed to train (src/eval detectCollapses): 'keep' counts it as part of its
+     * head kind's variability (reported, never shown by viewer/explain); 'reinit' retrains it once
+     * from a derived seed and keeps the retrained head (the collapse stays reported). The same for every head kind.
+     */
+    collapsePolicy: oneOf(['keep', 'reinit'] as const, 'keep'),
     /** end-to-end: backbone + quantum head trained together on the images (slow on CPU) */
     finetune: Type.Optional(
       closed({ enabled: bool(), epochs: int(1, 1000), lr: lr(), batchSize: int(2, 4096) }, null),

@@ -2,7 +2,7 @@
  * src/eval — evaluation maths, engine-free: classification metrics (confusion matrix, accuracy,
  * balanced accuracy, macro-F1 over the union of true and predicted classes, per-class precision /
  * recall / specificity), seeded percentile bootstrap CIs, the paired McNemar exact test, mean ± sd
- * and t-intervals over seeds, and the verdict sentence built from those numbers; on probabilities:
+ * and t-intervals over seeds, on probabilities:
  * one-vs-rest ROC curves and AUC, expected calibration error with ECE_BINS reliability-diagram bins.
  *
  * The comparison statistics of issue 17 (pure functions over typed arrays):

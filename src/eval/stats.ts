@@ -120,30 +120,3 @@ export function summarize(values: readonly number[]): SeedSummary {
   const half = n > 1 ? (t975(n - 1) * sd) / Math.sqrt(n) : 0;
   return { n, mean, sd, lo: mean - half, hi: mean + half };
 }
-
-/** "quantum head −0.4 points, 95% CI [−1.1, 0.3], McNemar p = 0.41 (median over seeds)". */
-export function verdict(
-  name: string,
-  reference: string,
-  diffs: readonly number[],
-  mcnemarPs: readonly number[],
-): string {
-  const s = summarize(diffs.map((d) => d * 100));
-  const ps = [...mcnemarPs].sort((a, b) => a - b);
-  const pMed = ps.length ? ps[Math.floor(ps.length / 2)] : NaN;
-  const sign = (v: number) => (v >= 0 ? `+${v.toFixed(1)}` : `−${Math.abs(v).toFixed(1)}`);
-  // a bound that rounds to zero keeps a second decimal, so its side of zero stays visible
-  const fmt = (v: number) => {
-    const t = Math.abs(v).toFixed(Math.abs(v) < 0.05 && v !== 0 ? 2 : 1);
-    return v < 0 ? `−${t}` : t;
-  };
-  const conclusion =
-    s.n < 2
-      ? 'one seed only: no interval'
-      : s.lo > 0
-        ? 'better'
-        : s.hi < 0
-          ? 'worse'
-          : 'no detectable difference';
-  return `${name} ${sign(s.mean)} accuracy points vs ${reference}, 95% CI [${fmt(s.lo)}, ${fmt(s.hi)}] over ${s.n} seeds, McNemar p = ${Number.isFinite(pMed) ? pMed.toPrecision(2) : 'n/a'} (median over seeds): ${conclusion}`;
-}

@@ -2,7 +2,7 @@
  * The shape of RUN/noise/results.json (what noiseStudy returns and the plots and report read):
  * sweeps per channel, device profiles × shots with mitigation, noise-aware training.
  */
-import type { Interval } from '../eval/index.js';
+import type { BreakEvenInterval, Interval } from '../eval/index.js';
 import type { BreakEven } from './break-even.js';
 import type { NoiseConfig } from './config.js';
 import type { Mitigation, Point } from './points.js';
@@ -14,6 +14,8 @@ export interface SweepResult {
   points: Point[];
   /** per classical reference head kind, the level where the hybrid falls below it */
   breakEven: Record<string, { accuracy: BreakEven; macroF1: BreakEven }>;
+  /** per classical reference: the accuracy break-even level with its grouped bootstrap interval */
+  breakEvenInterval: Record<string, BreakEvenInterval>;
 }
 
 export interface ProfileRow {

@@ -20,12 +20,22 @@ import {
   hasCircuit,
   headKinds,
 } from '../heads/index.js';
-import { listHeads, loadFeatures, loadHead, runPaths, saveHead, type FeatureSet } from '../run/index.js';
+import {
+  listHeads,
+  loadFeatures,
+  loadHead,
+  runPaths,
+  saveHead,
+  shownHead,
+  type FeatureSet,
+} from '../run/index.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 import { nullProgress, type ProgressSink } from '../util/progress.js';
 import { Rng } from '../util/rng.js';
 import { trainNoiseAware } from './aware.js';
 import { breakEven } from './break-even.js';
+import { accuracyBreakEvenInterval } from './break-even-interval.js';
+import { testGroups } from '../train/compare-verdicts.js';
 import { resolveNoiseConfig, type NoiseConfig } from './config.js';
 import { HybridExecutor, type RunSetting } from './executor.js';
 import { clampExpvals, extrapolateLinear, extrapolateRichardson } from './mitigation.js';
@@ -52,7 +62,7 @@ function pickHead(
     if (required) throw new Error(`${dir}: no ${kind} head (train the heads first: qmri compare)`);
     return null;
   }
-  const hit = seed === undefined ? all[0] : all.find((h) => h.seed === seed);
+  const hit = seed === undefined ? shownHead(run, kind) : all.find((h) => h.seed === seed);
   if (!hit) {
     if (!required) return null;
     throw new Error(
@@ -99,6 +109,7 @@ export async function noiseStudy(
   // ---- every input checked before the long work
   const testPath = paths.features('test');
   const test = subsetFeatures(loadFeatures(testPath), cfg.maxSamples, cfg.seed);
+  const { groups } = testGroups(run, test.files);
   const q = pickHead(run, circuitKind(), cfg.headSeed, true)!;
   const lin = pickHead(run, baselineKind(), cfg.headSeed, true)!;
   const others = headKinds()
@@ -155,7 +166,8 @@ export async function noiseStudy(
     refs.push({ kind: h.head.kind, preds: argmaxRows(headProbs(h.head, test.x), classes) });
   const references = refs.map((r) => keep(makePoint('reference', r.kind, score(r.preds))));
   const predictAt = (s: RunSetting) => exec.predict(exec.expvals(s));
-  const noiseless = keep(makePoint('noiseless', 'noiseless', score(predictAt({}))));
+  const noiselessPreds = predictAt({});
+  const noiseless = keep(makePoint('noiseless', 'noiseless', score(noiselessPreds)));
   log(
     `noise: ${test.y.length} test samples, ${params.nQubits} qubits, ${circuit.ops.length} gates; noiseless accuracy ${noiseless.accuracy.toFixed(4)}, linear ${references[0].accuracy.toFixed(4)}`,
   );
@@ -186,9 +198,12 @@ export async function noiseStudy(
   let done = 0;
   for (const channel of cfg.channels) {
     const sp: Point[] = [];
+    const rawPreds: Int32Array[] = [];
     for (const level of cfg.levels) {
       const noise = sweepNoiseModel(channel, level);
-      sp.push(zPoint('sweep', channel, exec.expvals({ noise }), { level }).point);
+      const plain = zPoint('sweep', channel, exec.expvals({ noise }), { level });
+      sp.push(plain.point);
+      rawPreds.push(plain.preds);
       if (cfg.mitigation.sweeps) {
         if (channel === 'readout' && cfg.mitigation.readout) {
           const z = exec.expvals({ noise, readoutMitigation: true });
@@ -219,7 +234,17 @@ export async function noiseStudy(
           r.macroF1,
         ),
       };
-    sweeps.push({ channel, label: SWEEP_LABELS[channel], points: sp, breakEven: be });
+    const at = { labels, groups, levels: cfg.levels, noiseless: noiselessPreds, atLevel: rawPreds };
+    const interval = Object.fromEntries(
+      refs.map((r) => [r.kind, accuracyBreakEvenInterval({ ...at, reference: r.preds }, so)]),
+    );
+    sweeps.push({
+      channel,
+      label: SWEEP_LABELS[channel],
+      points: sp,
+      breakEven: be,
+      breakEvenInterval: interval,
+    });
   }
   progress.stop();
   log(`noise: sweeps done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

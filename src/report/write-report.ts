@@ -16,10 +16,12 @@ import { gallerySection } from './sections/gallery.js';
 import { headsSection } from './sections/heads-eval.js';
 import { noiseSection } from './sections/noise.js';
 import { reproFacts, reproSection } from './sections/repro.js';
+import { summarySection } from './sections/summary.js';
 import { trainingSection } from './sections/training.js';
 
 /** The report's section ids, in page order. */
 export const REPORT_SECTIONS = [
+  'summary',
   'audit',
   'training',
   'comparison',
@@ -54,6 +56,7 @@ export async function writeReport(run: string, opts: ReportOptions = {}): Promis
   const gallery = opts.gallery ?? (typeof rcfg.gallery === 'number' ? rcfg.gallery : 12);
   const p = ctx.paths;
   const sections: Section[] = [
+    await safely('summary', 'Summary', p.compare, () => summarySection(ctx)),
     await safely('audit', 'Dataset audit', p.manifest, () => auditSection(ctx)),
     await safely('training', 'Backbone training', p.trainLog, () => trainingSection(ctx)),
     await safely('comparison', 'Head comparison', p.compare, () => comparisonSection(ctx)),

@@ -41,3 +41,26 @@ export function listHeads(run: string): HeadFile[] {
   }
   return out.sort((a, b) => a.kind.localeCompare(b.kind) || a.seed - b.seed);
 }
+
+/**
+ * The seed of each head kind that viewer, explain, predict and the noise study use: the
+ * representative seed the comparison chose (RUN/heads/representative.json: never a collapsed one),
+ * else the lowest seed. Null when the kind has no head.
+ */
+export function shownHead(run: string, kind: string): HeadFile | null {
+  const all = listHeads(run).filter((h) => h.kind === kind);
+  if (all.length === 0) return null;
+  const file = runPaths(run).representative;
+  if (existsSync(file)) {
+    let rep: unknown;
+    try {
+      rep = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
+    }
+    const seed = rep && typeof rep === 'object' ? (rep as Record<string, unknown>)[kind] : undefined;
+    const hit = all.find((h) => h.seed === seed);
+    if (hit) return hit;
+  }
+  return all[0];
+}

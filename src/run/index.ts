@@ -11,7 +11,7 @@
  */
 export { runPaths, type RunPaths } from './paths.js';
 export { loadFeatures, saveFeatures, type FeatureSet } from './features.js';
-export { listHeads, loadHead, saveHead, type HeadFile } from './head-files.js';
+export { listHeads, loadHead, saveHead, shownHead, type HeadFile } from './head-files.js';
 export { loadArch, loadBackbone, saveBackbone, type BackboneArch } from './backbone-files.js';
 export { openRun, type OpenRun } from './open-run.js';
 export {

@@ -15,6 +15,8 @@
  *                                       metadata.files = JSON list of source files
  *   RUN/features/<split>-maps.safetensors  optional final feature maps N×D×h×w
  *   RUN/heads/<kind>-seed<k>.json       HeadExport (plain arrays) of each trained head
+ *   RUN/heads/representative.json       per head kind: the representative seed (never a collapsed one)
+ *   RUN/compare/calibration.json        qmri compare --calibrate N: the A/A false-positive count
  *   RUN/compare/results.json            the head comparison; compare/finetune/ the fine-tuned model
  *   RUN/explain/audit.json, cases/, …   explanation audit and images
  *   RUN/noise/results.json, points.csv, plots/, quantum-aware-seed<k>.json   the noise study
@@ -43,6 +45,8 @@ export function runPaths(run: string) {
     trainLog: join(run, 'backbone', 'log.jsonl'),
     backboneMetrics: join(run, 'backbone', 'metrics.json'),
     featuresDir: join(run, 'features'),
+    representative: join(run, 'heads', 'representative.json'),
+    calibration: join(run, 'compare', 'calibration.json'),
     features: (split: string) => join(run, 'features', `${split}.safetensors`),
     /** final DenseNet feature maps (N×D×h×w, F32 'maps') of a split, when extracted with `maps` */
     featureMaps: (split: string) => join(run, 'features', `${split}-maps.safetensors`),

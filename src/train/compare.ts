@@ -4,8 +4,9 @@
  * trained over several seeds with the same optimizer budget, then evaluated on the test split:
  * accuracy, balanced accuracy, macro-F1, per-class precision / recall / specificity, one-vs-rest
  * ROC-AUC, confusion matrix, expected calibration error; bootstrap 95% CIs (test cases resampled);
- * paired McNemar exact tests per seed; mean ± sd over seeds; a low-data study over train fractions;
- * the verdict sentence. Heads go to RUN/heads/<kind>-seed<k>.json, everything else (with every
+ * paired McNemar exact tests per seed (descriptive); mean ± sd over seeds; a low-data study over
+ * train fractions; one structured verdict per comparison (compare-verdicts.ts: grouped hierarchical
+ * bootstrap on the declared primary metric, secondary metrics, Holm over the run's family). Heads go to RUN/heads/<kind>-seed<k>.json, everything else (with every
  * seed's test probabilities, for the report's confusion matrices, ROC and calibration plots) to
  * RUN/compare/results.json.
  */
@@ -19,12 +20,12 @@ import {
   mcnemarExact,
   rocOneVsRest,
   summarize,
-  verdict,
   type Calibration,
   type Interval,
   type Metrics,
   type RocResult,
   type SeedSummary,
+  type Verdict,
 } from '../eval/index.js';
 import { comparisonPairs, exportHead, hasCircuit, headDef, type HeadKind } from '../heads/index.js';
 import type { HeadModule } from '../nn/index.js';
@@ -33,6 +34,14 @@ import { writeJsonAtomic } from '../util/atomic.js';
 import type { ProgressSink } from '../util/progress.js';
 import { Rng } from '../util/rng.js';
 import { checkClassCoverage } from './backbone.js';
+import {
+  adjustFamily,
+  pairVerdicts,
+  testGroups,
+  type SeedPredictions,
+  type VerdictContext,
+} from './compare-verdicts.js';
+import { applyCollapsePolicy, type CollapseRecord, type SeedSignals } from './compare-collapse.js';
 import { resolveCompareConfig, type CompareConfig } from './compare-config.js';
 import { finetuneQuantum, type FinetuneResult } from './finetune.js';
 import { fit, predict, type ArraySet } from './fit.js';
@@ -50,6 +59,10 @@ export interface SeedRun {
   confusion: number[][];
   epochs: number;
   seconds: number;
+  /** whether this seed failed to train (and, under 'reinit', what was done) */
+  collapse?: CollapseRecord;
+  /** validation accuracy of the kept head (collapse detection, representative seed) */
+  valAccuracy: number;
 }
 
 export interface HeadSummary {
@@ -71,24 +84,34 @@ export interface HeadSummary {
   /** every seed's test probabilities (N×classes, row-major, 5 decimals) and predictions */
   predictions: { seed: number; probs: number[]; pred: number[] }[];
   trainSeconds: number;
+  /** the seed viewer, explain and the noise study show (never a collapsed one; null: every seed collapsed) */
+  representativeSeed: number | null;
+  /** seeds that failed to train (compare.collapsePolicy says what was done with them) */
+  collapsed: number[];
 }
 
 export interface HeadComparison {
   head: HeadKind;
   reference: HeadKind;
-  /** head − reference accuracy, in points, over seeds (t-interval) */
+  /** the verdict on the primary metric (compare.primaryMetric), Holm-adjusted over the run's family */
+  verdict: Verdict;
+  /** the verdicts on the other metrics (secondary), Holm-adjusted over the same family */
+  secondary: Verdict[];
+  /** verdictSentence(verdict) */
+  sentence: string;
+  /** descriptive: head − reference accuracy per seed, in points (mean ± sd over seeds) */
   accuracyDiff: SeedSummary;
-  /** bootstrap 95% CI of the mean paired accuracy difference (points), test cases resampled */
-  bootstrapDiff: Interval;
+  /** descriptive: the paired McNemar exact test of each seed pair (not the verdict's test) */
   mcnemar: { seed: number; b: number; c: number; p: number }[];
-  verdict: string;
 }
 
 export interface LowDataPoint {
   fraction: number;
   trainImages: number;
   heads: { kind: HeadKind; accuracy: SeedSummary; macroF1: SeedSummary; perSeed: number[] }[];
-  verdicts: string[];
+  /** per head pair, the primary-metric verdict at this fraction (at 1: the main comparison's) */
+  verdicts: Verdict[];
+  sentences: string[];
 }
 
 export interface CompareResult {
@@ -97,7 +120,10 @@ export interface CompareResult {
   classes: string[];
   featureDim: number;
   images: { train: number; val: number; test: number };
-  test: { labels: number[]; files: string[] };
+  /** the test cases: labels, files and the group of each (resampled together by the verdicts) */
+  test: { labels: number[]; files: string[]; groups: string[]; groupSource: string };
+  /** the verdicts' settings and the size of the Holm family (head pairs × metrics + low-data points) */
+  verdicts: { primaryMetric: string; margin: number; family: number };
   heads: HeadSummary[];
   comparisons: HeadComparison[];
   lowData: LowDataPoint[];
@@ -188,7 +214,7 @@ function subsetMetrics(labels: Int32Array, pred: ArrayLike<number>, ix: Int32Arr
   return classificationMetrics(y, p, C);
 }
 
-function trainHead(
+export function trainHead(
   make: (k: HeadKind) => HeadModule,
   kind: HeadKind,
   seed: number,
@@ -196,7 +222,7 @@ function trainHead(
   val: ArraySet,
   cfg: CompareConfig,
   C: number,
-): { head: HeadModule; epochs: number; seconds: number } {
+): { head: HeadModule; epochs: number; seconds: number; trainLoss: number[] } {
   const t0 = performance.now();
   manualSeed(seed);
   const head = make(kind);
@@ -209,7 +235,8 @@ function trainHead(
     patience: cfg.patience || undefined,
     seed,
   });
-  return { head, epochs: logs.length, seconds: (performance.now() - t0) / 1000 };
+  const trainLoss = logs.map((l) => l.loss);
+  return { head, epochs: logs.length, seconds: (performance.now() - t0) / 1000, trainLoss };
 }
 
 /** What every step of one comparison shares. */
@@ -221,6 +248,8 @@ interface Study {
   make: (kind: HeadKind) => HeadModule;
   seeds: number[];
   yTest: Int32Array;
+  ctx: VerdictContext;
+  groupSource: string;
   log: (line: string) => void;
   tick: (info: Record<string, string | number>) => void;
 }
@@ -239,6 +268,7 @@ function openStudy(run: string, cfg: CompareConfig, hooks: CompareHooks): Study 
   const lowFractions = cfg.lowData.filter((f) => f < 1);
   const jobs = cfg.heads.length * seeds.length * (1 + lowFractions.length);
   let done = 0;
+  const { groups, source } = testGroups(run, data.files);
   hooks.progress?.start(jobs, 'heads');
   return {
     run,
@@ -248,15 +278,37 @@ function openStudy(run: string, cfg: CompareConfig, hooks: CompareHooks): Study 
     make: headMaker(cfg, data.train.shape[0], C),
     seeds,
     yTest: data.test.y,
+    ctx: {
+      labels: data.test.y,
+      groups,
+      classes: C,
+      primaryMetric: cfg.primaryMetric,
+      margin: cfg.margin,
+      seed: cfg.firstSeed,
+    },
+    groupSource: source,
     log: hooks.log ?? (() => {}),
     tick: (info) => hooks.progress?.update(++done, info),
   };
 }
 
 /** One seed of one head on the full training features: trained, saved, scored on the test split. */
-function runSeed(st: Study, kind: HeadKind, seed: number) {
+/** `seed` names the head (its slot); `trainSeed` (default the same) seeds its training. */
+function runSeed(st: Study, kind: HeadKind, seed: number, trainSeed = seed) {
   const { data, cfg, C, yTest } = st;
-  const { head, epochs, seconds } = trainHead(st.make, kind, seed, data.train, data.val, cfg, C);
+  const trained = trainHead(st.make, kind, trainSeed, data.train, data.val, cfg, C);
+  const { head, epochs, seconds } = trained;
+  const valProbs = predict(head, data.val, C, 256);
+  const valPred = argmaxRows(valProbs, C);
+  const signals: SeedSignals = {
+    seed,
+    valAccuracy: classificationMetrics(data.val.y, valPred, C).accuracy,
+    trainLoss: trained.trainLoss,
+    probs: valProbs,
+    pred: valPred,
+    labels: data.val.y,
+    classes: C,
+  };
   const params = head.parameterCount();
   const probs = predict(head, data.test, C, 256);
   saveHead(runPaths(st.run).head(kind, seed), exportHead(head));
@@ -278,6 +330,7 @@ function runSeed(st: Study, kind: HeadKind, seed: number) {
       specificity: c.specificity,
     })),
     confusion: metrics.confusion,
+    valAccuracy: signals.valAccuracy,
     epochs,
     seconds,
   };
@@ -287,12 +340,20 @@ function runSeed(st: Study, kind: HeadKind, seed: number) {
     pred: Array.from(pred),
   };
   st.tick({ head: kind, seed, acc: metrics.accuracy });
-  return { params, pred, run, prediction, detail: { seed, metrics, roc, calibration: cal } };
+  return { params, pred, probs, signals, run, prediction, detail: { seed, metrics, roc, calibration: cal } };
 }
 
 /** Every seed of one head, summarised over seeds with bootstrap CIs; its test predictions per seed. */
-function studyHead(st: Study, kind: HeadKind): { summary: HeadSummary; preds: Int32Array[] } {
+function studyHead(st: Study, kind: HeadKind): { summary: HeadSummary; preds: SeedPredictions } {
   const seeds = st.seeds.map((seed) => runSeed(st, kind, seed));
+  const { records, representative } = applyCollapsePolicy(
+    seeds.map((r) => r.signals),
+    st.cfg.collapsePolicy,
+    (i, trainSeed) => (seeds[i] = runSeed(st, kind, st.seeds[i], trainSeed)).signals,
+  );
+  seeds.forEach((r, i) => (r.run.collapse = records[i]));
+  for (const r of seeds.filter((x) => x.run.collapse!.collapsed))
+    st.log(`${kind} head seed ${r.run.seed} failed to train: ${r.run.collapse!.reasons.join('; ')}`);
   const perSeed = seeds.map((r) => r.run);
   const list = seeds.map((r) => r.pred);
   const { yTest, C } = st;
@@ -316,90 +377,69 @@ function studyHead(st: Study, kind: HeadKind): { summary: HeadSummary; preds: In
     detail: seeds[0].detail,
     predictions: seeds.map((r) => r.prediction),
     trainSeconds: perSeed.reduce((a, r) => a + r.seconds, 0),
+    representativeSeed: representative,
+    collapsed: perSeed.filter((r) => r.collapse?.collapsed).map((r) => r.seed),
   };
   const h = summary;
   st.log(
     `${kind} head (${h.params} parameters): test accuracy ${(100 * h.accuracy.mean).toFixed(2)}% ± ${(100 * h.accuracy.sd).toFixed(2)} over ${st.seeds.length} seeds, bootstrap 95% CI [${(100 * h.bootstrapAccuracy.lo).toFixed(2)}, ${(100 * h.bootstrapAccuracy.hi).toFixed(2)}], ${h.trainSeconds.toFixed(1)} s`,
   );
-  return { summary, preds: list };
+  return { summary, preds: { pred: list, probs: seeds.map((r) => r.probs) } };
 }
 
-/** Paired comparisons: McNemar per seed, the accuracy difference over seeds and its bootstrap CI. */
-function compareHead(st: Study, head: HeadKind, reference: HeadKind, preds: Map<HeadKind, Int32Array[]>) {
+/** One paired comparison: its verdicts (grouped, src/eval) and, descriptive, McNemar per seed. */
+function compareHead(
+  st: Study,
+  head: HeadKind,
+  reference: HeadKind,
+  preds: Map<HeadKind, SeedPredictions>,
+): HeadComparison {
   const { yTest } = st;
   const a = preds.get(head)!;
   const b = preds.get(reference)!;
-  const mcnemar = a.map((p, s) => ({ seed: st.seeds[s], ...mcnemarExact(yTest, p, b[s]) }));
-  const diffs = a.map((p, s) => accuracyOf(yTest, p) - accuracyOf(yTest, b[s]));
-  const boot = bootstrapCI(
-    yTest.length,
-    (ix) =>
-      (100 * a.reduce((acc, p, s) => acc + accuracyOf(yTest, p, ix) - accuracyOf(yTest, b[s], ix), 0)) /
-      a.length,
-    { seed: st.cfg.firstSeed },
-  );
-  const v = verdict(
-    `${head} head`,
-    `${reference} head`,
-    diffs,
-    mcnemar.map((m) => m.p),
-  );
-  st.log(v);
-  const c: HeadComparison = {
-    head,
-    reference,
-    accuracyDiff: summarize(diffs.map((d) => 100 * d)),
-    bootstrapDiff: boot,
-    mcnemar,
-    verdict: v,
-  };
-  return c;
+  const mcnemar = a.pred.map((p, s) => ({ seed: st.seeds[s], ...mcnemarExact(yTest, p, b.pred[s]) }));
+  const diffs = a.pred.map((p, s) => 100 * (accuracyOf(yTest, p) - accuracyOf(yTest, b.pred[s])));
+  const { verdict, secondary } = pairVerdicts(st.ctx, { head, reference }, a, b);
+  return { head, reference, verdict, secondary, sentence: '', accuracyDiff: summarize(diffs), mcnemar };
 }
 
-/** Test accuracy and macro-F1 of one head per seed at one train fraction (1 = the main study's). */
-function lowDataHead(st: Study, kind: HeadKind, fraction: number, heads: HeadSummary[]) {
+/** Test accuracy, macro-F1 and predictions of one head per seed at one train fraction (1 = the main study's). */
+function lowDataHead(st: Study, kind: HeadKind, fraction: number, main: Map<HeadKind, SeedPredictions>) {
   const { data, yTest, C } = st;
-  if (fraction >= 1) {
-    const h = heads.find((x) => x.kind === kind)!;
-    const images = data.train.y.length;
-    return { acc: h.perSeed.map((r) => r.accuracy), f1: h.perSeed.map((r) => r.macroF1), images };
-  }
-  const acc: number[] = [];
-  const f1: number[] = [];
-  let images = 0;
-  for (const seed of st.seeds) {
-    const sub = stratifiedSubset(data.train, fraction, new Rng(seed).fork(`low-data-${fraction}`));
-    images = sub.y.length;
-    const { head } = trainHead(st.make, kind, seed, sub, data.val, st.cfg, C);
-    const pred = argmaxRows(predict(head, data.test, C, 256), C);
-    head.dispose();
-    const m = classificationMetrics(yTest, pred, C);
-    acc.push(m.accuracy);
-    f1.push(m.macroF1);
-    st.tick({ head: kind, fraction, seed, acc: m.accuracy });
-  }
-  return { acc, f1, images };
+  const preds: SeedPredictions = { pred: [], probs: [] };
+  let images = data.train.y.length;
+  if (fraction >= 1) Object.assign(preds, main.get(kind)!);
+  else
+    for (const seed of st.seeds) {
+      const sub = stratifiedSubset(data.train, fraction, new Rng(seed).fork(`low-data-${fraction}`));
+      images = sub.y.length;
+      const { head } = trainHead(st.make, kind, seed, sub, data.val, st.cfg, C);
+      const probs = predict(head, data.test, C, 256);
+      head.dispose();
+      preds.pred.push(argmaxRows(probs, C));
+      preds.probs.push(probs);
+      st.tick({ head: kind, fraction, seed, acc: accuracyOf(yTest, preds.pred[preds.pred.length - 1]) });
+    }
+  const metrics = preds.pred.map((p) => classificationMetrics(yTest, p, C));
+  return { acc: metrics.map((m) => m.accuracy), f1: metrics.map((m) => m.macroF1), images, preds };
 }
 
 /** The low-data study at one fraction: every head over every seed, and the paired verdicts. */
-function lowDataPoint(st: Study, fraction: number, heads: HeadSummary[]): LowDataPoint {
-  const point: LowDataPoint = { fraction, trainImages: 0, heads: [], verdicts: [] };
-  const accs = new Map<HeadKind, number[]>();
+function lowDataPoint(st: Study, fraction: number, main: Map<HeadKind, SeedPredictions>): LowDataPoint {
+  const point: LowDataPoint = { fraction, trainImages: 0, heads: [], verdicts: [], sentences: [] };
+  const preds = new Map<HeadKind, SeedPredictions>();
   for (const kind of st.cfg.heads) {
-    const { acc, f1, images } = lowDataHead(st, kind, fraction, heads);
-    point.trainImages = images;
-    accs.set(kind, acc);
-    point.heads.push({ kind, accuracy: summarize(acc), macroF1: summarize(f1), perSeed: acc });
+    const r = lowDataHead(st, kind, fraction, main);
+    point.trainImages = r.images;
+    preds.set(kind, r.preds);
+    point.heads.push({ kind, accuracy: summarize(r.acc), macroF1: summarize(r.f1), perSeed: r.acc });
   }
-  for (const [head, reference] of comparisonPairs(st.cfg.heads)) {
-    const a = accs.get(head)!;
-    const b = accs.get(reference)!;
-    const s = summarize(a.map((v, i) => 100 * (v - b[i])));
-    const sign = (v: number) => (v >= 0 ? '+' : '−') + Math.abs(v).toFixed(1);
-    point.verdicts.push(
-      `${head} head ${sign(s.mean)} accuracy points vs ${reference} head at ${(100 * fraction).toFixed(0)}% of the training set (${point.trainImages} images), 95% CI [${sign(s.lo)}, ${sign(s.hi)}] over ${s.n} seeds`,
-    );
-  }
+  // at fraction 1 the main comparison's verdicts stand (adjustFamily fills them in)
+  if (fraction < 1)
+    for (const [head, reference] of comparisonPairs(st.cfg.heads)) {
+      const names = { head, reference };
+      point.verdicts.push(pairVerdicts(st.ctx, names, preds.get(head)!, preds.get(reference)!).verdict);
+    }
   st.log(
     `low data ${(100 * fraction).toFixed(0)}% (${point.trainImages} images): ${point.heads.map((h) => `${h.kind} ${(100 * h.accuracy.mean).toFixed(1)}%`).join(', ')}`,
   );
@@ -409,13 +449,13 @@ function lowDataPoint(st: Study, fraction: number, heads: HeadSummary[]): LowDat
 /** End-to-end fine-tuning of the backbone with the circuit head's first seed (when configured). */
 async function finetuneStep(
   st: Study,
-  preds: Map<HeadKind, Int32Array[]>,
+  preds: Map<HeadKind, SeedPredictions>,
   hooks: CompareHooks,
 ): Promise<FinetuneResult | undefined> {
   if (!st.cfg.finetune?.enabled) return undefined;
   const seed = st.seeds[0];
   const kind = st.cfg.heads.find(hasCircuit)!;
-  const f = await finetuneQuantum(st.run, st.cfg.finetune, seed, preds.get(kind)![0], hooks);
+  const f = await finetuneQuantum(st.run, st.cfg.finetune, seed, preds.get(kind)!.pred[0], hooks);
   st.log(
     `fine-tuned backbone + quantum head (seed ${seed}): test accuracy ${(100 * f.test.accuracy).toFixed(2)}%, ${f.accuracyGain >= 0 ? '+' : '−'}${Math.abs(f.accuracyGain).toFixed(1)} points vs frozen features, McNemar p = ${f.mcnemar.p.toPrecision(2)}`,
   );
@@ -436,14 +476,16 @@ export async function compareHeads(
   const st = openStudy(run, cfg, hooks);
   return withRuntime({ threads: cfg.threads }, async () => {
     const heads: HeadSummary[] = [];
-    const preds = new Map<HeadKind, Int32Array[]>();
+    const preds = new Map<HeadKind, SeedPredictions>();
     for (const kind of cfg.heads) {
       const r = studyHead(st, kind);
       heads.push(r.summary);
       preds.set(kind, r.preds);
     }
     const comparisons = comparisonPairs(cfg.heads).map(([h, r]) => compareHead(st, h, r, preds));
-    const lowData = cfg.lowData.map((fraction) => lowDataPoint(st, fraction, heads));
+    const lowData = cfg.lowData.map((fraction) => lowDataPoint(st, fraction, preds));
+    const family = adjustFamily({ comparisons, lowData });
+    for (const c of comparisons) st.log(c.sentence);
     hooks.progress?.stop();
     const finetune = await finetuneStep(st, preds, hooks);
     const { data } = st;
@@ -453,13 +495,23 @@ export async function compareHeads(
       classes: data.classes,
       featureDim: data.train.shape[0],
       images: { train: data.train.y.length, val: data.val.y.length, test: st.yTest.length },
-      test: { labels: Array.from(st.yTest), files: data.files },
+      test: {
+        labels: Array.from(st.yTest),
+        files: data.files,
+        groups: st.ctx.groups,
+        groupSource: st.groupSource,
+      },
+      verdicts: { primaryMetric: cfg.primaryMetric, margin: cfg.margin, family },
       heads,
       comparisons,
       lowData,
       ...(finetune ? { finetune } : {}),
       seconds: (performance.now() - t0) / 1000,
     };
+    writeJsonAtomic(
+      runPaths(run).representative,
+      Object.fromEntries(heads.map((h) => [h.kind, h.representativeSeed])),
+    );
     writeJsonAtomic(runPaths(run).compare, result);
     return result;
   });

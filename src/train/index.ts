@@ -5,6 +5,7 @@
  *   backbone*.ts        DenseNet backbone training with an atomic per-epoch checkpoint
  *                       (checkpoint.ts) and bit-exact resume after kill -9; settings validated
  *   stages.ts           trainBackbone / extractFeatures: manifest → images → RUN/backbone, RUN/features
+ *   calibrate.ts        qmri compare --calibrate N: A/A comparisons of the reference head against itself
  *   compare*.ts         compareHeads: linear, parameter-matched bottleneck and quantum heads over
  *                       seeds, test metrics, bootstrap CIs, McNemar, low-data study, verdicts
  *   finetune.ts         optional end-to-end fine-tuning of backbone + quantum head
@@ -16,5 +17,6 @@ export * from './checkpoint.js';
 export * from './backbone.js';
 export * from './compare-config.js';
 export * from './compare.js';
+export * from './calibrate.js';
 export * from './finetune.js';
 export * from './stages.js';

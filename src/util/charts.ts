@@ -181,3 +181,48 @@ export function intervalChart(o: {
     ],
   } as ChartSpec;
 }
+
+/**
+ * A forest plot of comparisons: each row's difference with its interval, coloured by its verdict
+ * label, over the equivalence band [−margin, margin] (shaded) and the zero line.
+ */
+export function forestChart(o: {
+  rows: { name: string; estimate: number; lo: number; hi: number; label: string }[];
+  margin: number;
+  title?: string;
+  xTitle?: string;
+}): ChartSpec {
+  const x = { field: 'lo', type: 'quantitative', title: o.xTitle ?? 'difference', scale: { zero: true } };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: o.title,
+    width: 420,
+    height: 24 * o.rows.length + 10,
+    layer: [
+      {
+        data: { values: [{ lo: -o.margin, hi: o.margin }] },
+        mark: { type: 'rect', color: '#cfe3cf', opacity: 0.6 },
+        encoding: { x, x2: { field: 'hi' } },
+      },
+      {
+        data: { values: [{ zero: 0 }] },
+        mark: { type: 'rule', color: '#888', strokeDash: [4, 3] },
+        encoding: { x: { field: 'zero', type: 'quantitative' } },
+      },
+      {
+        data: { values: o.rows },
+        encoding: {
+          y: { field: 'name', type: 'nominal', title: null, sort: null },
+          color: { field: 'label', type: 'nominal', title: 'verdict' },
+        },
+        layer: [
+          { mark: { type: 'rule', strokeWidth: 2 }, encoding: { x, x2: { field: 'hi' } } },
+          {
+            mark: { type: 'point', filled: true, size: 60 },
+            encoding: { x: { field: 'estimate', type: 'quantitative' } },
+          },
+        ],
+      },
+    ],
+  } as ChartSpec;
+}

@@ -70,7 +70,11 @@ test('qmri demo --quick writes a complete, well-formed run folder and report; a 
       assert.equal(h.perSeed.length, cfg.compare.seeds);
     }
     assert.ok(cmp.comparisons.length >= 2);
-    for (const c of cmp.comparisons) assert.match(c.verdict, /^quantum head [−+-]?\d/);
+    for (const c of cmp.comparisons) {
+      assert.match(c.sentence, /^quantum head [−+-]?\d/);
+      assert.ok(['better', 'worse', 'equivalent', 'inconclusive'].includes(c.verdict.label));
+      assert.ok(c.verdict.pHolm >= c.verdict.p);
+    }
 
     // the noise study
     const noise = json(join(run, 'noise', 'results.json'));

@@ -6,7 +6,9 @@ import {
   mcnemarExact,
   metricsFromConfusion,
   summarize,
-  verdict,
+  verdictLabel,
+  verdictSentence,
+  type Verdict,
 } from '../../src/eval/index.js';
 
 test('McNemar exact: b = 1, c = 9 gives p = 22/1024 (two-sided binomial)', () => {
@@ -60,30 +62,29 @@ test('bootstrap CI is seeded, brackets the estimate and narrows with n', () => {
   assert.ok(Math.abs((b.hi - b.lo) / 2 - 1.96 * Math.sqrt((0.75 * 0.25) / 2000)) < 0.006);
 });
 
-test('seed summary and verdict wording follow the interval', () => {
+test('seed summary: mean, sd and t-interval', () => {
   const s = summarize([1, 2, 3, 4]);
   assert.equal(s.mean, 2.5);
   assert.ok(Math.abs(s.sd - Math.sqrt(5 / 3)) < 1e-12);
   assert.ok(Math.abs(s.hi - (2.5 + (3.182 * Math.sqrt(5 / 3)) / 2)) < 1e-9);
-  assert.match(
-    verdict('quantum head', 'linear head', [-0.01, 0.005, 0.0, -0.002], [0.4, 0.5, 0.3, 0.6]),
-    /no detectable difference/,
-  );
-  assert.match(
-    verdict('quantum head', 'linear head', [-0.05, -0.04, -0.06], [0.01, 0.02, 0.03]),
-    /−5\.0 accuracy points.*worse/,
-  );
-  // a bound that rounds to zero shows on which side of zero it lies: mean −0.5, hi just under 0
-  const pts = [-1.4, -1.2, -0.9, -0.6, -0.5, -0.4, -0.2, 0, 0.1, 0.1].map((x) => -0.5 + (x + 0.5) * 1.26);
-  const v = verdict(
-    'quantum head',
-    'linear head',
-    pts.map((x) => x / 100),
-    pts.map(() => 0.5),
-  );
-  const m = /95% CI \[(\S+), (\S+)\]/.exec(v)!;
-  const hi = summarize(pts).hi;
-  assert.ok(hi < 0 && hi > -0.05, `hi ${hi}`);
-  assert.equal(m[2], `−${Math.abs(hi).toFixed(2)}`);
-  assert.match(v, /: worse$/);
+});
+
+test('verdict sentence: a bound that rounds to zero shows on which side of zero it lies', () => {
+  const v: Verdict = {
+    label: verdictLabel([-1.2, -0.004], 1),
+    head: 'quantum head',
+    reference: 'linear head',
+    metric: 'accuracy',
+    diff: -0.5,
+    ci: [-1.2, -0.004],
+    level: 0.95,
+    margin: 1,
+    p: 0.04,
+    pHolm: null,
+    method: 'hierarchical-bootstrap',
+    n: { folds: 1, groups: 20, seeds: 10, resamples: 2000, permutations: 0 },
+  };
+  const m = /95% CI \[(\S+), (\S+)\]/.exec(verdictSentence(v))!;
+  assert.equal(m[2], '−0.00');
+  assert.match(verdictSentence(v), /^quantum head −0\.5 accuracy points vs linear head, .*: worse$/);
 });

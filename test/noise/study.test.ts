@@ -51,6 +51,17 @@ test('noise study on a tiny run: every setting, references, mitigation, noise-aw
       );
       assert.equal(s.points.length, s.channel === 'readout' ? 8 : 12);
       assert.deepEqual(Object.keys(s.breakEven), ['linear', 'bottleneck']);
+      // the break-even level gets a grouped bootstrap interval (its point value is the point estimate's)
+      for (const ref of ['linear', 'bottleneck']) {
+        const iv = s.breakEvenInterval[ref];
+        assert.deepEqual(
+          [iv.level, iv.status],
+          [s.breakEven[ref].accuracy.level, s.breakEven[ref].accuracy.status],
+        );
+        assert.ok(iv.ci && iv.resamples > 0, JSON.stringify(iv));
+        assert.equal(iv.notReached, iv.ci[1] === null);
+        if (iv.ci[0] !== null && iv.ci[1] !== null) assert.ok(iv.ci[0] <= iv.ci[1]);
+      }
       if (s.channel === 'readout')
         // exact readout mitigation with the true confusion restores the noiseless predictions
         for (const x of s.points.filter((q) => q.mitigation === 'readout')) {

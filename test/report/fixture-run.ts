@@ -46,7 +46,7 @@ export async function writeFixtureRun(
       className: CLASSES[i % 4],
       group: `g${Math.floor(i / 2)}`,
       split: i < 28 ? 'train' : i < 34 ? 'val' : 'test',
-      sha256: 'x'.repeat(64),
+      sha256: '0'.repeat(64),
       box: i % 4 === 2 ? null : [0.2, 0.2, 0.5, 0.5],
     })),
     split: { train: 0.7, val: 0.15, test: 0.15, seed: 5, blockSize: 20, layout: 'folders', grouping: 'file' },

@@ -12,6 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPORT_SECTIONS, writeReport } from '../../src/report/index.js';
+import { esc } from '../../src/report/html.js';
 import { CLASSES, writeFixtureRun } from './fixture-run.js';
 
 test('an empty run folder gives a report whose every stage section says "not run"', async () => {
@@ -43,11 +44,23 @@ test('a trained run gives a self-contained report with charts exported as PNG', 
     const states = Object.fromEntries(
       summary.sections.map((s: { id: string; state: string }) => [s.id, s.state]),
     );
-    for (const id of ['audit', 'training', 'comparison', 'heads', 'circuit', 'repro'])
+    for (const id of ['summary', 'audit', 'training', 'comparison', 'heads', 'circuit', 'repro'])
       assert.equal(states[id], 'ok', id);
     assert.equal(states.explain, 'unreadable');
     assert.equal(states.noise, 'not run');
     assert.match(html, /class="verdict">quantum head/);
+    // the structured verdicts: the same p as results.json, the forest plot, the methods paragraph
+    const res = JSON.parse(readFileSync(join(run, 'compare', 'results.json'), 'utf8'));
+    for (const c of res.comparisons) assert.ok(html.includes(esc(c.sentence)), c.sentence);
+    assert.ok(summary.charts.includes('report/plots/comparison_forest.png'));
+    assert.match(html, /Holm p/);
+    // the report opens with the summary: every verdict label, each head's primary metric with its CI
+    const sum = html.slice(html.indexOf('<section id="summary">'), html.indexOf('<section id="audit">'));
+    assert.ok(html.indexOf('<section id="summary">') < html.indexOf('<section id="audit">'));
+    for (const c of res.comparisons) assert.ok(sum.includes(`<b>${c.verdict.label}</b>`), c.verdict.label);
+    assert.match(sum, /balancedAccuracy \(primary\) \[95% CI\]/);
+    assert.match(sum, /Explanation audit:/);
+    assert.match(html, /<b>Methods\.<\/b> Primary metric \(declared in the config\): balancedAccuracy/);
     for (const c of CLASSES) assert.ok(html.includes(c), c);
     assert.match(html, /no group appears in two splits/);
     assert.match(html, /macro AUC/);

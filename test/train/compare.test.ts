@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setNumThreads } from '../../src/engine/index.js';
 import { headProbs } from '../../src/heads/index.js';
-import { listHeads, loadHead, runPaths, saveFeatures } from '../../src/run/index.js';
+import { listHeads, loadHead, runPaths, saveFeatures, shownHead } from '../../src/run/index.js';
 import { compareHeads, resolveCompareConfig, stratifiedSubset } from '../../src/train/index.js';
+import { verdictSentence, type Verdict } from '../../src/eval/index.js';
 import { Rng } from '../../src/util/rng.js';
 
 setNumThreads(1);
@@ -33,6 +34,20 @@ function featureRun(o: { classes?: number; onlyClass?: number; emptyTestClass?: 
   if (o.emptyTestClass !== undefined) t.y = t.y.map((v) => (v === o.emptyTestClass ? (v + 1) % C : v));
   saveFeatures(runPaths(run).features('test'), t);
   return run;
+}
+
+/** A label never inconsistent with its CI and margin; p and Holm-adjusted p in range, pHolm ≥ p. */
+function checkVerdict(v: Verdict): void {
+  const at = JSON.stringify(v);
+  assert.ok(v.ci, at);
+  const [lo, hi] = v.ci;
+  assert.ok(lo <= v.diff && v.diff <= hi, at);
+  assert.equal(v.margin, 1);
+  const want =
+    lo > 0 ? 'better' : hi < 0 ? 'worse' : -v.margin < lo && hi < v.margin ? 'equivalent' : 'inconclusive';
+  assert.equal(v.label, want, at);
+  assert.ok(v.p > 0 && v.p <= 1 && v.pHolm !== null && v.pHolm >= v.p && v.pHolm <= 1, at);
+  assert.equal(v.method, 'hierarchical-bootstrap');
 }
 
 const small = { seeds: 2, epochs: 6, qubits: 2, layers: 1, batchSize: 16, lr: 0.03, threads: 1 };
@@ -88,9 +103,39 @@ test('compareHeads trains every head over every seed, stores the heads and a com
     ],
   );
   for (const c of r.comparisons) {
-    assert.match(c.verdict, /^quantum head [+−]\d+\.\d accuracy points vs (linear|bottleneck) head, 95% CI/);
+    assert.equal(c.verdict.metric, 'balancedAccuracy');
+    assert.deepEqual(
+      c.secondary.map((v) => v.metric),
+      ['accuracy', 'macroF1', 'ece'],
+    );
+    for (const v of [c.verdict, ...c.secondary]) checkVerdict(v);
+    assert.equal(c.sentence, verdictSentence(c.verdict));
+    assert.match(
+      c.sentence,
+      /^quantum head [+−]\d+\.\d balanced-accuracy points vs (linear|bottleneck) head, 95% CI/,
+    );
+    // the test features have no manifest: every test case is its own group
+    assert.equal(c.verdict.n.groups, 24);
+    assert.equal(c.verdict.n.seeds, 2);
     for (const m of c.mcnemar) assert.ok(m.p >= 0 && m.p <= 1 && m.b >= 0 && m.c >= 0);
   }
+  // collapse detection ran on every seed; the representative seed (shown by viewer/explain) trained
+  const rep = JSON.parse(readFileSync(runPaths(run).representative, 'utf8'));
+  for (const h of r.heads) {
+    for (const s of h.perSeed) assert.ok(s.collapse && typeof s.collapse.collapsed === 'boolean');
+    assert.equal(rep[h.kind], h.representativeSeed);
+    if (h.representativeSeed !== null) {
+      assert.ok(!h.collapsed.includes(h.representativeSeed));
+      assert.equal(shownHead(run, h.kind)!.seed, h.representativeSeed);
+    }
+  }
+  // Holm over 2 pairs × 4 metrics + 2 pairs at the 25% point (the 100% point is the main study)
+  assert.equal(r.verdicts.family, 10);
+  assert.deepEqual(
+    r.lowData[1].verdicts,
+    r.comparisons.map((c) => c.verdict),
+  );
+  for (const v of r.lowData[0].verdicts) checkVerdict(v);
   assert.deepEqual(
     r.lowData.map((p) => p.fraction),
     [0.25, 1],

@@ -1,14 +1,21 @@
 /**
  * `qmri compare --run RUN [--config FILE] [--json]`: the classical-versus-quantum head comparison on
  * the run's cached features (RUN/features): every head over the configured seeds, test metrics with
- * bootstrap CIs, McNemar per seed, the low-data study and the verdict sentences. Settings come from
+ * bootstrap CIs, McNemar per seed (descriptive), the low-data study and the structured verdicts (each
+ * with its p and Holm-adjusted p, the sentence made from the object). Settings come from
  * the experiment config's `compare` section (--config, else RUN/config.json, else the defaults).
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { runPaths } from '../../run/index.js';
-import { compareHeads, type CompareConfig, type CompareResult } from '../../train/index.js';
+import {
+  calibrateVerdict,
+  calibrationSentence,
+  compareHeads,
+  type CompareConfig,
+  type CompareResult,
+} from '../../train/index.js';
 import { cliProgressSink } from '../../util/progress.js';
 import { UsageError } from '../errors.js';
 import { EXPERIMENT_SCHEMA } from '../config.js';
@@ -21,6 +28,7 @@ interface CompareOptions {
   json?: boolean;
   seeds?: number;
   threads?: number;
+  calibrate?: number;
 }
 
 /** A compact JSON summary (the full results, with every seed's probabilities, stay in results.json). */
@@ -40,21 +48,27 @@ export function compareSummary(r: CompareResult, path: string): Record<string, u
       macroAuc: h.macroAuc,
       ece: h.ece,
       trainSeconds: h.trainSeconds,
+      collapsed: h.collapsed,
+      representativeSeed: h.representativeSeed,
     })),
     comparisons: r.comparisons.map((c) => ({
       head: c.head,
       reference: c.reference,
-      accuracyDiff: c.accuracyDiff,
-      bootstrapDiff: c.bootstrapDiff,
-      mcnemarP: c.mcnemar.map((m) => m.p),
       verdict: c.verdict,
+      sentence: c.sentence,
+      secondary: c.secondary,
+      accuracyDiff: c.accuracyDiff,
+      mcnemarP: c.mcnemar.map((m) => m.p),
     })),
     lowData: r.lowData.map((p) => ({
       fraction: p.fraction,
       trainImages: p.trainImages,
       accuracy: Object.fromEntries(p.heads.map((h) => [h.kind, h.accuracy])),
       verdicts: p.verdicts,
+      sentences: p.sentences,
     })),
+    verdicts: r.verdicts,
+    groups: r.test.groupSource,
     seconds: r.seconds,
   };
 }
@@ -73,6 +87,16 @@ export function registerCompare(program: Command): void {
       configFlag(EXPERIMENT_SCHEMA.properties.compare.properties.seeds, '--seeds'),
     )
     .option('--threads <n>', 'libtorch threads', parseThreads)
+    .option(
+      '--calibrate <n>',
+      'instead of the comparison: N A/A comparisons of the reference head against itself (independent seeds), how often the verdict says better or worse',
+      (v: string) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1 || n > 10_000)
+          throw new UsageError(`--calibrate: expected a whole number from 1 to 10000, got '${v}'`);
+        return n;
+      },
+    )
     .option('--json', 'print a JSON summary on stdout')
     .action(async (o: CompareOptions) => {
       const run = resolve(o.run);
@@ -84,6 +108,16 @@ export function registerCompare(program: Command): void {
         threads: o.threads ?? fromConfig?.threads ?? 2,
         ...(o.seeds ? { seeds: o.seeds } : {}),
       };
+      if (o.calibrate) {
+        const c = await calibrateVerdict(run, cfg, o.calibrate, {
+          log: o.json ? undefined : (l) => process.stderr.write(`${l}\n`),
+          progress: cliProgressSink({ json: o.json }),
+        });
+        const path = runPaths(run).calibration;
+        if (o.json) process.stdout.write(JSON.stringify({ calibration: path, ...c }) + '\n');
+        else process.stdout.write(`${calibrationSentence(c)}\nresults in ${path}\n`);
+        return;
+      }
       const r = await compareHeads(run, cfg, {
         log: o.json ? undefined : (l) => process.stderr.write(`${l}\n`),
         progress: cliProgressSink({ json: o.json }),
@@ -91,7 +125,7 @@ export function registerCompare(program: Command): void {
       const p = runPaths(run).compare;
       if (o.json) process.stdout.write(JSON.stringify(compareSummary(r, p)) + '\n');
       else {
-        for (const c of r.comparisons) process.stdout.write(`${c.verdict}\n`);
+        for (const c of r.comparisons) process.stdout.write(`${c.sentence}\n`);
         process.stdout.write(`results in ${p}\n`);
       }
     });

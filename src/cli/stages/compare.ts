@@ -11,6 +11,6 @@ export const compareStage: StageDef = {
   done: (p) => existsSync(p.compare),
   async run({ run, cfg, log, progress }) {
     const r = await compareHeads(run, { ...cfg.compare, threads: cfg.threads }, { log, progress });
-    return r.comparisons.map((c) => c.verdict).join(' | ');
+    return r.comparisons.map((c) => c.sentence).join(' | ');
   },
 };

@@ -14,6 +14,9 @@ export const PAIRED_METRICS: Record<MetricName, PairedMetric> = {
   ece,
 };
 
+/** The metric names, in registry order (the config's choices for compare.primaryMetric). */
+export const METRIC_NAMES = Object.keys(PAIRED_METRICS) as MetricName[];
+
 export function pairedMetric(name: string): PairedMetric {
   const m = (PAIRED_METRICS as Record<string, PairedMetric | undefined>)[name];
   if (!m) throw new RangeError(`unknown metric '${name}' (one of ${Object.keys(PAIRED_METRICS).join(', ')})`);

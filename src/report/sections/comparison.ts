@@ -1,8 +1,13 @@
-/** The head comparison (RUN/compare/results.json): accuracy and macro-F1 over seeds with CIs, paired tests, verdict. */
+/**
+ * The head comparison (RUN/compare/results.json): accuracy and macro-F1 over seeds with CIs, the
+ * structured verdicts (sentences, table with p and Holm p, forest plot, methods; ../verdicts.ts), the
+ * per-seed McNemar table (descriptive) and the low-data study.
+ */
 import { intervalChart, lineChart } from '../../util/charts.js';
 import type { ReportContext } from '../context.js';
 import { esc, failed, fmt, notRun, pct, table, type Section } from '../html.js';
 import { isNum, isObj, readJson } from '../read.js';
+import { forestPlot, methodsParagraph, verdictRows, verdictSentences, verdictTable } from '../verdicts.js';
 
 const ID = 'comparison';
 const TITLE = 'Head comparison';
@@ -24,14 +29,23 @@ function headName(h: Record<string, unknown>): string {
   return String(h.head ?? h.kind ?? h.name ?? '?');
 }
 
-/** Every verdict sentence found in the results (top-level, per comparison). */
-export function verdicts(r: Record<string, unknown>): string[] {
-  const out: string[] = [];
-  if (typeof r.verdict === 'string') out.push(r.verdict);
-  if (Array.isArray(r.verdicts)) out.push(...r.verdicts.filter((v): v is string => typeof v === 'string'));
-  if (Array.isArray(r.comparisons))
-    for (const c of r.comparisons) if (isObj(c) && typeof c.verdict === 'string') out.push(c.verdict);
-  return [...new Set(out)];
+/** Descriptive: the paired McNemar exact test of every seed pair (not the verdicts' test). */
+function mcnemarTable(res: Record<string, unknown>): string {
+  const rows: string[][] = [];
+  for (const c of Array.isArray(res.comparisons) ? res.comparisons.filter(isObj) : [])
+    for (const m of Array.isArray(c.mcnemar) ? c.mcnemar.filter(isObj) : [])
+      rows.push([
+        esc(`${c.head ?? '?'} vs ${c.reference ?? '?'}`),
+        fmt(m.seed),
+        fmt(m.b),
+        fmt(m.c),
+        fmt(m.p, 4),
+      ]);
+  if (!rows.length) return '';
+  return `<h3>Per-seed McNemar tests (descriptive; the verdicts use the grouped test above)</h3>${table(
+    ['comparison', 'seed', 'head right, reference wrong', 'head wrong, reference right', 'exact p'],
+    rows,
+  )}`;
 }
 
 export async function comparisonSection(ctx: ReportContext): Promise<Section> {
@@ -44,7 +58,8 @@ export async function comparisonSection(ctx: ReportContext): Promise<Section> {
     return failed(ID, TITLE, file, new Error("no 'heads' array of per-head results"));
   const heads = res.heads.filter(isObj);
   let html = '';
-  for (const v of verdicts(res)) html += `<p class="verdict">${esc(v)}</p>`;
+  const vrows = verdictRows(res);
+  for (const v of verdictSentences(vrows)) html += `<p class="verdict">${esc(v)}</p>`;
   const rows = heads.map((h) => {
     const seeds = Array.isArray(h.perSeed)
       ? h.perSeed.length
@@ -91,37 +106,12 @@ export async function comparisonSection(ctx: ReportContext): Promise<Section> {
       intervalChart({ rows: iv, title: 'Test accuracy over seeds', xTitle: 'accuracy (mean, 95% CI)' }),
       'Mean test accuracy of each head over its seeds with the t-based 95% confidence interval of the mean.',
     );
-  if (Array.isArray(res.comparisons)) {
-    const crows: string[][] = [];
-    for (const c of res.comparisons.filter(isObj)) {
-      const mc = Array.isArray(c.mcnemar) ? c.mcnemar.filter(isObj) : [];
-      const ps = mc.map((m) => m.p).filter(isNum);
-      const d = isObj(c.accuracyDiff) ? (c.accuracyDiff as Summary) : null;
-      const b = isObj(c.bootstrapDiff)
-        ? (c.bootstrapDiff as { estimate?: number; lo?: number; hi?: number })
-        : null;
-      crows.push([
-        esc(`${c.head ?? '?'} vs ${c.reference ?? '?'}`),
-        d && isNum(d.mean) ? `${fmt(d.mean, 1)} [${fmt(d.lo, 1)}, ${fmt(d.hi, 1)}]` : '—',
-        b && isNum(b.estimate) ? `${fmt(b.estimate, 1)} [${fmt(b.lo, 1)}, ${fmt(b.hi, 1)}]` : '—',
-        fmt(mc.length),
-        ps.length ? fmt([...ps].sort((x, y) => x - y)[Math.floor((ps.length - 1) / 2)], 4) : '—',
-        ps.length ? fmt(ps.filter((p) => p < 0.05).length) : '—',
-      ]);
-    }
-    if (crows.length)
-      html += `<h3>Paired comparisons (accuracy difference in points)</h3>${table(
-        [
-          'comparison',
-          'mean over seeds [t 95% CI]',
-          'bootstrap [95% CI]',
-          'seeds',
-          'median McNemar p',
-          'seeds with p < 0.05',
-        ],
-        crows,
-      )}`;
+  if (vrows.length) {
+    html += `<h3>Verdicts (every comparison of the run)</h3>${verdictTable(vrows)}`;
+    html += await forestPlot(ctx, vrows);
+    html += methodsParagraph(res, vrows);
   }
+  html += mcnemarTable(res);
   if (Array.isArray(res.lowData) && res.lowData.length) {
     const rows: Record<string, unknown>[] = [];
     const trows: string[][] = [];
@@ -158,9 +148,8 @@ export async function comparisonSection(ctx: ReportContext): Promise<Section> {
       );
       html += table(['train fraction', 'train images', 'head', 'test accuracy: mean ± sd [95% CI]'], trows);
     }
-    for (const pt of res.lowData.filter(isObj))
-      if (Array.isArray(pt.verdicts))
-        for (const v of pt.verdicts) if (typeof v === 'string') html += `<p>${esc(v)}</p>`;
+    for (const r of vrows.filter((x) => x.role === 'low-data'))
+      html += `<p>${esc(`${fmt(100 * r.fraction!, 0)}% of the training set: `)}${esc(verdictSentences([r], 'low-data')[0])}</p>`;
   }
   html += `<p>Source: <code>${esc(file)}</code>.</p>`;
   return { id: ID, title: TITLE, html };

@@ -1,0 +1,129 @@
+/**
+ * The verdicts of one head comparison (issue 17), all from src/eval's one machinery: the test cases'
+ * groups (the manifest's patient group or block of every test file), one pairedVerdict per head pair ×
+ * metric (the declared primary metric and the secondary ones) and per head pair at every low-data
+ * fraction (primary metric), Holm's adjustment over that whole family, and the sentences made from
+ * the verdict objects alone. The grouped hierarchical bootstrap resamples test groups and head seeds.
+ */
+import { existsSync } from 'node:fs';
+import { readManifest } from '../data/index.js';
+import {
+  holmFamily,
+  METRIC_NAMES,
+  pairedVerdict,
+  verdictSentence,
+  type MetricName,
+  type Verdict,
+} from '../eval/index.js';
+import { runPaths } from '../run/index.js';
+
+/** Every seed's test predictions and class probabilities (N×classes) of one head kind. */
+export interface SeedPredictions {
+  pred: Int32Array[];
+  probs: Float32Array[];
+}
+
+/** The test set as the verdicts see it: labels and the group of every case. */
+export interface VerdictContext {
+  labels: Int32Array;
+  groups: string[];
+  classes: number;
+  primaryMetric: MetricName;
+  margin: number;
+  seed: number;
+}
+
+/**
+ * The manifest group of every test file, in the features' order. Without a manifest (features
+ * written by hand) or for a file it does not list, the case is its own group (said in `source`).
+ */
+export function testGroups(run: string, files: readonly string[]): { groups: string[]; source: string } {
+  const path = runPaths(run).manifest;
+  const byFile = new Map<string, string>();
+  if (existsSync(path)) for (const e of readManifest(path).entries) byFile.set(e.file, e.group);
+  let missing = 0;
+  const groups = files.map((f, i) => {
+    const g = byFile.get(f);
+    if (g !== undefined) return `g:${g}`;
+    missing++;
+    return `case:${i}`;
+  });
+  const source =
+    missing === 0
+      ? 'manifest groups'
+      : missing === files.length
+        ? 'no manifest groups: every test case is its own group'
+        : `manifest groups (${missing} test files not in the manifest are each their own group)`;
+  return { groups, source };
+}
+
+/** The verdict of `head` against `reference` on one metric (not yet Holm-adjusted). */
+export function headVerdict(
+  ctx: VerdictContext,
+  names: { head: string; reference: string },
+  a: SeedPredictions,
+  b: SeedPredictions,
+  metric: MetricName,
+): Verdict {
+  const fold = {
+    labels: ctx.labels,
+    groups: ctx.groups,
+    head: { pred: a.pred, probs: a.probs },
+    reference: { pred: b.pred, probs: b.probs },
+  };
+  return pairedVerdict(
+    { classes: ctx.classes, folds: [fold] },
+    {
+      head: `${names.head} head`,
+      reference: `${names.reference} head`,
+      metric,
+      margin: ctx.margin,
+      seed: ctx.seed,
+    },
+  );
+}
+
+/** The primary verdict and the secondary ones (every other metric of the registry). */
+export function pairVerdicts(
+  ctx: VerdictContext,
+  names: { head: string; reference: string },
+  a: SeedPredictions,
+  b: SeedPredictions,
+): { verdict: Verdict; secondary: Verdict[] } {
+  const others = METRIC_NAMES.filter((m) => m !== ctx.primaryMetric);
+  return {
+    verdict: headVerdict(ctx, names, a, b, ctx.primaryMetric),
+    secondary: others.map((m) => headVerdict(ctx, names, a, b, m)),
+  };
+}
+
+/** What Holm adjusts: every comparison's verdicts and every low-data point's (fraction < 1). */
+interface Family {
+  comparisons: { verdict: Verdict; secondary: Verdict[]; sentence: string }[];
+  lowData: { fraction: number; verdicts: Verdict[]; sentences: string[] }[];
+}
+
+/**
+ * Holm over the run's whole family, then the sentences. A low-data point at fraction 1 is the main
+ * study: it carries the comparisons' primary verdicts (counted once in the family). Returns the size.
+ */
+export function adjustFamily(f: Family): number {
+  const low = f.lowData.filter((p) => p.fraction < 1);
+  const all = [
+    ...f.comparisons.flatMap((c) => [c.verdict, ...c.secondary]),
+    ...low.flatMap((p) => p.verdicts),
+  ];
+  const adjusted = holmFamily(all);
+  let k = 0;
+  for (const c of f.comparisons) {
+    c.verdict = adjusted[k++];
+    c.secondary = c.secondary.map(() => adjusted[k++]);
+    c.sentence = verdictSentence(c.verdict);
+  }
+  for (const p of low) p.verdicts = p.verdicts.map(() => adjusted[k++]);
+  for (const p of f.lowData) {
+    if (p.fraction >= 1) p.verdicts = f.comparisons.map((c) => c.verdict);
+    p.sentences = p.verdicts.map(verdictSentence);
+  }
+  return all.length;
+}
