@@ -42,12 +42,12 @@ export interface FuzzOptions {
 }
 
 interface Msg {
-  t: 'case' | 'fail' | 'end';
+  t: 'case' | 'fail' | 'done' | 'end';
   i: number;
   rss: number;
   why: string;
   bytes: string;
-  outcomes: Record<string, number>;
+  outcome: string;
 }
 
 /** Runs cases [from, to) in one child; resolves with the next case to run (to when finished). */
@@ -73,6 +73,7 @@ function runChild(target: string, from: number, o: FuzzOptions, rep: TargetRepor
     const watch = setInterval(() => {
       if (current >= from && Date.now() - last > o.timeLimitMs) {
         rep.hangs++;
+        rep.outcomes.hang = (rep.outcomes.hang ?? 0) + 1;
         stop({ kind: 'hang', case: current, why: `no result after ${o.timeLimitMs} ms` }, current + 1);
       }
     }, 100);
@@ -93,8 +94,9 @@ function runChild(target: string, from: number, o: FuzzOptions, rep: TargetRepor
           mkdirSync(o.saveDir, { recursive: true });
           writeFileSync(join(o.saveDir, `${target}-${o.seed}-${m.i}.bin`), Buffer.from(m.bytes, 'base64'));
         }
+      } else if (m.t === 'done') {
+        rep.outcomes[m.outcome] = (rep.outcomes[m.outcome] ?? 0) + 1;
       } else if (m.t === 'end') {
-        for (const [k, v] of Object.entries(m.outcomes)) rep.outcomes[k] = (rep.outcomes[k] ?? 0) + v;
         rep.peakRssMiB = Math.max(rep.peakRssMiB, m.rss / 2 ** 20);
         stop(null, o.cases);
       }
@@ -103,6 +105,7 @@ function runChild(target: string, from: number, o: FuzzOptions, rep: TargetRepor
       if (ended) return;
       const why = `child exited (${signal ?? code}) during the case: ${stderr.trim().split('\n').slice(-3).join(' | ')}`;
       rep.crashes++;
+      rep.outcomes.exit = (rep.outcomes.exit ?? 0) + 1;
       stop({ kind: 'exit', case: current, why }, current + 1);
     });
   });

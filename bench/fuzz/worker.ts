@@ -1,7 +1,8 @@
 /**
  * The fuzz child process: runs cases [from, to) of one target and reports to the parent over IPC:
  * {t:'case', i, rss} before each case (the parent's hang and memory watch), {t:'fail', i, why,
- * bytes} for a crash (an error other than the documented one), {t:'end', outcomes} at the end.
+ * bytes} for a crash (an error other than the documented one), {t:'done', i, outcome} after it,
+ * {t:'end', rss} at the end.
  * Case i is the same bytes on every run: casesFor(target, seed) is deterministic.
  */
 import fc from 'fast-check';
@@ -32,11 +33,11 @@ async function main(): Promise<void> {
   const [name, seed, from, to] = process.argv.slice(2);
   const gen = await caseGenerator(name, Number(seed));
   const send = (m: object) => new Promise<void>((r) => process.send!(m, () => r()));
-  const outcomes: Record<string, number> = {};
   for (let i = Number(from); i < Number(to); i++) {
     const bytes = gen.at(i);
     const file = gen.target.fileName(i);
-    process.send!({ t: 'case', i, rss: process.memoryUsage.rss() });
+    // awaited: a case that blocks the event loop must not hold back its own 'case' message
+    await send({ t: 'case', i, rss: process.memoryUsage.rss() });
     let outcome = 'decoded';
     try {
       await gen.target.run(bytes, file);
@@ -50,9 +51,9 @@ async function main(): Promise<void> {
           (err as { code?: string; status?: number }).code ??
           String((err as { status?: number }).status ?? 'error');
     }
-    outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+    process.send!({ t: 'done', i, outcome });
   }
-  await send({ t: 'end', outcomes, rss: process.memoryUsage.rss() });
+  await send({ t: 'end', rss: process.memoryUsage.rss() });
   process.exit(0);
 }
 
