@@ -6,7 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { makeDicom } from './formats.js';
 import { type Loose, postFile, raw, startTiny } from './helpers.js';
 import { buildTinyRun, phantomImage } from './tiny-run.js';
@@ -20,7 +22,10 @@ describe('server under attack', () => {
 
   before(async () => {
     run = await buildTinyRun();
-    srv = await startTiny({ maxUploadBytes: LIMIT, maxPixels: 1_000_000, maxVolumeBytes: 4_000_000 }, run);
+    srv = await startTiny(
+      { maxUploadBytes: LIMIT, maxPixels: 1_000_000, maxVolumeBytes: 4_000_000, maxConcurrentUploads: 32 },
+      run,
+    );
     png = await phantomImage('png', 64, 5);
   });
   after(async () => {
@@ -143,5 +148,39 @@ describe('server under attack', () => {
       );
     }
     assert.equal((await fetch(`${srv.url}api/info`)).status, 200);
+  });
+
+  test('uploads in progress are capped: one more is 503 before its body is read; the slots come back', async () => {
+    const capped = await startTiny({ maxConcurrentUploads: 2 }, run);
+    const u = new URL(capped.url);
+    const stalled: Socket[] = [];
+    try {
+      for (let i = 0; i < 2; i++) {
+        const s = connect(Number(u.port), u.hostname, () =>
+          s.write('POST /api/cases HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\nabc'),
+        );
+        s.on('error', () => {});
+        stalled.push(s);
+      }
+      // the two stalled uploads hold both slots as soon as the server has their headers
+      let busy: { status: number; json: Loose } | null = null;
+      for (let k = 0; k < 200 && busy?.status !== 503; k++) {
+        busy = await postFile(capped.url, png, 'third.png');
+        if (busy.status !== 503) await sleep(20);
+      }
+      assert.equal(busy!.status, 503, JSON.stringify(busy!.json));
+      assert.match(busy!.json.error, /server busy: 2 uploads in progress/);
+      stalled.forEach((s) => s.destroy());
+      // aborted uploads give their slots back
+      let ok = 0;
+      for (let k = 0; k < 200 && ok !== 200; k++) {
+        ok = (await postFile(capped.url, png, 'later.png')).status;
+        if (ok !== 200) await sleep(20);
+      }
+      assert.equal(ok, 200);
+    } finally {
+      stalled.forEach((s) => s.destroy());
+      await capped.close();
+    }
   });
 });
