@@ -131,7 +131,8 @@ export function readVolume(
       'corrupt',
       `truncated: ${ab.byteLength} bytes, the header needs ${voxOffset + n * bytesPer}`,
     );
-  const raw = nifti.readImage(header, ab);
+  // not nifti.readImage: it multiplies in dim[4] and dim[5] even when dim[0] says 3 (a negative one gave a short buffer)
+  const raw = ab.slice(voxOffset, voxOffset + n * bytesPer);
   const dv = new DataView(raw);
   const le = header.littleEndian;
   const T = nifti.NIFTI1;

@@ -19,3 +19,11 @@ test('NIfTI whose bitpix disagrees with its datatype (fuzz: RangeError from a Da
   }
   assert.equal((await decodeBuffer(makeNifti(vox, 8, 8, 4), 'ok.nii')).width, 8);
 });
+
+test('NIfTI-1 with dim[0] = 3 and a negative unused dim[5] decodes by dim[1..3] (fuzz: RangeError)', async () => {
+  const b = makeNifti(vox, 8, 8, 4);
+  b.writeInt16LE(-31743, 40 + 2 * 5);
+  const r = await decodeBuffer(b, 'dim5.nii');
+  assert.deepEqual([r.width, r.height, r.slices], [8, 8, 4]);
+  assert.deepEqual(r.pixels, (await decodeBuffer(makeNifti(vox, 8, 8, 4), 'ok.nii')).pixels);
+});
