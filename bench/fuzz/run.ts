@@ -25,9 +25,11 @@ const { values: a } = parseArgs({
 
 const commit = (() => {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD']).toString().trim();
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
-    return 'unknown';
+    return process.env.QMRI_COMMIT ?? 'unknown'; // a snapshot outside git (git archive) says it here
   }
 })();
 mkdirSync(a.out, { recursive: true });

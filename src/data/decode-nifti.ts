@@ -125,6 +125,8 @@ export function readVolume(
   const n = nx * ny * nz;
   const bytesPer = voxelBytes(header, name);
   const voxOffset = Math.max(0, Math.round(header.vox_offset));
+  if (!Number.isFinite(voxOffset))
+    throw new DataError(name, 'corrupt', `vox_offset ${header.vox_offset} is not a byte offset`);
   if (ab.byteLength < voxOffset + n * bytesPer)
     throw new DataError(
       name,

@@ -27,3 +27,12 @@ test('NIfTI-1 with dim[0] = 3 and a negative unused dim[5] decodes by dim[1..3] 
   assert.deepEqual([r.width, r.height, r.slices], [8, 8, 4]);
   assert.deepEqual(r.pixels, (await decodeBuffer(makeNifti(vox, 8, 8, 4), 'ok.nii')).pixels);
 });
+
+test('NIfTI with a NaN vox_offset is corrupt (fuzz: RangeError)', async () => {
+  const b = makeNifti(vox, 8, 8, 4);
+  b.writeFloatLE(NaN, 108);
+  await assert.rejects(
+    decodeBuffer(b, 'nan.nii'),
+    /^DataError: nan\.nii: vox_offset NaN is not a byte offset$/,
+  );
+});
