@@ -13,7 +13,8 @@ import dicomParser from 'dicom-parser';
 import { DataError } from './errors.js';
 import { applyWindow, windowPercentiles, type Raster } from './raster.js';
 import type { FrameInfo, Samples } from './dicom/codec.js';
-import { TRANSFER_SYNTAXES } from './dicom/transfer-syntaxes.js';
+import { declaredSize } from './dicom/declared-size.js';
+import { TRANSFER_SYNTAXES, type TransferSyntax } from './dicom/transfer-syntaxes.js';
 
 /** Largest inflated data set of a deflated DICOM file (decompression-bomb guard). */
 export const MAX_INFLATED_DICOM_BYTES = 1024 * 1024 * 1024;
@@ -146,6 +147,31 @@ function nativeFrame(
   return ds.byteArray.subarray(start, start + need);
 }
 
+/** A compressed frame whose own header declares the DICOM's Rows×Columns (checked before the codec allocates). */
+function sizedFrame(
+  frame: Uint8Array,
+  ts: TransferSyntax,
+  info: FrameInfo,
+  f: number,
+  name: string,
+): Uint8Array {
+  if (!ts.codec.declaresSize) return frame;
+  const d = declaredSize(frame);
+  if (!d)
+    throw new DataError(
+      name,
+      'corrupt',
+      `${ts.name} frame ${f + 1} has no frame header (start of frame / SIZ)`,
+    );
+  if (d.width !== info.cols || d.height !== info.rows)
+    throw new DataError(
+      name,
+      'corrupt',
+      `${ts.name} frame ${f + 1} declares ${d.width}×${d.height} pixels, the DICOM header ${info.cols}×${info.rows}`,
+    );
+  return frame;
+}
+
 /** Stored values: masked to BitsStored, sign-extended when PixelRepresentation is 1. */
 function storeInto(s: Samples, info: FrameInfo, out: Float64Array, at: number, name: string): void {
   const n = info.rows * info.cols * info.samplesPerPixel;
@@ -181,7 +207,11 @@ export async function readDicomPixels(
     let s: Samples;
     try {
       s = syntax.encapsulated
-        ? await syntax.codec.decode(encapsulatedFrame(ds, el, f, frames), info, name)
+        ? await syntax.codec.decode(
+            sizedFrame(encapsulatedFrame(ds, el, f, frames), syntax, info, f, name),
+            info,
+            name,
+          )
         : await syntax.codec.decode(nativeFrame(ds, el, f, info, name), info, name);
     } catch (err) {
       if (err instanceof DataError) throw err;

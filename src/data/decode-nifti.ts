@@ -23,6 +23,38 @@ const NIFTI_TYPE_NAMES: Record<number, string> = {
   2304: 'RGBA32',
 };
 
+/** Bytes per voxel of the datatypes read; bitpix must agree (the voxels are read by datatype). */
+const DATATYPE_BYTES: Record<number, number> = {
+  2: 1,
+  256: 1,
+  4: 2,
+  512: 2,
+  8: 4,
+  768: 4,
+  16: 4,
+  64: 8,
+  1024: 8,
+  1280: 8,
+};
+
+function voxelBytes(header: nifti.NIFTI1 | nifti.NIFTI2, name: string): number {
+  const code = header.datatypeCode;
+  const bytes = DATATYPE_BYTES[code];
+  if (bytes === undefined)
+    throw new DataError(
+      name,
+      'unsupported',
+      `unsupported: NIfTI datatype ${NIFTI_TYPE_NAMES[code] ?? 'code ' + code} (integer and float voxels are read)`,
+    );
+  if (header.numBitsPerVoxel !== bytes * 8)
+    throw new DataError(
+      name,
+      'corrupt',
+      `bitpix ${header.numBitsPerVoxel} disagrees with datatype code ${code} (${bytes * 8} bits per voxel)`,
+    );
+  return bytes;
+}
+
 interface Volume {
   nx: number;
   ny: number;
@@ -91,15 +123,18 @@ export function readVolume(
       `slice of ${nx}×${ny} pixels is over the pixel limit of ${maxVoxels}`,
     );
   const n = nx * ny * nz;
-  const bytesPer = header.numBitsPerVoxel / 8;
+  const bytesPer = voxelBytes(header, name);
   const voxOffset = Math.max(0, Math.round(header.vox_offset));
+  if (!Number.isFinite(voxOffset))
+    throw new DataError(name, 'corrupt', `vox_offset ${header.vox_offset} is not a byte offset`);
   if (ab.byteLength < voxOffset + n * bytesPer)
     throw new DataError(
       name,
       'corrupt',
       `truncated: ${ab.byteLength} bytes, the header needs ${voxOffset + n * bytesPer}`,
     );
-  const raw = nifti.readImage(header, ab);
+  // not nifti.readImage: it multiplies in dim[4] and dim[5] even when dim[0] says 3 (a negative one gave a short buffer)
+  const raw = ab.slice(voxOffset, voxOffset + n * bytesPer);
   const dv = new DataView(raw);
   const le = header.littleEndian;
   const T = nifti.NIFTI1;
@@ -116,13 +151,7 @@ export function readVolume(
     [TYPE_INT64]: (i) => Number(dv.getBigInt64(i * 8, le)),
     [TYPE_UINT64]: (i) => Number(dv.getBigUint64(i * 8, le)),
   };
-  const get = read[header.datatypeCode];
-  if (!get)
-    throw new DataError(
-      name,
-      'unsupported',
-      `unsupported: NIfTI datatype ${NIFTI_TYPE_NAMES[header.datatypeCode] ?? 'code ' + header.datatypeCode} (integer and float voxels are read)`,
-    );
+  const get = read[header.datatypeCode]; // every code of DATATYPE_BYTES has a reader
   const slope = header.scl_slope && Number.isFinite(header.scl_slope) ? header.scl_slope : 1;
   const inter = Number.isFinite(header.scl_inter) ? header.scl_inter : 0;
   const data = new Float64Array(n);

@@ -114,7 +114,11 @@ export function parseCircuitSpec(json: unknown, source = 'spec'): CircuitSpec {
     if (typeof o.profile !== 'string')
       throw new Error(`${source}: profile: must be a profile name or a JSON file path`);
     spec.profile = o.profile;
-    noise = profileToNoiseModel(loadProfile(o.profile));
+    try {
+      noise = profileToNoiseModel(loadProfile(o.profile));
+    } catch (err) {
+      throw new Error(`${source}: profile: ${(err as Error).message}`);
+    }
   }
   if (o.noise !== undefined) {
     const extra = parseNoiseModel(o.noise, `${source}: noise`);

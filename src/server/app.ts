@@ -1,6 +1,7 @@
 /**
  * The HTTP server (node:http, no framework: a dozen routes do not need one). Hardening: bodies are
- * read under a byte limit (413, checked from Content-Length before reading), types come from
+ * read under a byte limit (413, checked from Content-Length before reading), at most
+ * maxConcurrentUploads at once (503 beyond: upload memory stays bounded), types come from
  * content (415), pixel and volume limits apply before decoding, static files come from a fixed list,
  * ids are UUIDs, the Host header must be the loopback name the server is bound to (DNS rebinding),
  * every request has a deadline (503 when model work cannot start or finish in time), and the access
@@ -17,6 +18,8 @@ export interface ServerOptions {
   port?: number;
   /** largest upload body in bytes (default 32 MiB) */
   maxUploadBytes?: number;
+  /** uploads read and decoded at once; more are answered 503 before their body is read (default 8) */
+  maxConcurrentUploads?: number;
   /** deadline of one request in ms (default 30 s) */
   requestTimeoutMs?: number;
   log?: (line: string) => void;
@@ -24,6 +27,7 @@ export interface ServerOptions {
 
 export const DEFAULT_LIMITS = {
   maxUploadBytes: 32 * 1024 * 1024,
+  maxConcurrentUploads: 8,
   maxPixels: 25_000_000,
   maxVolumeBytes: 512 * 1024 * 1024,
   requestTimeoutMs: 30_000,
@@ -87,8 +91,24 @@ function withDeadline<T>(p: Promise<T>, deadline: number): Promise<T> {
 export function createViewerServer(viewer: Viewer, opts: ServerOptions = {}): Server {
   const maxUpload = opts.maxUploadBytes ?? DEFAULT_LIMITS.maxUploadBytes;
   const timeout = opts.requestTimeoutMs ?? DEFAULT_LIMITS.requestTimeoutMs;
+  // upload bodies held at once are bounded: maxConcurrentUploads × maxUploadBytes
+  const maxUploads = opts.maxConcurrentUploads ?? DEFAULT_LIMITS.maxConcurrentUploads;
+  let uploading = 0;
   const log = opts.log ?? (() => {});
   const files = loadStaticFiles();
+
+  async function upload(req: IncomingMessage, res: ServerResponse, q: URLSearchParams, deadline: number) {
+    const body = await readBody(req, maxUpload);
+    const raw = String(req.headers['x-file-name'] ?? 'upload');
+    let name = raw;
+    try {
+      name = decodeURIComponent(raw);
+    } catch {
+      /* keep the raw header */
+    }
+    name = name.replace(/[^\w.\- ]/g, '_').slice(0, 120) || 'upload';
+    return sendJson(res, 200, await viewer.upload(body, name, intParam(q, 'slice'), deadline));
+  }
 
   async function route(req: IncomingMessage, res: ServerResponse, deadline: number): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -112,16 +132,14 @@ export function createViewerServer(viewer: Viewer, opts: ServerOptions = {}): Se
     if (path === '/api/info') return (only('GET'), sendJson(res, 200, viewer.info()));
     if (path === '/api/cases') {
       only('POST');
-      const body = await readBody(req, maxUpload);
-      const raw = String(req.headers['x-file-name'] ?? 'upload');
-      let name = raw;
+      if (uploading >= maxUploads)
+        throw new HttpError(503, `server busy: ${uploading} uploads in progress; retry later`);
+      uploading++;
       try {
-        name = decodeURIComponent(raw);
-      } catch {
-        /* keep the raw header */
+        return await upload(req, res, q, deadline);
+      } finally {
+        uploading--;
       }
-      name = name.replace(/[^\w.\- ]/g, '_').slice(0, 120) || 'upload';
-      return sendJson(res, 200, await viewer.upload(body, name, intParam(q, 'slice'), deadline));
     }
     if (parts[1] === 'cases' && parts.length === 4) {
       const id = caseId(parts[2]);
@@ -194,9 +212,11 @@ export function createViewerServer(viewer: Viewer, opts: ServerOptions = {}): Se
       const fail = (err: unknown) => {
         const e = err instanceof HttpError ? err : new HttpError(500, (err as Error)?.message ?? String(err));
         if (res.headersSent) return void res.destroy();
-        if (e.status === 413) res.setHeader('connection', 'close');
+        // answered before its body was read (over the limit, busy): the connection cannot be reused
+        const unread = !req.complete;
+        if (unread) res.setHeader('connection', 'close');
         sendJson(res, e.status, { error: e.message });
-        if (e.status === 413) res.on('finish', () => req.destroy());
+        if (unread) res.on('finish', () => req.destroy());
       };
       const bound = (server.address() as AddressInfo | null)?.address ?? '';
       const host = (req.headers.host ?? '').replace(/:\d+$/, '');

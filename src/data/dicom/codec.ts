@@ -22,6 +22,8 @@ export type Samples = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32
 
 export interface Codec {
   name: string;
+  /** the frame's codestream declares its width and height (checked against Rows/Columns first) */
+  declaresSize?: boolean;
   decode(frame: Uint8Array, info: FrameInfo, file: string): Promise<Samples>;
 }
 

@@ -14,6 +14,7 @@ let charls: Promise<CharlsModule> | null = null;
 
 export const jpegLs: Codec = {
   name: 'JPEG-LS (CharLS)',
+  declaresSize: true,
   async decode(frame, info) {
     const m = await (charls ??= (
       requireCjs('@cornerstonejs/codec-charls/decodewasmjs') as WasmFactory<CharlsModule>

@@ -23,6 +23,7 @@ const loadTurbo = () =>
 
 export const jpegBaseline: Codec = {
   name: 'JPEG baseline (libjpeg-turbo)',
+  declaresSize: true,
   async decode(frame, info, file) {
     if (info.bitsStored > 8 || info.bitsAllocated > 8)
       throw new DataError(
@@ -61,6 +62,7 @@ function withoutFillBeforeEoi(frame: Uint8Array): ArrayBuffer {
 
 export const jpegLossless: Codec = {
   name: 'JPEG lossless (jpeg-lossless-decoder-js)',
+  declaresSize: true,
   decode(frame, info) {
     const ab = withoutFillBeforeEoi(frame);
     const out = new Uint8Array(new Decoder().decompress(ab, 0, ab.byteLength));

@@ -14,6 +14,7 @@ let openjpeg: Promise<OpenJpegModule> | null = null;
 
 export const jpeg2000: Codec = {
   name: 'JPEG 2000 (OpenJPEG)',
+  declaresSize: true,
   async decode(frame) {
     const m = await (openjpeg ??= (
       requireCjs('@cornerstonejs/codec-openjpeg/decodewasmjs') as WasmFactory<OpenJpegModule>
