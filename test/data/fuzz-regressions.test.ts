@@ -1,4 +1,5 @@
 /** Inputs bench/fuzz found mishandled, each now refused with a DataError naming the file and the problem. */
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DataError, decodeBuffer } from '../../src/data/index.js';
@@ -35,4 +36,19 @@ test('NIfTI with a NaN vox_offset is corrupt (fuzz: RangeError)', async () => {
     decodeBuffer(b, 'nan.nii'),
     /^DataError: nan\.nii: vox_offset NaN is not a byte offset$/,
   );
+});
+
+test('JPEG-LS frames on which CharLS never returns are stopped at the deadline (fuzz: hang)', async () => {
+  // bench/fuzz/known: one corrupted byte makes the CharLS wasm decoder loop; it runs in a worker
+  // thread that is terminated at the deadline, and the next JPEG-LS file still decodes
+  const known = new URL('../../bench/fuzz/known/', import.meta.url);
+  for (const name of ['charls-hang.dcm', 'charls-hang-near-lossless.dcm']) {
+    const bytes = readFileSync(new URL(name, known));
+    await assert.rejects(decodeBuffer(bytes, name), (e: unknown) => {
+      assert.ok(e instanceof DataError, String(e));
+      assert.equal(e.code, 'corrupt');
+      assert.match(e.message, new RegExp(`^${name.replace('.', '\\.')}: .*did not finish within`));
+      return true;
+    });
+  }
 });
