@@ -19,7 +19,7 @@
  * variance × k/(k − 1) (its small-sample bias), floored at W (it cannot be smaller in expectation).
  * The interval is the groups × seeds percentile interval scaled about the estimate by √(V / v_AB),
  * V the corrected variance, so it keeps the bootstrap's shape. One seed on one fold: v_B = 0 and
- * v_AB = v_A, the plain grouped percentile bootstrap.
+ * v_AB = v_A, the plain grouped percentile bootstrap (t-widened on G − 1 degrees of freedom, below).
  *
  * Small samples (issue #17: 3 seeds and 2 test groups gave a 27.5% A/A false-positive rate). Two
  * corrections, both standard for a plug-in variance with few units per level:
