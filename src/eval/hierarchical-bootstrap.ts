@@ -19,9 +19,31 @@
  * variance × k/(k − 1) (its small-sample bias), floored at W (it cannot be smaller in expectation).
  * The interval is the groups × seeds percentile interval scaled about the estimate by √(V / v_AB),
  * V the corrected variance, so it keeps the bootstrap's shape. One seed on one fold: v_B = 0 and
- * v_AB = v_A, the plain grouped percentile bootstrap.
+ * v_AB = v_A, the plain grouped percentile bootstrap (t-widened on G − 1 degrees of freedom, below).
+ *
+ * Small samples (issue #17: 3 seeds and 2 test groups gave a 27.5% A/A false-positive rate). Two
+ * corrections, both standard for a plug-in variance with few units per level:
+ *  1. Bias: a bootstrap over n units gives the plug-in variance, (n − 1)/n of the unbiased one. So
+ *     v_A' = v_A·G/(G − 1), v_B' = v_B·S/(S − 1), and the crossed (case × seed) excess
+ *     v_AB − v_A − v_B, whose leading term carries (1 − 1/G)(1 − 1/S), is scaled by GS/((G − 1)(S − 1));
+ *     W = v_A' + v_B' − excess' (floored at max(v_A', v_B') as before). With G, S large this is the
+ *     moment estimate above.
+ *  2. Degrees of freedom: V is estimated from G groups and S seeds, so the interval uses Student's
+ *     t instead of the normal (a percentile interval has no such widening). The degrees of freedom
+ *     are Welch–Satterthwaite's over the variance components: group c_g = v_A' − c_e (G − 1 df),
+ *     seed c_s = v_B' − c_e (S − 1 df) and case × seed c_e = excess' ((G − 1)(S − 1) df), each floored
+ *     at 0: ν = (c_g + c_s + c_e)² / Σ c²/df, at least min(G − 1, S − 1) (a component of 0 drops out);
+ *     with folds, ν = k − 1 when the folds' variance is the one used. The interval is widened about
+ *     the estimate by t_ν/z (same quantile level), and the p-value is read from the same widened
+ *     distribution, so p < 1 − level still matches an interval that excludes 0. Satterthwaite rather
+ *     than the min over levels: when one level dominates it reduces to that level's count, and it
+ *     does not throw away well-estimated levels (many cases × seeds) because another has 2 units
+ *     (Satterthwaite on v_A', v_B' alone, G − 1 and S − 1 df, over-covered the simulation test: 98.5%).
+ * One test group (one fold) leaves the test-set variance unestimable: ν is NaN and the caller
+ * (pairedVerdict) reports `inconclusive` without an interval, as for one seed.
  */
 import { Rng } from '../util/rng.js';
+import { tQuantile } from './distributions.js';
 import type { PreparedFold } from './paired-data.js';
 import { foldDiff, seedDiffs, unitWeights } from './paired-diff.js';
 import { scratchSize, type PairedMetric } from './paired-metrics/index.js';
@@ -44,9 +66,11 @@ export interface BootstrapResult {
   distribution: Float64Array;
   /**
    * bootstrap variances: groups only (A), seeds only (B), both (AB), folds only (0 with one fold);
-   * corrected: V; scale: √(V / v_AB)
+   * corrected: V (small-sample unbiased); scale: √(V / v_AB) · t_ν/z
    */
   variance: { groups: number; seeds: number; both: number; folds: number; corrected: number; scale: number };
+  /** degrees of freedom of V (Welch–Satterthwaite over groups and seeds, or k − 1); NaN with one test group */
+  df: number;
 }
 
 /** The percentile interval of a sorted sample (nearest-rank, as bootstrapCI). */
@@ -71,6 +95,34 @@ function bootstrapP(dist: Float64Array, estimate: number, scale: number): number
     if (x >= 0) above++;
   }
   return Math.min(1, (2 * (1 + Math.min(below, above))) / (dist.length + 1));
+}
+
+/** The normal quantile, as Student's t with (practically) infinite degrees of freedom. */
+const normalQuantile = (p: number) => tQuantile(p, 1e9);
+
+/**
+ * The unbiased groups × seeds variance and its Welch–Satterthwaite degrees of freedom (header, 1–2).
+ * df is Infinity without any variance, NaN with one group (test-set variance unestimable).
+ */
+export function smallSample(
+  vA: number,
+  vB: number,
+  vAB: number,
+  G: number,
+  S: number,
+): { within: number; df: number } {
+  const a = G > 1 ? (vA * G) / (G - 1) : 0;
+  const b = S > 1 ? (vB * S) / (S - 1) : 0;
+  const excess = G > 1 && S > 1 ? ((vAB - vA - vB) * G * S) / ((G - 1) * (S - 1)) : 0;
+  const within = Math.max(a + b - excess, a, b);
+  if (G < 2) return { within, df: NaN };
+  // variance components: group, seed, case × seed (the last estimated on (G − 1)(S − 1) df)
+  const e = Math.max(0, excess);
+  const [cg, cs] = [Math.max(0, a - e), Math.max(0, b - e)];
+  const terms = (cg * cg) / (G - 1) + (S > 1 ? (cs * cs) / (S - 1) + (e * e) / ((G - 1) * (S - 1)) : 0);
+  if (!(terms > 0)) return { within, df: Infinity };
+  const lo = S > 1 ? Math.min(G - 1, S - 1) : G - 1;
+  return { within, df: Math.max(lo, (cg + cs + e) ** 2 / terms) };
 }
 
 export function hierarchicalBootstrap(
@@ -128,9 +180,16 @@ export function hierarchicalBootstrap(
     }
   }
   const [vA, vB, vAB, vF] = [variance(groupsOnly), variance(seedsOnly), variance(both), variance(foldsOnly)];
-  const within = Math.max(2 * (vA + vB) - vAB, vA, vB);
-  const corrected = K > 1 ? Math.max((vF * K) / (K - 1), within) : within;
-  const scale = vAB > 0 ? Math.sqrt(corrected / vAB) : 1;
+  const G = Math.min(...folds.map((f) => f.groups));
+  const S = Math.min(...folds.map((f) => f.a.length));
+  const { within, df: dfWithin } = smallSample(vA, vB, vAB, G, S);
+  const foldLevel = K > 1 && (vF * K) / (K - 1) > within;
+  const corrected = foldLevel ? (vF * K) / (K - 1) : within;
+  const df = foldLevel ? K - 1 : dfWithin;
+  const widen = Number.isFinite(df)
+    ? tQuantile(1 - (1 - level) / 2, df) / normalQuantile(1 - (1 - level) / 2)
+    : 1;
+  const scale = (vAB > 0 ? Math.sqrt(corrected / vAB) : 1) * widen;
   both.sort();
   const [qlo, qhi] = percentileInterval(both, level);
   const p = bootstrapP(both, estimate, scale);
@@ -142,5 +201,6 @@ export function hierarchicalBootstrap(
     resamples: R,
     distribution: both,
     variance: { groups: vA, seeds: vB, both: vAB, folds: vF, corrected, scale },
+    df,
   };
 }

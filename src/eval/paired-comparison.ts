@@ -14,6 +14,9 @@
  * t quantile with k − 1 degrees of freedom stays honest for k = 3..5, where a percentile bootstrap
  * over 3–5 fold values cannot. The hierarchical bootstrap over folds × groups × seeds remains
  * available (method: 'hierarchical-bootstrap') as a sensitivity check.
+ * Small samples: the bootstrap's variance is bias-corrected and its interval t-widened with
+ * Welch–Satterthwaite degrees of freedom over groups and seeds (hierarchical-bootstrap.ts header);
+ * one seed or one test group on one fold is `inconclusive` with no interval.
  */
 import { groupedPermutationTest } from './grouped-permutation.js';
 import { hierarchicalBootstrap } from './hierarchical-bootstrap.js';
@@ -74,8 +77,9 @@ export function pairedVerdict(data: PairedData, opts: PairedVerdictOptions): Ver
     const n = { folds: K, groups, seeds, resamples: 0, permutations: 0 };
     return { ...base, label: verdictLabel(ci, margin), diff: nb.mean, ci, p: nb.p, n };
   }
-  if (K === 1 && seeds === 1) {
-    // one trained pair: no interval; the grouped permutation test is exact for these two models
+  if (K === 1 && (seeds === 1 || groups < 2)) {
+    // one trained pair, or one test group (its variance unestimable): no interval; the grouped
+    // permutation test is exact for these models
     const perm = groupedPermutationTest(folds, metric, C, {
       permutations: opts.permutations,
       seed: opts.seed,

@@ -18,7 +18,7 @@ export interface Verdict {
   metric: string;
   /** head − reference in points (reference − head for lower-is-better metrics) */
   diff: number;
-  /** interval of diff at `level` (points), null with one seed on one fold */
+  /** interval of diff at `level` (points), null with one seed or one test group on one fold */
   ci: [number, number] | null;
   level: number;
   /** equivalence margin (points) */
@@ -29,7 +29,7 @@ export interface Verdict {
   pHolm: number | null;
   /**
    * hierarchical-bootstrap: interval and bootstrap-test p over (folds ×) groups × seeds;
-   * nadeau-bengio: corrected t over folds; grouped-permutation: one seed on one fold, p only
+   * nadeau-bengio: corrected t over folds; grouped-permutation: one seed or one test group on one fold, p only
    */
   method: 'hierarchical-bootstrap' | 'nadeau-bengio' | 'grouped-permutation';
   /** what was resampled: folds, groups (over all folds), seeds, resamples (bootstrap) or permutations */
@@ -69,7 +69,7 @@ export function verdictSentence(v: Verdict): string {
       : `${v.n.folds > 1 ? `${v.n.folds} folds × ` : ''}${v.n.groups} test groups × ${v.n.seeds} seeds, hierarchical bootstrap`;
   const interval = v.ci
     ? `${Math.round(v.level * 100)}% CI [${bound(v.ci[0])}, ${bound(v.ci[1])}] (${over})`
-    : `no interval (one seed${v.n.folds > 1 ? '' : ', one fold'})`;
+    : `no interval (${v.n.seeds === 1 || v.n.folds > 1 ? 'one seed' : 'one test group'}${v.n.folds > 1 ? '' : ', one fold'})`;
   const test = {
     'nadeau-bengio': 'corrected t-test',
     'hierarchical-bootstrap': 'bootstrap test',
@@ -92,6 +92,6 @@ export function verdictMethods(v: Verdict): string {
   if (v.method === 'nadeau-bengio')
     return `Nadeau–Bengio corrected resampled t-test over ${v.n.folds} folds (each fold's difference the mean over ${v.n.seeds} head seeds on that fold's test set), ${lvl} interval with ${v.n.folds - 1} degrees of freedom.`;
   if (v.method === 'grouped-permutation')
-    return `One seed on one fold: no interval; grouped permutation test swapping the two heads on whole test groups (${v.n.groups} groups, ${v.n.permutations} permutations${v.n.permutations === 2 ** v.n.groups ? ', exact' : ''}).`;
-  return `Hierarchical bootstrap, ${v.n.resamples} resamples of ${folds}${v.n.groups} test groups and ${v.n.seeds} head seeds, both heads on each resample; variance corrected for the crossed groups × seeds design; ${lvl} percentile interval and two-sided bootstrap test.`;
+    return `${v.n.seeds === 1 ? 'One seed' : 'One test group'} on one fold: no interval; grouped permutation test swapping the two heads on whole test groups (${v.n.groups} groups, ${v.n.permutations} permutations${v.n.permutations === 2 ** v.n.groups ? ', exact' : ''}).`;
+  return `Hierarchical bootstrap, ${v.n.resamples} resamples of ${folds}${v.n.groups} test groups and ${v.n.seeds} head seeds, both heads on each resample; variance corrected for the crossed groups × seeds design and for few groups or seeds (unbiased components); ${lvl} percentile interval widened to Student's t with Welch–Satterthwaite degrees of freedom, and two-sided bootstrap test.`;
 }

@@ -8,17 +8,15 @@ import { Rng } from '../../src/util/rng.js';
  * difficulty, so errors cluster within groups; each head seed adds its own offset. The head's
  * expected accuracy exceeds the reference's by exactly `delta` (no clamping: difficulty in [0.5, 0.85]).
  */
-function synth(rng: Rng, delta: number): PairedData {
-  const G = 30;
-  const size = 5;
-  const S = 5;
+function synth(rng: Rng, delta: number, shape = { G: 30, size: 5, S: 5, seedSpread: 0.03 }): PairedData {
+  const { G, size, S, seedSpread } = shape;
   const n = G * size;
   const groups = Int32Array.from({ length: n }, (_, i) => Math.floor(i / size));
   const labels = Int32Array.from({ length: n }, () => rng.int(2));
   const pGroup = Float64Array.from({ length: G }, () => rng.uniform(0.5, 0.85));
   const head = (shift: number) =>
     Array.from({ length: S }, () => {
-      const e = rng.uniform(-0.03, 0.03);
+      const e = rng.uniform(-seedSpread, seedSpread);
       return Int32Array.from(labels, (y, i) => (rng.next() < pGroup[groups[i]] + shift + e ? y : 1 - y));
     });
   return {
@@ -66,4 +64,37 @@ test('95% intervals cover a known true difference in 90–98% of repetitions', (
   }
   const rate = covered / REPS;
   assert.ok(rate >= 0.9 && rate <= 0.98, `coverage ${rate}`);
+});
+
+// the quick demo's shape (issue #17): 3 seeds per side and few test groups, seed offsets that matter;
+// a plug-in variance with a normal-quantile interval said better/worse far above 5% here
+for (const G of [2, 4]) {
+  test(`A/A with 3 seeds and ${G} test groups: better/worse at most 5% + binomial noise`, () => {
+    const rng = new Rng(31 + G);
+    let decided = 0;
+    for (let r = 0; r < REPS; r++) {
+      const data = synth(rng, 0, { G, size: 20, S: 3, seedSpread: 0.08 });
+      const v = pairedVerdict(data, {
+        head: 'a',
+        reference: 'a′',
+        metric: 'accuracy',
+        resamples: 200,
+        seed: r,
+      });
+      if (v.label === 'better' || v.label === 'worse') decided++;
+    }
+    assert.ok(decided / REPS <= allowed(0.05), `A/A better/worse rate ${decided / REPS}`);
+  });
+}
+
+test('one test group on one fold: inconclusive, no interval (test-set variance unestimable)', () => {
+  const v = pairedVerdict(synth(new Rng(5), 0.3, { G: 1, size: 40, S: 3, seedSpread: 0.01 }), {
+    head: 'a',
+    reference: 'b',
+    metric: 'accuracy',
+    resamples: 200,
+  });
+  assert.equal(v.label, 'inconclusive');
+  assert.equal(v.ci, null);
+  assert.ok(v.diff > 10, `diff ${v.diff}`);
 });

@@ -17,6 +17,7 @@ import {
   type Verdict,
 } from '../../src/eval/index.js';
 import { Rng } from '../../src/util/rng.js';
+import { smallSample } from '../../src/eval/hierarchical-bootstrap.js';
 
 const close = (a: number, b: number, tol = 1e-12) => assert.ok(Math.abs(a - b) <= tol, `${a} ≠ ${b}`);
 
@@ -272,7 +273,7 @@ test('the sentence is made from the verdict object alone; Holm fills pHolm over 
   assert.equal(v.pHolm, null, 'holmFamily does not change its input');
   assert.equal(
     verdictMethods(v),
-    'Hierarchical bootstrap, 2000 resamples of 120 test groups and 10 head seeds, both heads on each resample; variance corrected for the crossed groups × seeds design; 95% percentile interval and two-sided bootstrap test.',
+    "Hierarchical bootstrap, 2000 resamples of 120 test groups and 10 head seeds, both heads on each resample; variance corrected for the crossed groups × seeds design and for few groups or seeds (unbiased components); 95% percentile interval widened to Student's t with Welch–Satterthwaite degrees of freedom, and two-sided bootstrap test.",
   );
   assert.match(
     verdictMethods({ ...v, method: 'nadeau-bengio', n: { ...v.n, folds: 5 } }),
@@ -296,4 +297,16 @@ test('bad input is refused with the field named', () => {
     () => pairedVerdict(data, { head: 'a', reference: 'b', metric: 'auc' as never }),
     /unknown metric 'auc'/,
   );
+});
+
+test('smallSample: unbiased components and Welch–Satterthwaite df (closed form)', () => {
+  // no case × seed excess: a = 1·2/1 = 2, b = 1·3/2 = 1.5, ν = 3.5² / (2²/1 + 1.5²/2)
+  const r = smallSample(1, 1, 2, 2, 3);
+  close(r.within, 3.5, 1e-15);
+  close(r.df, 12.25 / 5.125, 1e-12);
+  // excess 0.5 (×6/2 = 1.5): within = 2 + 1.5 − 1.5 = 2, components 0.5, 0, 1.5 on 1, 2, 2 df
+  const q = smallSample(1, 1, 2.5, 2, 3);
+  close(q.within, 2, 1e-15);
+  close(q.df, 4 / (0.25 + 1.125), 1e-12);
+  assert.ok(Number.isNaN(smallSample(0, 1, 1, 1, 3).df), 'one group: df unestimable');
 });
