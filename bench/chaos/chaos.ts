@@ -13,7 +13,7 @@
  * printed at the end counts the kills by the stage that was running at the moment of the kill.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -77,10 +77,25 @@ async function referenceRun(run: string): Promise<Record<string, number>> {
   return seconds;
 }
 
-/** One interrupted attempt: start, wait for `target` to start, wait a random part of it, kill. */
+/** When this process (re)started `stage`: stages.json rewritten after `since` with it unfinished. */
+function startedSince(run: string, stage: string, since: number): boolean {
+  try {
+    return statSync(join(run, 'stages.json')).mtimeMs >= since && runningStage(run) === stage;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One interrupted attempt: start, wait until this process has started `target` (or a later stage),
+ * wait a random part of the target's reference duration, kill.
+ */
 async function killDuring(run: string, target: string, seconds: number, rng: Rng): Promise<string> {
+  const since = Date.now() - 1;
   const p = startDemo(run);
-  while (p.exitCode === null && STAGES.indexOf(runningStage(run)) < STAGES.indexOf(target)) await sleep(5);
+  const after = (s: string) => STAGES.indexOf(s) > STAGES.indexOf(target);
+  while (p.exitCode === null && !startedSince(run, target, since) && !after(runningStage(run)))
+    await sleep(5);
   await sleep(rng.uniform(0, Math.max(0.05, seconds)) * 1000);
   if (p.exitCode !== null) return 'done';
   const at = runningStage(run);
