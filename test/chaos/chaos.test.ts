@@ -2,7 +2,7 @@
  * Crash-resume in a small form: bench/chaos kills the seeded quick demo once inside each stage
  * (SIGKILL at a seeded random moment), resumes it, and compares the final run folder with an
  * uninterrupted run of the same seed (same files, same numbers). The full form (≥ 30 kills) is
- * `node --import tsx bench/chaos/chaos.ts --kills-per-stage 4`; its figures are in BENCHMARKS.md.
+ * `node --import tsx bench/chaos/chaos.ts --kills-per-stage 5`; its figures are in BENCHMARKS.md.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
