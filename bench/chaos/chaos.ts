@@ -5,7 +5,7 @@
  * temporary files) and the same numbers (every JSON value but timings, every tensor file byte for
  * byte). Exit code 1 on any difference.
  *
- *   node --import tsx bench/chaos/chaos.ts [--kills-per-stage 4] [--seed 1] [--out DIR] [--keep]
+ *   node --import tsx bench/chaos/chaos.ts [--kills-per-stage 5] [--seed 1] [--out DIR] [--keep]
  *
  * How a kill lands in a stage: the script polls RUN/stages.json (the pipeline marks a stage
  * `finished: false` when it starts), waits a seeded random fraction of that stage's duration in the
@@ -13,7 +13,7 @@
  * printed at the end counts the kills by the stage that was running at the moment of the kill.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,7 +22,7 @@ import { compareRunFolders } from './compare-runs.js';
 
 const { values: a } = parseArgs({
   options: {
-    'kills-per-stage': { type: 'string', default: '4' },
+    'kills-per-stage': { type: 'string', default: '5' },
     seed: { type: 'string', default: '1' },
     out: { type: 'string' },
     keep: { type: 'boolean', default: false },
@@ -77,11 +77,27 @@ async function referenceRun(run: string): Promise<Record<string, number>> {
   return seconds;
 }
 
-/** One interrupted attempt: start, wait for `target` to start, wait a random part of it, kill. */
+/** When this process (re)started `stage`: stages.json rewritten after `since` with it unfinished. */
+function startedSince(run: string, stage: string, since: number): boolean {
+  try {
+    return statSync(join(run, 'stages.json')).mtimeMs >= since && runningStage(run) === stage;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One interrupted attempt: start, wait until this process has started `target` (or a later stage),
+ * wait a random part of the target's reference duration, kill.
+ */
 async function killDuring(run: string, target: string, seconds: number, rng: Rng): Promise<string> {
+  const since = Date.now() - 1;
   const p = startDemo(run);
-  while (p.exitCode === null && STAGES.indexOf(runningStage(run)) < STAGES.indexOf(target)) await sleep(5);
-  await sleep(rng.uniform(0, Math.max(0.05, seconds)) * 1000);
+  const after = (s: string) => STAGES.indexOf(s) > STAGES.indexOf(target);
+  while (p.exitCode === null && !startedSince(run, target, since) && !after(runningStage(run)))
+    await sleep(5);
+  // a resumed stage has less left to do than in the reference run: aim at its first half
+  await sleep(rng.uniform(0, Math.max(0.05, 0.5 * seconds)) * 1000);
   if (p.exitCode !== null) return 'done';
   const at = runningStage(run);
   p.kill('SIGKILL');

@@ -38,7 +38,8 @@ function diffJson(a: unknown, b: unknown, where: string, out: string[]): void {
     const keep = (k: string) =>
       !TIMING_KEY.test(k) &&
       !OPAQUE_SIZE_KEY.test(k) &&
-      !(where.startsWith('run.json') && INVOCATION_KEY.test(k));
+      !(where.startsWith('run.json') && INVOCATION_KEY.test(k)) &&
+      k !== 'resumedFrom';
     const ka = Object.keys(a).filter(keep);
     const kb = Object.keys(b).filter(keep);
     for (const k of new Set([...ka, ...kb])) {

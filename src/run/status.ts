@@ -4,7 +4,7 @@
  * whose outputs exist is skipped on a rerun (resume).
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
+import { sweepTempFiles, writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 import { runPaths } from './paths.js';
 
 export interface StageRecord {
@@ -47,5 +47,7 @@ export function lockRun(run: string): () => void {
       throw new Error(`${run}: in use by qmri process ${pid} (${path}); wait for it or stop it`);
   }
   writeFileAtomic(path, `${process.pid}\n`);
+  // a writer killed mid-write (kill -9) leaves its temporary file; nobody else writes here now
+  sweepTempFiles(run);
   return () => rmSync(path, { force: true });
 }

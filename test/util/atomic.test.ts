@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic, writeJsonAtomic } from '../../src/util/atomic.js';
+import { sweepTempFiles, writeFileAtomic, writeJsonAtomic } from '../../src/util/atomic.js';
 import { Rng } from '../../src/util/rng.js';
 
 test('atomic write replaces the file and leaves no temporary files', () => {
@@ -57,4 +57,18 @@ test('a writer killed with -9 at random moments leaves the old or the new file, 
     );
   }
   assert.equal(kills, 6);
+  // what the killed writers left behind is swept (as a run does when it takes its lock)
+  sweepTempFiles(dir);
+  assert.deepEqual(readdirSync(dir), ['big.bin']);
+});
+
+test('sweepTempFiles removes only the temporary files of the atomic writer, in every subfolder', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'qmri-atomic-sweep-'));
+  writeJsonAtomic(join(dir, 'a', 'keep.json'), { x: 1 });
+  writeFileSync(join(dir, 'a', '.keep.json.4242.0.tmp'), 'torn');
+  writeFileSync(join(dir, '.b.png.17.3.tmp'), 'torn');
+  writeFileSync(join(dir, 'notes.tmp'), 'a user file');
+  assert.equal(sweepTempFiles(dir), 2);
+  assert.deepEqual(readdirSync(dir).sort(), ['a', 'notes.tmp']);
+  assert.deepEqual(readdirSync(join(dir, 'a')), ['keep.json']);
 });
