@@ -83,11 +83,11 @@ interface Walk {
   redoing: boolean;
 }
 
-/** When a stage's config changed: removes its outputs and those of every later stage. */
-function redoFrom(w: Walk, i: number): void {
+/** When a stage's config or inputs changed: removes its outputs and those of every later stage. */
+function redoFrom(w: Walk, i: number, why = 'config changed since the last run'): void {
   w.redoing = true;
   w.ctx.log(
-    `${STAGE_DEFS[i].name}: config changed since the last run: redoing ${STAGE_DEFS.slice(i)
+    `${STAGE_DEFS[i].name}: ${why}: redoing ${STAGE_DEFS.slice(i)
       .map((s) => s.name)
       .join(', ')}`,
   );
@@ -127,7 +127,9 @@ async function visitStage(w: Walk, i: number): Promise<StageOutcome> {
   const rec = w.records[stage.name];
   const changed = rec !== undefined && rec.hash !== w.chain;
   if (changed && !w.redoing) redoFrom(w, i);
-  if (!changed && rec?.finished && stage.done(w.ctx.paths)) {
+  const stale = !changed && !w.redoing && rec?.finished ? (stage.stale?.(w.ctx.paths) ?? null) : null;
+  if (stale) redoFrom(w, i, stale);
+  if (!changed && !stale && rec?.finished && stage.done(w.ctx.paths)) {
     w.ctx.log(`${stage.name}: up to date, skipped`);
     return { stage: stage.name, state: 'skipped', seconds: 0 };
   }

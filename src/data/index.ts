@@ -49,7 +49,7 @@ export {
   DEFAULT_DUPLICATE_DISTANCE,
   type PHash,
 } from './hash.js';
-export { pruneCache } from './cache.js';
+export { changedEntries, pruneCache } from './cache.js';
 export { loadSplit, loadSplitMasks, defaultCacheDir, type LoadOptions } from './load.js';
 export {
   prepareData,

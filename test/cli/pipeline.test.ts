@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runExperiment, type RunOutcome } from '../../src/cli/pipeline.js';
@@ -50,6 +50,25 @@ test('qmri run: resolved config written, finished stages skipped, a changed stag
     const cmp = JSON.parse(readFileSync(join(run, 'compare', 'results.json'), 'utf8'));
     assert.equal(cmp.heads[0].perSeed.length, 2);
     assert.equal(existsSync(join(run, '.qmri.lock')), false);
+
+    // an image edited in place (same size, same modification time) redoes data and every later stage
+    const manifest = JSON.parse(readFileSync(join(run, 'data', 'manifest.json'), 'utf8'));
+    const img = join(manifest.root, manifest.entries[0].file);
+    const { mtime, atime } = statSync(img);
+    const bytes = readFileSync(img);
+    const edited = Buffer.from(bytes);
+    edited[edited.length - 20] ^= 0xff;
+    writeFileSync(img, edited);
+    utimesSync(img, atime, mtime);
+    const edits: string[] = [];
+    const third = await runExperiment(tinyConfig(run, 2), { log: (l) => edits.push(l) });
+    assert.ok(
+      edits.some((l) =>
+        /data: 1 image\(s\) changed since the manifest \(sha256\): redoing data, backbone/.test(l),
+      ),
+      edits.join('\n'),
+    );
+    assert.deepEqual([third.stages[1].state, third.stages[2].state], ['done', 'done']);
 
     // a corrupt stage record is named, not ignored
     writeFileSync(join(run, 'stages.json'), '{');

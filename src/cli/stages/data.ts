@@ -1,7 +1,7 @@
 /** Stage `data`: the manifest and audit of the images (src/data prepareData). */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { prepareData, type DataConfig } from '../../data/index.js';
+import { changedEntries, prepareData, readManifest, type DataConfig } from '../../data/index.js';
 import { runPaths } from '../../run/index.js';
 import type { ExperimentConfig } from '../config.js';
 import type { StageDef } from './types.js';
@@ -22,6 +22,13 @@ export const dataStage: StageDef = {
   },
   outputs: (p) => [p.manifest, p.audit],
   done: (p) => existsSync(p.manifest) && existsSync(p.audit),
+  // the images are read by content: one edited since the manifest (sha256) redoes data and what follows
+  stale(p) {
+    if (!existsSync(p.manifest)) return null;
+    const m = readManifest(p.manifest);
+    const n = changedEntries(m.root, m.entries).length;
+    return n ? `${n} image(s) changed since the manifest (sha256)` : null;
+  },
   async run({ run, cfg, log, progress }) {
     let started = false;
     const m = await prepareData(run, dataConfigOf(run, cfg), {

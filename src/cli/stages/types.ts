@@ -21,6 +21,8 @@ export interface StageDef {
   outputs(p: RunPaths): string[];
   /** whether its outputs are all there (a finished stage with the same hash is then skipped) */
   done(p: RunPaths): boolean;
+  /** why a finished stage's inputs outside the config changed since it ran (edited images), or null */
+  stale?(p: RunPaths): string | null;
   /** runs the stage; returns a one-line note for the log and RUN/run.json */
   run(ctx: StageContext): Promise<string | void>;
 }
