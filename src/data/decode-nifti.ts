@@ -84,26 +84,26 @@ export function gunzipCapped(buf: Uint8Array, name: string, max: number): Buffer
   }
 }
 
-export function readVolume(
-  buf: Uint8Array,
-  name: string,
-  maxVoxels: number,
-  maxInflatedBytes = MAX_INFLATED_NIFTI_BYTES,
-): Volume {
-  const bytes = isGzip(buf) ? gunzipCapped(buf, name, maxInflatedBytes) : buf;
-  const ab = toArrayBuffer(bytes);
+function readHeader(bytes: Uint8Array, ab: ArrayBuffer, name: string): nifti.NIFTI1 | nifti.NIFTI2 {
   if (!isSingleFileNifti(bytes))
     throw new DataError(
       name,
       'unsupported',
       'not a NIfTI-1/2 single-file volume (.hdr/.img pairs are not supported)',
     );
-  let header: nifti.NIFTI1 | nifti.NIFTI2;
   try {
-    header = nifti.readHeader(ab);
+    return nifti.readHeader(ab);
   } catch (err) {
     throw new DataError(name, 'corrupt', `unreadable NIfTI header (${(err as Error).message})`);
   }
+}
+
+/** the volume's shape [nx, ny, nz], checked: 3-D, positive, a slice within the pixel limit */
+function volumeShape(
+  header: nifti.NIFTI1 | nifti.NIFTI2,
+  name: string,
+  maxVoxels: number,
+): [number, number, number] {
   const dims = header.dims;
   const nd = dims[0];
   const extra = dims.slice(4, 1 + nd).reduce((a, b) => a * Math.max(1, b), 1);
@@ -122,19 +122,15 @@ export function readVolume(
       'too-large',
       `slice of ${nx}×${ny} pixels is over the pixel limit of ${maxVoxels}`,
     );
-  const n = nx * ny * nz;
-  const bytesPer = voxelBytes(header, name);
-  const voxOffset = Math.max(0, Math.round(header.vox_offset));
-  if (!Number.isFinite(voxOffset))
-    throw new DataError(name, 'corrupt', `vox_offset ${header.vox_offset} is not a byte offset`);
-  if (ab.byteLength < voxOffset + n * bytesPer)
-    throw new DataError(
-      name,
-      'corrupt',
-      `truncated: ${ab.byteLength} bytes, the header needs ${voxOffset + n * bytesPer}`,
-    );
-  // not nifti.readImage: it multiplies in dim[4] and dim[5] even when dim[0] says 3 (a negative one gave a short buffer)
-  const raw = ab.slice(voxOffset, voxOffset + n * bytesPer);
+  return [nx, ny, nz];
+}
+
+/** voxel i of the raw image as a number, for every integer and float datatype */
+function voxelReader(
+  header: nifti.NIFTI1 | nifti.NIFTI2,
+  raw: ArrayBuffer,
+  name: string,
+): (i: number) => number {
   const dv = new DataView(raw);
   const le = header.littleEndian;
   const T = nifti.NIFTI1;
@@ -151,7 +147,39 @@ export function readVolume(
     [TYPE_INT64]: (i) => Number(dv.getBigInt64(i * 8, le)),
     [TYPE_UINT64]: (i) => Number(dv.getBigUint64(i * 8, le)),
   };
-  const get = read[header.datatypeCode]; // every code of DATATYPE_BYTES has a reader
+  const get = read[header.datatypeCode];
+  if (!get)
+    throw new DataError(
+      name,
+      'unsupported',
+      `unsupported: NIfTI datatype ${NIFTI_TYPE_NAMES[header.datatypeCode] ?? 'code ' + header.datatypeCode} (integer and float voxels are read)`,
+    );
+  return get;
+}
+
+export function readVolume(
+  buf: Uint8Array,
+  name: string,
+  maxVoxels: number,
+  maxInflatedBytes = MAX_INFLATED_NIFTI_BYTES,
+): Volume {
+  const bytes = isGzip(buf) ? gunzipCapped(buf, name, maxInflatedBytes) : buf;
+  const ab = toArrayBuffer(bytes);
+  const header = readHeader(bytes, ab, name);
+  const [nx, ny, nz] = volumeShape(header, name, maxVoxels);
+  const n = nx * ny * nz;
+  const bytesPer = voxelBytes(header, name);
+  const voxOffset = Math.max(0, Math.round(header.vox_offset));
+  if (!Number.isFinite(voxOffset))
+    throw new DataError(name, 'corrupt', `vox_offset ${header.vox_offset} is not a byte offset`);
+  if (ab.byteLength < voxOffset + n * bytesPer)
+    throw new DataError(
+      name,
+      'corrupt',
+      `truncated: ${ab.byteLength} bytes, the header needs ${voxOffset + n * bytesPer}`,
+    );
+  // not nifti.readImage: it multiplies in dim[4] and dim[5] even when dim[0] says 3 (a negative one gave a short buffer)
+  const get = voxelReader(header, ab.slice(voxOffset, voxOffset + n * bytesPer), name);
   const slope = header.scl_slope && Number.isFinite(header.scl_slope) ? header.scl_slope : 1;
   const inter = Number.isFinite(header.scl_inter) ? header.scl_inter : 0;
   const data = new Float64Array(n);

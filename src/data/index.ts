@@ -63,3 +63,4 @@ export { augmentBatch, type AugmentOptions } from './augment.js';
 export * from './phantoms.js';
 export { writePhantomDataset } from './synth.js';
 export { SHARED_REAL_DATA, realDataDir } from './real-data.js';
+export { testGroups } from './test-groups.js';

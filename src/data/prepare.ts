@@ -66,6 +66,63 @@ export async function prepareData(
   return (await prepareDataFull(run, cfg, hooks)).manifest;
 }
 
+/** the prepared data already in the run folder, when its settings and files are unchanged */
+function reuseIfUpToDate(
+  manifestPath: string,
+  auditPath: string,
+  configHash: string,
+  log: ((line: string) => void) | undefined,
+): PreparedData | null {
+  if (!(existsSync(manifestPath) && existsSync(auditPath))) return null;
+  try {
+    const m = readManifest(manifestPath);
+    const changed = m.split.configHash === configHash ? changedEntries(m.root, m.entries).length : -1;
+    if (changed === 0) {
+      log?.(`data: ${manifestPath} is up to date`);
+      return { manifest: m, audit: JSON.parse(readFileSync(auditPath, 'utf8')) as DatasetAudit };
+    }
+    if (changed > 0) log?.(`data: ${changed} file(s) changed since the manifest (sha256), preparing again`);
+  } catch {
+    // unreadable old manifest: prepare again
+  }
+  return null;
+}
+
+/** near-duplicates across splits: of each pair, the one in the later split (train < val < test) is dropped */
+function crossSplitDuplicates(good: FileFacts[], splits: SplitName[], dist: number): Set<number> {
+  const drop = new Set<number>();
+  const order: Record<SplitName, number> = { train: 0, val: 1, test: 2 };
+  for (const [i, j] of nearDuplicatePairs(
+    good.map((f) => f.dhash),
+    dist,
+  ))
+    if (splits[i] !== splits[j]) drop.add(order[splits[i]] >= order[splits[j]] ? i : j);
+  return drop;
+}
+
+function manifestEntries(
+  good: FileFacts[],
+  drop: Set<number>,
+  label: Map<string, number>,
+  splits: SplitName[],
+): ManifestEntry[] {
+  const entries: ManifestEntry[] = [];
+  good.forEach((f, i) => {
+    if (drop.has(i)) return;
+    entries.push({
+      file: f.file,
+      label: label.get(f.className)!,
+      className: f.className,
+      group: f.group,
+      split: splits[i],
+      sha256: f.sha256,
+      box: f.box,
+      ...(f.slice !== undefined ? { slice: f.slice } : {}),
+    });
+  });
+  return entries;
+}
+
 export async function prepareDataFull(
   run: string,
   cfg: DataConfig,
@@ -85,20 +142,8 @@ export async function prepareDataFull(
     maxPixels: cfg.maxPixels ?? null,
   };
   const configHash = sha256(JSON.stringify(settings)).slice(0, 16);
-  if (existsSync(manifestPath) && existsSync(auditPath)) {
-    try {
-      const m = readManifest(manifestPath);
-      const changed = m.split.configHash === configHash ? changedEntries(m.root, m.entries).length : -1;
-      if (changed === 0) {
-        hooks.log?.(`data: ${manifestPath} is up to date`);
-        return { manifest: m, audit: JSON.parse(readFileSync(auditPath, 'utf8')) as DatasetAudit };
-      }
-      if (changed > 0)
-        hooks.log?.(`data: ${changed} file(s) changed since the manifest (sha256), preparing again`);
-    } catch {
-      // unreadable old manifest: prepare again
-    }
-  }
+  const reused = reuseIfUpToDate(manifestPath, auditPath, configHash, hooks.log);
+  if (reused) return reused;
   const scan = scanDataset(root, { layout: cfg.layout, blockSize: cfg.split.blockSize });
   if (settings.badInput === 'fail' && scan.issues.length)
     throw new DataError(scan.issues[0].file, 'dataset', scan.issues[0].problem);
@@ -127,17 +172,8 @@ export async function prepareDataFull(
     classes.length,
     cfg.split,
   );
-  // near-duplicates across splits
   const dist = settings.duplicateDistance;
-  const drop = new Set<number>();
-  if (settings.removeDuplicates) {
-    const order: Record<SplitName, number> = { train: 0, val: 1, test: 2 };
-    for (const [i, j] of nearDuplicatePairs(
-      good.map((f) => f.dhash),
-      dist,
-    ))
-      if (splits[i] !== splits[j]) drop.add(order[splits[i]] >= order[splits[j]] ? i : j);
-  }
+  const drop = settings.removeDuplicates ? crossSplitDuplicates(good, splits, dist) : new Set<number>();
   const allSplits: (SplitName | null)[] = [];
   const goodIndex = new Map<FileFacts, number>(good.map((f, i) => [f, i]));
   for (const f of facts) allSplits.push(goodIndex.has(f) ? splits[goodIndex.get(f)!] : null);
@@ -146,20 +182,7 @@ export async function prepareDataFull(
     splits: allSplits,
     removed: drop.size,
   });
-  const entries: ManifestEntry[] = [];
-  good.forEach((f, i) => {
-    if (drop.has(i)) return;
-    entries.push({
-      file: f.file,
-      label: label.get(f.className)!,
-      className: f.className,
-      group: f.group,
-      split: splits[i],
-      sha256: f.sha256,
-      box: f.box,
-      ...(f.slice !== undefined ? { slice: f.slice } : {}),
-    });
-  });
+  const entries = manifestEntries(good, drop, label, splits);
   const manifest: Manifest = {
     version: 1,
     root,

@@ -1,6 +1,7 @@
 /**
- * Gate matrices, shared by the statevector and density-matrix simulators.
- * A matrix is a complex d×d array, row-major, stored as separate real and imaginary Float64Arrays.
+ * Dense gate matrices: one entry per gate in a lookup table (GATE_MATRICES). The simulators apply
+ * gates with their own specialised kernels; these matrices are the plain reference the tests check
+ * them against (test/quantum/reference.ts). A matrix is a complex d×d array, row-major, stored as separate real and imaginary Float64Arrays.
  * Two-qubit matrices use the basis |w0 w1⟩ with w0 = wires[0] (the control) as the high bit.
  * Conventions follow PennyLane: RX(θ) = exp(−iθX/2), PhaseShift(φ) = diag(1, e^{iφ}),
  * Rot(φ, θ, ω) = RZ(ω)·RY(θ)·RZ(φ).
@@ -74,104 +75,52 @@ export function matmul(a: CMatrix, b: CMatrix): CMatrix {
   return { dim: d, re, im };
 }
 
+type Entry = [number, number];
+/** a 2×2 matrix from its entries [re, im], row-major */
+const m2 = (a: Entry, b: Entry, c: Entry, d: Entry) => mat(2, [a, b, c, d]);
+const cs = (t: number) => [Math.cos(t / 2), Math.sin(t / 2)];
+
+function swap(): CMatrix {
+  const m = mat(4, []);
+  m.re[0] = 1;
+  m.re[1 * 4 + 2] = 1;
+  m.re[2 * 4 + 1] = 1;
+  m.re[15] = 1;
+  return m;
+}
+
+/** every gate's unitary from its parameter values (p[0] = θ; Rot takes φ, θ, ω) */
+export const GATE_MATRICES: Record<GateName, (p: readonly number[]) => CMatrix> = {
+  RX: ([t = 0]) => {
+    const [c, s] = cs(t);
+    return m2([c, 0], [0, -s], [0, -s], [c, 0]);
+  },
+  RY: ([t = 0]) => {
+    const [c, s] = cs(t);
+    return m2([c, 0], [-s, 0], [s, 0], [c, 0]);
+  },
+  RZ: ([t = 0]) => {
+    const [c, s] = cs(t);
+    return m2([c, -s], [0, 0], [0, 0], [c, s]);
+  },
+  PhaseShift: ([t = 0]) => m2([1, 0], [0, 0], [0, 0], [Math.cos(t), Math.sin(t)]),
+  Rot: ([phi = 0, theta = 0, omega = 0]) =>
+    matmul(gateMatrix('RZ', [omega]), matmul(gateMatrix('RY', [theta]), gateMatrix('RZ', [phi]))),
+  H: () => m2([S2, 0], [S2, 0], [S2, 0], [-S2, 0]),
+  X: () => m2([0, 0], [1, 0], [1, 0], [0, 0]),
+  Y: () => m2([0, 0], [0, -1], [0, 1], [0, 0]),
+  Z: () => m2([1, 0], [0, 0], [0, 0], [-1, 0]),
+  S: () => m2([1, 0], [0, 0], [0, 0], [0, 1]),
+  T: () => m2([1, 0], [0, 0], [0, 0], [S2, S2]),
+  CNOT: () => controlled(gateMatrix('X')),
+  CZ: () => controlled(gateMatrix('Z')),
+  CRX: (p) => controlled(gateMatrix('RX', p)),
+  CRY: (p) => controlled(gateMatrix('RY', p)),
+  CRZ: (p) => controlled(gateMatrix('RZ', p)),
+  SWAP: swap,
+};
+
 /** The unitary of a gate for the given parameter values. */
 export function gateMatrix(gate: GateName, p: readonly number[] = []): CMatrix {
-  const t = p[0] ?? 0;
-  const c = Math.cos(t / 2);
-  const s = Math.sin(t / 2);
-  switch (gate) {
-    case 'RX':
-      return mat(2, [
-        [c, 0],
-        [0, -s],
-        [0, -s],
-        [c, 0],
-      ]);
-    case 'RY':
-      return mat(2, [
-        [c, 0],
-        [-s, 0],
-        [s, 0],
-        [c, 0],
-      ]);
-    case 'RZ':
-      return mat(2, [
-        [c, -s],
-        [0, 0],
-        [0, 0],
-        [c, s],
-      ]);
-    case 'PhaseShift':
-      return mat(2, [
-        [1, 0],
-        [0, 0],
-        [0, 0],
-        [Math.cos(t), Math.sin(t)],
-      ]);
-    case 'Rot':
-      return matmul(
-        gateMatrix('RZ', [p[2] ?? 0]),
-        matmul(gateMatrix('RY', [p[1] ?? 0]), gateMatrix('RZ', [t])),
-      );
-    case 'H':
-      return mat(2, [
-        [S2, 0],
-        [S2, 0],
-        [S2, 0],
-        [-S2, 0],
-      ]);
-    case 'X':
-      return mat(2, [
-        [0, 0],
-        [1, 0],
-        [1, 0],
-        [0, 0],
-      ]);
-    case 'Y':
-      return mat(2, [
-        [0, 0],
-        [0, -1],
-        [0, 1],
-        [0, 0],
-      ]);
-    case 'Z':
-      return mat(2, [
-        [1, 0],
-        [0, 0],
-        [0, 0],
-        [-1, 0],
-      ]);
-    case 'S':
-      return mat(2, [
-        [1, 0],
-        [0, 0],
-        [0, 0],
-        [0, 1],
-      ]);
-    case 'T':
-      return mat(2, [
-        [1, 0],
-        [0, 0],
-        [0, 0],
-        [S2, S2],
-      ]);
-    case 'CNOT':
-      return controlled(gateMatrix('X'));
-    case 'CZ':
-      return controlled(gateMatrix('Z'));
-    case 'CRX':
-      return controlled(gateMatrix('RX', [t]));
-    case 'CRY':
-      return controlled(gateMatrix('RY', [t]));
-    case 'CRZ':
-      return controlled(gateMatrix('RZ', [t]));
-    case 'SWAP': {
-      const m = mat(4, []);
-      m.re[0] = 1;
-      m.re[1 * 4 + 2] = 1;
-      m.re[2 * 4 + 1] = 1;
-      m.re[15] = 1;
-      return m;
-    }
-  }
+  return GATE_MATRICES[gate](p);
 }

@@ -15,7 +15,8 @@ import { writeJsonAtomic } from '../util/atomic.js';
 import { Rng } from '../util/rng.js';
 import { headMaker, readFeatureSplits, trainHead, type CompareHooks } from './compare.js';
 import { resolveCompareConfig, type CompareConfig } from './compare-config.js';
-import { headVerdict, testGroups, type SeedPredictions } from './compare-verdicts.js';
+import { testGroups } from '../data/index.js';
+import { headVerdict, type SeedPredictions } from './compare-verdicts.js';
 import { predict } from './fit.js';
 
 export interface CalibrationResult {

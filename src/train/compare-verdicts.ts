@@ -3,10 +3,8 @@
  * groups (the manifest's patient group or block of every test file), one pairedVerdict per head pair ×
  * metric (the declared primary metric and the secondary ones) and per head pair at every low-data
  * fraction (primary metric), Holm's adjustment over that whole family, and the sentences made from
- * the verdict objects alone. The grouped hierarchical bootstrap resamples test groups and head seeds.
+ * the verdict objects alone (the groups themselves come from src/data testGroups). The grouped hierarchical bootstrap resamples test groups and head seeds.
  */
-import { existsSync } from 'node:fs';
-import { readManifest } from '../data/index.js';
 import {
   holmFamily,
   METRIC_NAMES,
@@ -15,7 +13,6 @@ import {
   type MetricName,
   type Verdict,
 } from '../eval/index.js';
-import { runPaths } from '../run/index.js';
 
 /** Every seed's test predictions and class probabilities (N×classes) of one head kind. */
 export interface SeedPredictions {
@@ -31,30 +28,6 @@ export interface VerdictContext {
   primaryMetric: MetricName;
   margin: number;
   seed: number;
-}
-
-/**
- * The manifest group of every test file, in the features' order. Without a manifest (features
- * written by hand) or for a file it does not list, the case is its own group (said in `source`).
- */
-export function testGroups(run: string, files: readonly string[]): { groups: string[]; source: string } {
-  const path = runPaths(run).manifest;
-  const byFile = new Map<string, string>();
-  if (existsSync(path)) for (const e of readManifest(path).entries) byFile.set(e.file, e.group);
-  let missing = 0;
-  const groups = files.map((f, i) => {
-    const g = byFile.get(f);
-    if (g !== undefined) return `g:${g}`;
-    missing++;
-    return `case:${i}`;
-  });
-  const source =
-    missing === 0
-      ? 'manifest groups'
-      : missing === files.length
-        ? 'no manifest groups: every test case is its own group'
-        : `manifest groups (${missing} test files not in the manifest are each their own group)`;
-  return { groups, source };
 }
 
 /** The verdict of `head` against `reference` on one metric (not yet Holm-adjusted). */

@@ -29,18 +29,13 @@ import {
 } from '../eval/index.js';
 import { comparisonPairs, exportHead, hasCircuit, headDef, type HeadKind } from '../heads/index.js';
 import type { HeadModule } from '../nn/index.js';
+import { testGroups } from '../data/index.js';
 import { loadArch, loadFeatures, runPaths, saveHead } from '../run/index.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import type { ProgressSink } from '../util/progress.js';
 import { Rng } from '../util/rng.js';
 import { checkClassCoverage } from './backbone.js';
-import {
-  adjustFamily,
-  pairVerdicts,
-  testGroups,
-  type SeedPredictions,
-  type VerdictContext,
-} from './compare-verdicts.js';
+import { adjustFamily, pairVerdicts, type SeedPredictions, type VerdictContext } from './compare-verdicts.js';
 import { applyCollapsePolicy, type CollapseRecord, type SeedSignals } from './compare-collapse.js';
 import { resolveCompareConfig, type CompareConfig } from './compare-config.js';
 import { finetuneQuantum, type FinetuneResult } from './finetune.js';

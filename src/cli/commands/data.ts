@@ -23,6 +23,59 @@ function intOption(name: string, min: number, max: number) {
   };
 }
 
+interface InspectOptions {
+  layout: string;
+  blockSize: number;
+  distance: number;
+  maxPixels: number;
+  json?: boolean;
+}
+
+async function runInspect(dir: string, o: InspectOptions): Promise<void> {
+  if (!['auto', 'folders', 'kaggle'].includes(o.layout))
+    throw new UsageError(`--layout must be auto, folders or kaggle, got '${o.layout}'`);
+  const bar = cliProgressSink({ json: o.json });
+  bar.start(0, 'inspect');
+  let started = false;
+  const audit = await inspectDataset(dir, {
+    layout: o.layout as 'auto',
+    blockSize: o.blockSize,
+    duplicateDistance: o.distance,
+    maxPixels: o.maxPixels,
+    onProgress: (done, total) => {
+      if (!started) bar.start(total, 'decoding');
+      started = true;
+      bar.update(done);
+    },
+  });
+  bar.stop();
+  process.stdout.write(o.json ? JSON.stringify(audit, null, 2) + '\n' : formatAudit(audit) + '\n');
+}
+
+async function runSynth(o: {
+  out: string;
+  n: number;
+  size: number;
+  seed: number;
+  json?: boolean;
+}): Promise<void> {
+  const bar = cliProgressSink({ json: o.json });
+  bar.start(o.n, 'synth');
+  await writePhantomDataset(o.out, {
+    n: o.n,
+    size: o.size,
+    seed: o.seed,
+    onProgress: (d) => bar.update(d),
+  });
+  bar.stop();
+  const res = { out: o.out, n: o.n, size: o.size, seed: o.seed };
+  process.stdout.write(
+    o.json
+      ? JSON.stringify(res) + '\n'
+      : `wrote ${o.n} phantoms (${o.size}×${o.size}, seed ${o.seed}) to ${o.out}\n`,
+  );
+}
+
 export function registerData(program: Command): void {
   const data = program.command('data').description('datasets: audit a folder, write synthetic phantoms');
   data
@@ -51,31 +104,7 @@ export function registerData(program: Command): void {
       64 * 1024 * 1024,
     )
     .option('--json', 'print the audit as JSON')
-    .action(
-      async (
-        dir: string,
-        o: { layout: string; blockSize: number; distance: number; maxPixels: number; json?: boolean },
-      ) => {
-        if (!['auto', 'folders', 'kaggle'].includes(o.layout))
-          throw new UsageError(`--layout must be auto, folders or kaggle, got '${o.layout}'`);
-        const bar = cliProgressSink({ json: o.json });
-        bar.start(0, 'inspect');
-        let started = false;
-        const audit = await inspectDataset(dir, {
-          layout: o.layout as 'auto',
-          blockSize: o.blockSize,
-          duplicateDistance: o.distance,
-          maxPixels: o.maxPixels,
-          onProgress: (done, total) => {
-            if (!started) bar.start(total, 'decoding');
-            started = true;
-            bar.update(done);
-          },
-        });
-        bar.stop();
-        process.stdout.write(o.json ? JSON.stringify(audit, null, 2) + '\n' : formatAudit(audit) + '\n');
-      },
-    );
+    .action(runInspect);
   data
     .command('synth')
     .description(
@@ -86,21 +115,5 @@ export function registerData(program: Command): void {
     .option('--size <px>', 'image side in pixels', intOption('--size', 16, 1024), 128)
     .option('--seed <k>', 'random seed', intOption('--seed', 0, 2 ** 31), 0)
     .option('--json', 'print {"out", "n", "size", "seed"} as JSON')
-    .action(async (o: { out: string; n: number; size: number; seed: number; json?: boolean }) => {
-      const bar = cliProgressSink({ json: o.json });
-      bar.start(o.n, 'synth');
-      await writePhantomDataset(o.out, {
-        n: o.n,
-        size: o.size,
-        seed: o.seed,
-        onProgress: (d) => bar.update(d),
-      });
-      bar.stop();
-      const res = { out: o.out, n: o.n, size: o.size, seed: o.seed };
-      process.stdout.write(
-        o.json
-          ? JSON.stringify(res) + '\n'
-          : `wrote ${o.n} phantoms (${o.size}×${o.size}, seed ${o.seed}) to ${o.out}\n`,
-      );
-    });
+    .action(runSynth);
 }

@@ -37,6 +37,12 @@ export type WasmFactory<M> = (opts: {
 }) => Promise<M>;
 export const QUIET = { print: () => undefined, printErr: () => undefined };
 
+/** A Cornerstone wasm codec module, loaded quietly on first use and kept for later frames. */
+export function lazyWasmModule<M>(id: string): () => Promise<M> {
+  let loaded: Promise<M> | null = null;
+  return () => (loaded ??= (requireCjs(id) as WasmFactory<M>)(QUIET));
+}
+
 /** Emscripten decoder objects of the Cornerstone wasm codecs share this shape. */
 export interface WasmDecoder {
   getEncodedBuffer(n: number): Uint8Array;

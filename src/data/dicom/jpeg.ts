@@ -4,22 +4,10 @@
  * 2/4) has no maintained JavaScript decoder: refused as unsupported.
  */
 import { DataError } from '../errors.js';
-import {
-  requireCjs,
-  runWasmDecoder,
-  typed,
-  QUIET,
-  type Codec,
-  type WasmDecoder,
-  type WasmFactory,
-} from './codec.js';
+import { lazyWasmModule, requireCjs, runWasmDecoder, typed, type Codec, type WasmDecoder } from './codec.js';
 
 type TurboModule = { JPEGDecoder: new () => WasmDecoder };
-let turbo: Promise<TurboModule> | null = null;
-const loadTurbo = () =>
-  (turbo ??= (requireCjs('@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs') as WasmFactory<TurboModule>)(
-    QUIET,
-  ));
+const loadTurbo = lazyWasmModule<TurboModule>('@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs');
 
 export const jpegBaseline: Codec = {
   name: 'JPEG baseline (libjpeg-turbo)',

@@ -10,6 +10,96 @@ const TITLE = 'Quantum head under NISQ noise';
 
 type Row = Record<string, unknown>;
 
+type Loaded = ReturnType<typeof readJson<Row>>;
+
+const ci = (p: Row) =>
+  `${pct(p.accuracy as number)} [${pct(p.accuracyLo as number)}, ${pct(p.accuracyHi as number)}]`;
+const shotsCell = (p: Row) => (p.shots === null || p.shots === '' ? 'exact' : fmt(p.shots));
+
+function referencesTable(points: Row[]): string {
+  const refs = points.filter((p) => p.section === 'reference' || p.section === 'noiseless');
+  if (!refs.length) return '';
+  return `<h3>References (noiseless)</h3>${table(
+    ['head', 'shots', 'accuracy [95% CI]', 'macro-F1'],
+    refs.map((p) => [
+      esc(`${p.section === 'noiseless' ? 'quantum (noiseless)' : p.setting}`),
+      shotsCell(p),
+      ci(p),
+      fmt(p.macroF1),
+    ]),
+  )}`;
+}
+
+/** the noise stage's own chart specs (src/noise/plots.ts), rendered into the report */
+async function charts(ctx: ReportContext, res: Loaded): Promise<string> {
+  if (!(res.state === 'ok' && isObj(res.value) && res.value.version === 1)) return '';
+  const r = res.value as unknown as NoiseResults;
+  const list: [string, () => ChartSpec, boolean, string][] = [
+    [
+      'noise_accuracy_vs_level',
+      () => levelChart(r),
+      r.sweeps?.length > 0,
+      'Quantum-head test accuracy against the level of each noise channel (95% bootstrap CI bands), with mitigation where run; grey: the linear head.',
+    ],
+    [
+      'noise_accuracy_vs_shots',
+      () => shotsChart(r),
+      r.profiles?.some((p) => p.rows.some((x) => x.shots !== null)),
+      'Accuracy against shots per device profile.',
+    ],
+    [
+      'noise_profiles',
+      () => profileChart(r),
+      r.profiles?.length > 0,
+      'Accuracy per device profile and mitigation, with 95% CIs.',
+    ],
+  ];
+  let html = '';
+  for (const [name, spec, present, caption] of list)
+    if (present) html += await ctx.chart(name, spec(), caption);
+  return html;
+}
+
+function profilesAndAwareTables(points: Row[]): string {
+  let html = '';
+  const prof = points.filter((p) => p.section === 'profile');
+  if (prof.length)
+    html += `<h3>Device profiles</h3>${table(
+      ['profile', 'shots', 'mitigation', 'accuracy [95% CI]', 'macro-F1'],
+      prof.map((p) => [esc(p.setting), shotsCell(p), esc(p.mitigation ?? 'none'), ci(p), fmt(p.macroF1)]),
+    )}`;
+  const aware = points.filter((p) => p.section === 'aware');
+  if (aware.length)
+    html += `<h3>Noise-aware training</h3>${table(
+      ['', 'accuracy [95% CI]'],
+      aware.map((p) => [esc(p.setting), ci(p)]),
+    )}`;
+  return html;
+}
+
+function verdictAndBreakEven(res: Loaded): string {
+  if (!(res.state === 'ok' && isObj(res.value))) return '';
+  const v = res.value;
+  let html = '';
+  for (const k of ['verdict', 'summary', 'conclusion'])
+    if (typeof v[k] === 'string') html += `<p class="verdict">${esc(v[k])}</p>`;
+  if (!Array.isArray(v.sweeps)) return html;
+  const rows: string[][] = [];
+  for (const sw of v.sweeps.filter(isObj))
+    if (isObj(sw.breakEven))
+      for (const [ref, be] of Object.entries(sw.breakEven))
+        if (isObj(be) && isObj(be.accuracy))
+          rows.push([
+            esc(sw.label ?? sw.channel),
+            esc(ref),
+            esc(be.accuracy.status),
+            isNum(be.accuracy.level) ? fmt(be.accuracy.level, 5) : '—',
+          ]);
+  if (rows.length)
+    html += `<h3>Break-even noise levels (accuracy)</h3>${table(['channel', 'classical head', 'status', 'level p'], rows)}`;
+  return html;
+}
+
 export async function noiseSection(ctx: ReportContext): Promise<Section> {
   const resPath = ctx.paths.noiseResults;
   const csvPath = ctx.paths.noisePoints;
@@ -30,85 +120,10 @@ export async function noiseSection(ctx: ReportContext): Promise<Section> {
         res.state === 'error' ? res.error : new Error('no points'),
       );
   }
-  let html = '';
-  const refs = points.filter((p) => p.section === 'reference' || p.section === 'noiseless');
-  if (refs.length)
-    html += `<h3>References (noiseless)</h3>${table(
-      ['head', 'shots', 'accuracy [95% CI]', 'macro-F1'],
-      refs.map((p) => [
-        esc(`${p.section === 'noiseless' ? 'quantum (noiseless)' : p.setting}`),
-        p.shots === null || p.shots === '' ? 'exact' : fmt(p.shots),
-        `${pct(p.accuracy as number)} [${pct(p.accuracyLo as number)}, ${pct(p.accuracyHi as number)}]`,
-        fmt(p.macroF1),
-      ]),
-    )}`;
-  if (res.state === 'ok' && isObj(res.value) && res.value.version === 1) {
-    // the noise stage's own chart specs (src/noise/plots.ts), rendered into the report
-    const r = res.value as unknown as NoiseResults;
-    const charts: [string, () => ChartSpec, boolean, string][] = [
-      [
-        'noise_accuracy_vs_level',
-        () => levelChart(r),
-        r.sweeps?.length > 0,
-        'Quantum-head test accuracy against the level of each noise channel (95% bootstrap CI bands), with mitigation where run; grey: the linear head.',
-      ],
-      [
-        'noise_accuracy_vs_shots',
-        () => shotsChart(r),
-        r.profiles?.some((p) => p.rows.some((x) => x.shots !== null)),
-        'Accuracy against shots per device profile.',
-      ],
-      [
-        'noise_profiles',
-        () => profileChart(r),
-        r.profiles?.length > 0,
-        'Accuracy per device profile and mitigation, with 95% CIs.',
-      ],
-    ];
-    for (const [name, spec, present, caption] of charts)
-      if (present) html += await ctx.chart(name, spec(), caption);
-  }
-  const prof = points.filter((p) => p.section === 'profile');
-  if (prof.length)
-    html += `<h3>Device profiles</h3>${table(
-      ['profile', 'shots', 'mitigation', 'accuracy [95% CI]', 'macro-F1'],
-      prof.map((p) => [
-        esc(p.setting),
-        p.shots === null || p.shots === '' ? 'exact' : fmt(p.shots),
-        esc(p.mitigation ?? 'none'),
-        `${pct(p.accuracy as number)} [${pct(p.accuracyLo as number)}, ${pct(p.accuracyHi as number)}]`,
-        fmt(p.macroF1),
-      ]),
-    )}`;
-  const aware = points.filter((p) => p.section === 'aware');
-  if (aware.length)
-    html += `<h3>Noise-aware training</h3>${table(
-      ['', 'accuracy [95% CI]'],
-      aware.map((p) => [
-        esc(p.setting),
-        `${pct(p.accuracy as number)} [${pct(p.accuracyLo as number)}, ${pct(p.accuracyHi as number)}]`,
-      ]),
-    )}`;
-  if (res.state === 'ok' && isObj(res.value)) {
-    const v = res.value;
-    for (const k of ['verdict', 'summary', 'conclusion'])
-      if (typeof v[k] === 'string') html += `<p class="verdict">${esc(v[k])}</p>`;
-    if (Array.isArray(v.sweeps)) {
-      const rows: string[][] = [];
-      for (const sw of v.sweeps.filter(isObj))
-        if (isObj(sw.breakEven))
-          for (const [ref, be] of Object.entries(sw.breakEven))
-            if (isObj(be) && isObj(be.accuracy))
-              rows.push([
-                esc(sw.label ?? sw.channel),
-                esc(ref),
-                esc(be.accuracy.status),
-                isNum(be.accuracy.level) ? fmt(be.accuracy.level, 5) : '—',
-              ]);
-      if (rows.length)
-        html += `<h3>Break-even noise levels (accuracy)</h3>${table(['channel', 'classical head', 'status', 'level p'], rows)}`;
-    }
-  }
+  let html = referencesTable(points);
+  html += await charts(ctx, res);
+  html += profilesAndAwareTables(points);
+  html += verdictAndBreakEven(res);
   if (!html) html = `<p>${esc(resPath)} has no points to draw.</p>`;
   return { id: ID, title: TITLE, html };
 }
