@@ -18,7 +18,8 @@
  * Everything that can be checked cheaply (run, heads, layer, methods, split non-empty, files exist,
  * background width) is checked before the first image is analysed.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { deserialize, serialize } from 'node:v8';
 import { basename, isAbsolute, join } from 'node:path';
 import sharp from 'sharp';
 import {
@@ -55,7 +56,13 @@ import {
   type MethodSummary,
 } from './audit.js';
 import { loadBackground } from './background.js';
-import { DEFAULT_SANITY_THRESHOLD, SanityCheck, type SanityResult } from './sanity.js';
+import {
+  DEFAULT_SANITY_THRESHOLD,
+  SanityCheck,
+  SanityCorrelations,
+  type SanityCorrelation,
+  type SanityResult,
+} from './sanity.js';
 import { checkLayer, DEFAULT_LAYER } from './cam-base.js';
 import { disposeHeads, explainHeads, type ExplainHead } from './explain-heads.js';
 import {
@@ -444,26 +451,42 @@ function applySanity(analyses: CaseAnalysis[], sanity: Map<string, Map<string, S
   }
 }
 
-/** Analyses every image (and its randomised-model maps); the sanity verdicts; writes the cases. */
-async function explainImages(
+/**
+ * `--nproc` sharding: a worker (`rank` of `worldSize`) analyses images rank, rank+N, … and writes them
+ * with their sanity correlations to DIR/<rank>.v8; the merger (`merge`) reads every worker's part
+ * instead of analysing, interleaves them back into input order and writes the stage as one process.
+ */
+export type ExplainShard =
+  | { role: 'worker'; rank: number; worldSize: number; dir: string }
+  | { role: 'merge'; worldSize: number; dir: string };
+
+interface ShardPart {
+  analyses: CaseAnalysis[];
+  correlations: SanityCorrelation[][];
+}
+
+const shardFile = (dir: string, rank: number) => join(dir, `${rank}.v8`);
+
+/** Analyses the images (every one, or a worker's shard) and their randomised-model maps. */
+async function analyzeImages(
   open: OpenRun,
   heads: ExplainHead[],
   images: PreparedImage[],
-  labels: (number | null)[],
   opts: AnalyzeOptions,
   cfg: ExplainConfig,
-  dir: string,
-  hooks: { log: Log; progress: ProgressSink },
-) {
-  const analyses: CaseAnalysis[] = [];
+  hooks: { log: Log; progress: ProgressSink; shard?: ExplainShard },
+): Promise<ShardPart> {
+  const part: ShardPart = { analyses: [], correlations: [] };
   const check = cfg.sanity === false ? null : new SanityCheck(open, heads, cfg.seed ?? 0);
+  const w = hooks.shard?.role === 'worker' ? hooks.shard : null;
   try {
     hooks.progress.start(images.length, 'explain');
     for (let i = 0; i < images.length; i++) {
+      if (w && i % w.worldSize !== w.rank) continue;
       const t0 = performance.now();
       const a = await analyzeWithHeads(open, heads, images[i], opts.methods!, opts);
-      if (check) await check.add(images[i], a, opts);
-      analyses.push(a);
+      part.correlations.push(check ? await check.add(images[i], a, opts) : []);
+      part.analyses.push(a);
       hooks.progress.update(i + 1);
       const flags = a.models.flatMap((m) => (m.audit?.flags ?? []).map((f) => `${m.name}: ${f}`));
       const took = ((performance.now() - t0) / 1000).toFixed(1);
@@ -475,8 +498,48 @@ async function explainImages(
   } finally {
     check?.dispose();
   }
-  const sanity = check?.verdicts(cfg.sanityThreshold ?? DEFAULT_SANITY_THRESHOLD) ?? null;
-  if (sanity) applySanity(analyses, sanity);
+  return part;
+}
+
+/** The workers' parts in input order (worker r holds images r, r+N, r+2N, ...). */
+function mergeShardParts(dir: string, worldSize: number, n: number): ShardPart {
+  const parts = Array.from(
+    { length: worldSize },
+    (_, r) => deserialize(readFileSync(shardFile(dir, r))) as ShardPart,
+  );
+  const out: ShardPart = { analyses: [], correlations: [] };
+  for (let i = 0; i < n; i++) {
+    const p = parts[i % worldSize];
+    const k = Math.floor(i / worldSize);
+    if (k >= p.analyses.length) throw new Error(`${shardFile(dir, i % worldSize)}: image ${i} missing`);
+    out.analyses.push(p.analyses[k]);
+    out.correlations.push(p.correlations[k]);
+  }
+  return out;
+}
+
+/** Analyses every image (or merges the workers' analyses); the sanity verdicts; writes the cases. */
+async function explainImages(
+  open: OpenRun,
+  heads: ExplainHead[],
+  images: PreparedImage[],
+  labels: (number | null)[],
+  opts: AnalyzeOptions,
+  cfg: ExplainConfig,
+  dir: string,
+  hooks: { log: Log; progress: ProgressSink; shard?: ExplainShard },
+) {
+  const { analyses, correlations } =
+    hooks.shard?.role === 'merge'
+      ? mergeShardParts(hooks.shard.dir, hooks.shard.worldSize, images.length)
+      : await analyzeImages(open, heads, images, opts, cfg, hooks);
+  let sanity: Map<string, Map<string, SanityResult>> | null = null;
+  if (cfg.sanity !== false) {
+    const corr = new SanityCorrelations();
+    for (const c of correlations.flat()) corr.push(c);
+    sanity = corr.verdicts(cfg.sanityThreshold ?? DEFAULT_SANITY_THRESHOLD);
+    applySanity(analyses, sanity);
+  }
   const records: (Record<string, unknown> & { flags: string[] })[] = [];
   const gridRows: GridRow[] = [];
   for (let i = 0; i < analyses.length; i++)
@@ -492,7 +555,7 @@ async function explainImages(
 export async function explainRun(
   run: string,
   cfg: ExplainConfig = {},
-  hooks: { log?: Log; progress?: ProgressSink } = {},
+  hooks: { log?: Log; progress?: ProgressSink; shard?: ExplainShard } = {},
 ): Promise<ExplainRunResult> {
   const methods = checkConfig(cfg);
   const { open, heads } = openHeads(run, cfg);
@@ -503,10 +566,25 @@ export async function explainRun(
     for (const img of images) checkCase(open, img, opts);
     const paths = runPaths(run);
     const dir = paths.explainDir;
+    const log = hooks.log ?? (() => {});
+    const progress = hooks.progress ?? nullProgress;
+    if (hooks.shard?.role === 'worker') {
+      const part = await analyzeImages(open, heads, images, opts, cfg, { log, progress, shard: hooks.shard });
+      writeFileAtomic(shardFile(hooks.shard.dir, hooks.shard.rank), serialize(part));
+      return {
+        dir,
+        cases: part.analyses.length,
+        summaries: {},
+        flagged: [],
+        localization: [],
+        analyses: part.analyses,
+      };
+    }
     mkdirSync(paths.explainCases, { recursive: true });
     const { analyses, records, sanity } = await explainImages(open, heads, images, labels, opts, cfg, dir, {
-      log: hooks.log ?? (() => {}),
-      progress: hooks.progress ?? nullProgress,
+      log,
+      progress,
+      shard: hooks.shard,
     });
     const { summaries, summary } = await summarizeModels(dir, heads, analyses);
     const localization = localizationTable(heads, analyses, sanity);

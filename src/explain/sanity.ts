@@ -134,10 +134,38 @@ export function sanityVerdict(
 }
 
 /** Randomised models of every stage, the per-image correlations they collect, and the verdicts. */
-export class SanityCheck {
-  private readonly stages: { stage: SanityStage; models: RandomizedModels }[] = [];
+/** One rank correlation of one image: a model's map by a method against a randomised stage's map. */
+export interface SanityCorrelation {
+  model: string;
+  method: string;
+  stage: SanityStage;
+  value: number | null;
+}
+
+/** The per-image correlations of the randomisation check, in image order, and their verdicts. */
+export class SanityCorrelations {
   /** model → method → stage → per-image correlations */
   private readonly corr = new Map<string, Map<string, Record<SanityStage, (number | null)[]>>>();
+
+  push(c: SanityCorrelation): void {
+    if (!this.corr.has(c.model)) this.corr.set(c.model, new Map());
+    const byMethod = this.corr.get(c.model)!;
+    if (!byMethod.has(c.method)) byMethod.set(c.method, { head: [], cascade: [] });
+    byMethod.get(c.method)![c.stage].push(c.value);
+  }
+
+  /** model → method → verdict. */
+  verdicts(threshold = DEFAULT_SANITY_THRESHOLD): Map<string, Map<string, SanityResult>> {
+    const out = new Map<string, Map<string, SanityResult>>();
+    for (const [model, byMethod] of this.corr)
+      out.set(model, new Map([...byMethod].map(([method, c]) => [method, sanityVerdict(c, threshold)])));
+    return out;
+  }
+}
+
+export class SanityCheck {
+  private readonly stages: { stage: SanityStage; models: RandomizedModels }[] = [];
+  readonly correlations = new SanityCorrelations();
 
   constructor(open: OpenRun, heads: ExplainHead[], seed: number) {
     try {
@@ -149,8 +177,12 @@ export class SanityCheck {
     }
   }
 
-  /** Re-runs the maps of one analysed image on every stage's models (same class, no PNGs). */
-  async add(img: PreparedImage, a: CaseAnalysis, opts: AnalyzeOptions): Promise<void> {
+  /**
+   * Re-runs the maps of one analysed image on every stage's models (same class, no PNGs); returns
+   * (and records) the image's correlations.
+   */
+  async add(img: PreparedImage, a: CaseAnalysis, opts: AnalyzeOptions): Promise<SanityCorrelation[]> {
+    const out: SanityCorrelation[] = [];
     for (const { stage, models } of this.stages) {
       const r = await analyzeWithHeads(models.open, models.heads, img, opts.methods!, {
         ...opts,
@@ -162,22 +194,18 @@ export class SanityCheck {
         const rm = r.models.find((x) => x.name === m.name);
         for (const [method, map] of Object.entries(m.maps)) {
           const other = rm?.maps[method];
-          if (!other) continue;
-          if (!this.corr.has(m.name)) this.corr.set(m.name, new Map());
-          const byMethod = this.corr.get(m.name)!;
-          if (!byMethod.has(method)) byMethod.set(method, { head: [], cascade: [] });
-          byMethod.get(method)![stage].push(mapRankCorrelation(map.map, other.map));
+          if (other)
+            out.push({ model: m.name, method, stage, value: mapRankCorrelation(map.map, other.map) });
         }
       }
     }
+    for (const c of out) this.correlations.push(c);
+    return out;
   }
 
   /** model → method → verdict. */
   verdicts(threshold = DEFAULT_SANITY_THRESHOLD): Map<string, Map<string, SanityResult>> {
-    const out = new Map<string, Map<string, SanityResult>>();
-    for (const [model, byMethod] of this.corr)
-      out.set(model, new Map([...byMethod].map(([method, c]) => [method, sanityVerdict(c, threshold)])));
-    return out;
+    return this.correlations.verdicts(threshold);
   }
 
   dispose(): void {

@@ -4,9 +4,12 @@
  * every explained model, the per-image agreement and localisation audit, the per method × model
  * localisation table (pointing game exact / with tolerance, energy-in-box, perfect-map caps, empty
  * maps, deletion / insertion AUCs, the randomisation sanity check, time per image), plots; written
- * to RUN/explain.
+ * to RUN/explain. `--nproc N` spreads the cases over N local worker processes and merges their
+ * analyses in input order into the same RUN/explain as one process.
  */
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { setNumThreads } from '../../engine/index.js';
 import {
@@ -16,12 +19,14 @@ import {
   resolveMethods,
   SHAP_EXPLAINERS,
   type ExplainConfig,
+  type ExplainRunResult,
   type LocalizationRow,
 } from '../../explain/index.js';
 import { loadArch } from '../../run/index.js';
 import { cliProgressSink } from '../../util/progress.js';
 import { UsageError } from '../errors.js';
-import { configFlag, existingRun, parseSeed, parseThreads } from '../options.js';
+import { launchLocalRanks } from '../launch.js';
+import { configFlag, existingRun, parseIntOption, parseSeed, parseThreads } from '../options.js';
 import { EXPERIMENT_SCHEMA } from '../config.js';
 
 const EXPLAIN = EXPERIMENT_SCHEMA.properties.explain.properties;
@@ -45,6 +50,7 @@ interface ExplainCliOptions {
   seed?: number;
   threads: number;
   json?: boolean;
+  nproc?: number;
 }
 
 /** A class name of the run (arch.json) or its index, checked before any work. */
@@ -83,6 +89,33 @@ export function localizationLine(r: LocalizationRow): string {
       : '') +
     (r.msPerImage === null ? '' : `, ${r.msPerImage.toFixed(0)} ms/image`)
   );
+}
+
+/**
+ * explainRun in one process, or over `nproc` local workers (each explains cases rank, rank+N, …)
+ * merged in input order; null in a worker (it prints nothing) or when a worker failed.
+ */
+async function runSharded(
+  run: string,
+  cfg: ExplainConfig,
+  nproc: number | undefined,
+  hooks: Parameters<typeof explainRun>[2],
+): Promise<ExplainRunResult | null> {
+  const workerDir = process.env.QMRI_SHARD_DIR;
+  if (workerDir && process.env.RANK !== undefined) {
+    const [rank, worldSize] = [Number(process.env.RANK), Number(process.env.WORLD_SIZE)];
+    await explainRun(run, cfg, { ...hooks, shard: { role: 'worker', rank, worldSize, dir: workerDir } });
+    return null;
+  }
+  if (nproc === undefined || nproc <= 1) return explainRun(run, cfg, hooks);
+  const dir = mkdtempSync(join(tmpdir(), 'qmri-explain-'));
+  try {
+    process.exitCode = await launchLocalRanks(nproc, process.argv, { QMRI_SHARD_DIR: dir });
+    if (process.exitCode !== 0) return null;
+    return await explainRun(run, cfg, { ...hooks, shard: { role: 'merge', worldSize: nproc, dir } });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The `qmri explain` action: checks the options, runs the stage, prints JSON or text. */
@@ -124,10 +157,11 @@ async function explainAction(o: ExplainCliOptions): Promise<void> {
     sanityThreshold: o.sanityThreshold,
     seed: o.seed,
   };
-  const r = await explainRun(run, cfg, {
+  const r = await runSharded(run, cfg, o.nproc, {
     progress: cliProgressSink({ json: o.json }),
-    log: o.json ? undefined : (l) => process.stderr.write(`${l}\n`),
+    log: o.json ? undefined : (l: string) => process.stderr.write(`${l}\n`),
   });
+  if (!r) return;
   if (o.json) {
     process.stdout.write(
       JSON.stringify({
@@ -215,5 +249,10 @@ export function registerExplain(program: Command): void {
     .option('--seed <n>', 'sampling seed', parseSeed, 0)
     .option('--threads <n>', 'libtorch threads', parseThreads, 2)
     .option('--json', 'print one JSON document on stdout')
+    .option(
+      '--nproc <n>',
+      'spread the cases over N local processes (case i to process i mod N); merged in input order',
+      parseIntOption('--nproc', 1, 256),
+    )
     .action(explainAction);
 }
