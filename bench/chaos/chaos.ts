@@ -136,8 +136,10 @@ async function main(): Promise<number> {
     minutes: +((performance.now() - t0) / 60_000).toFixed(1),
   };
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-  if (!a.keep && a.out === undefined && diffs.length === 0) rmSync(dir, { recursive: true, force: true });
-  return diffs.length === 0 && existsSync(join(run, 'report.html')) ? 0 : 1;
+  // judged before the folder is removed (removing it first made every clean run exit 1)
+  const ok = diffs.length === 0 && existsSync(join(run, 'report.html'));
+  if (!a.keep && a.out === undefined && ok) rmSync(dir, { recursive: true, force: true });
+  return ok ? 0 : 1;
 }
 
 main().then(
