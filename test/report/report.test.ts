@@ -99,3 +99,39 @@ test('writeReport names a missing run folder', async () => {
     /qmri-no-such-run-xyz: run folder not found/,
   );
 });
+
+test('the noise section gives each break-even level its grouped interval, or says it has none', async () => {
+  const run = mkdtempSync(join(tmpdir(), 'qmri-report-noise-'));
+  try {
+    mkdirSync(join(run, 'noise'), { recursive: true });
+    const crossing = { status: 'crosses', level: 0.02 };
+    writeFileSync(
+      join(run, 'noise', 'results.json'),
+      JSON.stringify({
+        points: [{ section: 'reference', setting: 'linear', accuracy: 0.8 }],
+        sweeps: [
+          {
+            channel: 'depolarizing',
+            breakEven: { linear: { accuracy: crossing }, bottleneck: { accuracy: crossing } },
+            breakEvenInterval: {
+              linear: { ...crossing, ci: [0.0125, null] },
+              bottleneck: { ...crossing, ci: null },
+            },
+          },
+        ],
+      }),
+    );
+    const html = readFileSync(await writeReport(run), 'utf8');
+    const noise = html.slice(html.indexOf('<section id="noise">'));
+    assert.match(
+      noise,
+      /<td>linear<\/td><td>crosses<\/td><td>0\.02000<\/td><td>\[0\.01250, not reached\]<\/td>/,
+    );
+    assert.match(
+      noise,
+      /<td>bottleneck<\/td><td>crosses<\/td><td>0\.02000<\/td><td>no interval \(one test group\)<\/td>/,
+    );
+  } finally {
+    rmSync(run, { recursive: true, force: true });
+  }
+});

@@ -94,10 +94,18 @@ function verdictAndBreakEven(res: Loaded): string {
             esc(ref),
             esc(be.accuracy.status),
             isNum(be.accuracy.level) ? fmt(be.accuracy.level, 5) : '—',
+            breakEvenCi(isObj(sw.breakEvenInterval) ? sw.breakEvenInterval[ref] : undefined),
           ]);
   if (rows.length)
-    html += `<h3>Break-even noise levels (accuracy)</h3>${table(['channel', 'classical head', 'status', 'level p'], rows)}`;
+    html += `<h3>Break-even noise levels (accuracy)</h3>${table(['channel', 'classical head', 'status', 'level p', '95% CI (test groups resampled)'], rows)}`;
   return html;
+}
+
+/** The break-even level's grouped interval (src/noise break-even-interval); an open end is "not reached". */
+function breakEvenCi(iv: unknown): string {
+  if (!isObj(iv) || !Array.isArray(iv.ci)) return 'no interval (one test group)';
+  const end = (x: unknown) => (isNum(x) ? fmt(x, 5) : 'not reached');
+  return `[${end(iv.ci[0])}, ${end(iv.ci[1])}]`;
 }
 
 export async function noiseSection(ctx: ReportContext): Promise<Section> {
