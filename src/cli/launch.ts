@@ -1,10 +1,35 @@
 /**
- * `--nproc N` on one machine: runs the same command as N local ranks (child processes with RANK,
- * WORLD_SIZE, MASTER_ADDR=127.0.0.1 and a free MASTER_PORT, as torchrun does), waits for all of them,
- * and stops the others when one fails. Returns the exit code.
+ * `--nproc N` on one machine: runs the same command (or a given one) as N local ranks (child processes
+ * with RANK, WORLD_SIZE, MASTER_ADDR=127.0.0.1 and a free MASTER_PORT, as torchrun does), waits for all
+ * of them, and stops the others when one fails (launchLocalRanks). fanOut is the sharded batch work of
+ * explain, predict and noise on top of it: N workers write their parts into a temporary folder
+ * (QMRI_SHARD_DIR, src/util/shard.ts) and the parent merges them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SHARD_DIR_ENV } from '../util/shard.js';
+
+/** A command to start: an executable and its arguments. */
+export interface LaunchCommand {
+  file: string;
+  args: string[];
+}
+
+/** `bin/qmri ARGS...`: the CLI as a fresh process (for workers of a command other than this one). */
+export const qmriCommand = (...args: string[]): LaunchCommand => ({
+  file: fileURLToPath(new URL('../../bin/qmri', import.meta.url)),
+  args,
+});
+
+/** This process's own command line without `--nproc` (what a rank of `qmri X --nproc N` runs). */
+const sameCommand = (argv: readonly string[]): LaunchCommand => ({
+  file: process.execPath,
+  args: [...process.execArgv, ...withoutNproc(argv.slice(1))],
+});
 
 function freePort(): Promise<number> {
   return new Promise((res, rej) => {
@@ -31,16 +56,16 @@ export async function launchLocalRanks(
   nproc: number,
   argv: readonly string[] = process.argv,
   extraEnv: Record<string, string> = {},
+  cmd: LaunchCommand = sameCommand(argv),
 ): Promise<number> {
   const port = await freePort();
-  const args = [...process.execArgv, ...withoutNproc(argv.slice(1))];
   const children: ChildProcess[] = [];
   const codes = await Promise.all(
     Array.from(
       { length: nproc },
       (_, rank) =>
         new Promise<number>((res) => {
-          const c = spawn(process.execPath, args, {
+          const c = spawn(cmd.file, cmd.args, {
             stdio: ['ignore', rank === 0 ? 'inherit' : 'ignore', 'inherit'],
             env: {
               ...process.env,
@@ -61,4 +86,30 @@ export async function launchLocalRanks(
     ),
   );
   return codes.find((c) => c !== 0) ?? 0;
+}
+
+/**
+ * Sharded batch work over `nproc` local worker processes: starts `cmd` (default: this command without
+ * --nproc; a function gets the folder, e.g. to write the workers' config there) as ranks 0..N-1 with
+ * QMRI_SHARD_DIR naming a fresh temporary folder, waits for them, then returns merge(dir) (the parent
+ * reads the workers' parts there). When a worker fails it sets process.exitCode and returns null. The
+ * folder is removed either way.
+ */
+export async function fanOut<T>(
+  nproc: number,
+  merge: (dir: string) => T | Promise<T>,
+  cmd?: LaunchCommand | ((dir: string) => LaunchCommand),
+): Promise<T | null> {
+  const dir = mkdtempSync(join(tmpdir(), 'qmri-shard-'));
+  try {
+    const c = typeof cmd === 'function' ? cmd(dir) : cmd;
+    const code = await launchLocalRanks(nproc, process.argv, { [SHARD_DIR_ENV]: dir }, c);
+    if (code !== 0) {
+      process.exitCode = code;
+      return null;
+    }
+    return await merge(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -5,8 +5,7 @@
  * `--nproc N` spreads the images over N local worker processes and merges their results in input
  * order (the same JSON and overlay names as one process).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { preprocessFile, type PreprocessConfig } from '../../data/index.js';
@@ -15,8 +14,9 @@ import { analyzeCase, METHODS, type CaseAnalysis } from '../../explain/index.js'
 import { openRun, runPaths } from '../../run/index.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { cliProgressSink } from '../../util/progress.js';
+import { ownsItem, readShardParts, workerShardFromEnv, writeShardPart } from '../../util/shard.js';
 import { UsageError } from '../errors.js';
-import { launchLocalRanks } from '../launch.js';
+import { fanOut } from '../launch.js';
 import { existingRun, parseIntOption, parseThreads } from '../options.js';
 
 export interface PredictModel {
@@ -34,28 +34,6 @@ export interface PredictResult {
   agree: boolean;
   headsAgree: boolean;
   notes: string[];
-}
-
-/** A worker of `predict --nproc`: its rank, the number of workers and where its results go. */
-function shardEnv(): { rank: number; worldSize: number; dir: string } | null {
-  const dir = process.env.QMRI_SHARD_DIR;
-  if (!dir) return null;
-  return { rank: Number(process.env.RANK), worldSize: Number(process.env.WORLD_SIZE), dir };
-}
-
-/** The workers' results in input order (worker r holds images r, r+N, r+2N, ...). */
-function mergeShards(dir: string, nproc: number): PredictResult[] {
-  const parts = Array.from(
-    { length: nproc },
-    (_, r) => JSON.parse(readFileSync(join(dir, `${r}.json`), 'utf8')) as PredictResult[],
-  );
-  const out: PredictResult[] = [];
-  for (let i = 0; ; i++) {
-    const part = parts[i % nproc];
-    const k = Math.floor(i / nproc);
-    if (k >= part.length) return out;
-    out.push(part[k]);
-  }
 }
 
 function checkImages(images: string[]): void {
@@ -149,20 +127,17 @@ export function registerPredict(program: Command): void {
       ) => {
         const run = existingRun(resolve(o.run));
         checkImages(images);
-        if (o.nproc !== undefined && o.nproc > 1 && process.env.RANK === undefined) {
-          const dir = mkdtempSync(join(tmpdir(), 'qmri-predict-'));
-          try {
-            process.exitCode = await launchLocalRanks(o.nproc, process.argv, { QMRI_SHARD_DIR: dir });
-            if (process.exitCode !== 0) return;
-            const results = mergeShards(dir, o.nproc);
-            if (o.json) process.stdout.write(JSON.stringify({ run, results }) + '\n');
-            else results.forEach(printText);
-          } finally {
-            rmSync(dir, { recursive: true, force: true });
-          }
+        const shard = workerShardFromEnv();
+        if (!shard && o.nproc !== undefined && o.nproc > 1) {
+          const nproc = o.nproc;
+          const results = await fanOut(nproc, (dir) =>
+            readShardParts<PredictResult>(dir, nproc, images.length),
+          );
+          if (!results) return;
+          if (o.json) process.stdout.write(JSON.stringify({ run, results }) + '\n');
+          else results.forEach(printText);
           return;
         }
-        const shard = shardEnv();
         const methods = o.methods
           ?.split(',')
           .map((m) => m.trim())
@@ -176,7 +151,7 @@ export function registerPredict(program: Command): void {
           const pre = open.arch.preprocess as unknown as PreprocessConfig;
           progress.start(images.length, 'predict');
           for (let i = 0; i < images.length; i++) {
-            if (shard && i % shard.worldSize !== shard.rank) continue;
+            if (!ownsItem(shard, i)) continue;
             const img = await preprocessFile(images[i], pre, { slice: o.slice });
             const a = await analyzeCase(open, img, { methods });
             results.push(summarise(a, images[i], outDir, i));
@@ -187,7 +162,7 @@ export function registerPredict(program: Command): void {
           open.net.dispose();
         }
         if (shard) {
-          writeFileAtomic(join(shard.dir, `${shard.rank}.json`), JSON.stringify(results));
+          writeShardPart(shard, results);
           return;
         }
         if (o.json) process.stdout.write(JSON.stringify({ run, results }) + '\n');
