@@ -2,8 +2,8 @@
  * `--nproc N` on one machine: runs the same command (or a given one) as N local ranks (child processes
  * with RANK, WORLD_SIZE, MASTER_ADDR=127.0.0.1 and a free MASTER_PORT, as torchrun does), waits for all
  * of them, and stops the others when one fails (launchLocalRanks). fanOut is the sharded batch work of
- * explain, predict and noise on top of it: N workers write their parts into a temporary folder
- * (QMRI_SHARD_DIR, src/util/shard.ts) and the parent merges them.
+ * explain, predict and noise on top of it: N workers (rank 0 optionally this process) write their
+ * parts into a temporary folder (QMRI_SHARD_DIR, src/util/shard.ts) and the parent merges them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SHARD_DIR_ENV } from '../util/shard.js';
+import { SHARD_DIR_ENV, type WorkerShard } from '../util/shard.js';
 
 /** A command to start: an executable and its arguments. */
 export interface LaunchCommand {
@@ -57,13 +57,14 @@ export async function launchLocalRanks(
   argv: readonly string[] = process.argv,
   extraEnv: Record<string, string> = {},
   cmd: LaunchCommand = sameCommand(argv),
+  firstRank = 0,
 ): Promise<number> {
   const port = await freePort();
   const children: ChildProcess[] = [];
   const codes = await Promise.all(
     Array.from(
-      { length: nproc },
-      (_, rank) =>
+      { length: nproc - firstRank },
+      (_, i, rank = firstRank + i) =>
         new Promise<number>((res) => {
           const c = spawn(cmd.file, cmd.args, {
             stdio: ['ignore', rank === 0 ? 'inherit' : 'ignore', 'inherit'],
@@ -88,26 +89,35 @@ export async function launchLocalRanks(
   return codes.find((c) => c !== 0) ?? 0;
 }
 
+/** How fanOut starts its workers. */
+export interface FanOutOptions {
+  /** the workers' command (default: this command without --nproc); a function gets the folder, e.g. to write their config there */
+  cmd?: LaunchCommand | ((dir: string) => LaunchCommand);
+  /** makes rank 0's part in this process (while ranks 1..N-1 run), saving one process start */
+  local?: (shard: WorkerShard) => unknown;
+}
+
 /**
- * Sharded batch work over `nproc` local worker processes: starts `cmd` (default: this command without
- * --nproc; a function gets the folder, e.g. to write the workers' config there) as ranks 0..N-1 with
- * QMRI_SHARD_DIR naming a fresh temporary folder, waits for them, then returns merge(dir) (the parent
- * reads the workers' parts there). When a worker fails it sets process.exitCode and returns null. The
- * folder is removed either way.
+ * Sharded batch work over `nproc` local workers: starts the workers' command as ranks 0..N-1 (or
+ * 1..N-1, rank 0 made here by `local`) with QMRI_SHARD_DIR naming a fresh temporary folder, waits
+ * for them, then returns merge(dir) (the parent reads the workers' parts there). When a worker fails
+ * it sets process.exitCode and returns null. The folder is removed either way.
  */
 export async function fanOut<T>(
   nproc: number,
   merge: (dir: string) => T | Promise<T>,
-  cmd?: LaunchCommand | ((dir: string) => LaunchCommand),
+  o: FanOutOptions = {},
 ): Promise<T | null> {
   const dir = mkdtempSync(join(tmpdir(), 'qmri-shard-'));
   try {
-    const c = typeof cmd === 'function' ? cmd(dir) : cmd;
-    const code = await launchLocalRanks(nproc, process.argv, { [SHARD_DIR_ENV]: dir }, c);
-    if (code !== 0) {
-      process.exitCode = code;
-      return null;
+    const c = typeof o.cmd === 'function' ? o.cmd(dir) : o.cmd;
+    const ranks = launchLocalRanks(nproc, process.argv, { [SHARD_DIR_ENV]: dir }, c, o.local ? 1 : 0);
+    try {
+      await o.local?.({ role: 'worker', rank: 0, worldSize: nproc, dir });
+    } finally {
+      process.exitCode = await ranks; // the workers finish (or fail) before this process goes on
     }
+    if (process.exitCode !== 0) return null;
     return await merge(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });

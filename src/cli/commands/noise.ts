@@ -19,7 +19,7 @@ import {
 import { runPaths } from '../../run/index.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { cliProgressSink } from '../../util/progress.js';
-import { workerShardFromEnv } from '../../util/shard.js';
+import { workerShardFromEnv, type WorkerShard } from '../../util/shard.js';
 import { NoiseInputSchema } from '../../config/index.js';
 import { UsageError } from '../errors.js';
 import { fanOut, qmriCommand, type LaunchCommand } from '../launch.js';
@@ -115,9 +115,10 @@ export function noiseConfigFromOptions(o: NoiseOptions): Record<string, unknown>
 }
 
 /**
- * The noise study in one process, or over `nproc` local workers (unit i to worker i mod N, merged
- * by index: the same results and files); null in a worker or when a worker failed. `worker` is the
- * command the workers run (default: this one without --nproc).
+ * The noise study in one process, or over `nproc` workers (this process is worker 0, the others are
+ * local processes; unit i to worker i mod N, merged by index: the same results and files); null in a
+ * worker or when a worker failed. `worker` is the command the other workers run (default: this one
+ * without --nproc).
  */
 export async function shardedNoiseStudy(
   run: string,
@@ -126,17 +127,17 @@ export async function shardedNoiseStudy(
   hooks: NoiseStudyHooks,
   worker?: (dir: string) => LaunchCommand,
 ): Promise<NoiseResults | null> {
-  const shard = workerShardFromEnv();
-  if (shard) {
+  const asWorker = (shard: WorkerShard) => {
     const log = hooks.log;
-    await noiseStudy(run, cfg, { log: log && ((l) => log(`[worker ${shard.rank}] ${l}`)), shard });
-    return null;
-  }
+    return noiseStudy(run, cfg, { log: log && ((l) => log(`[worker ${shard.rank}] ${l}`)), shard });
+  };
+  const shard = workerShardFromEnv();
+  if (shard) return asWorker(shard);
   if (nproc === undefined || nproc <= 1) return noiseStudy(run, cfg, hooks);
   return fanOut(
     nproc,
     (dir) => noiseStudy(run, cfg, { ...hooks, shard: { role: 'merge', worldSize: nproc, dir } }),
-    worker,
+    { cmd: worker, local: asWorker },
   );
 }
 
