@@ -4,8 +4,8 @@
  * every explained model, the per-image agreement and localisation audit, the per method × model
  * localisation table (pointing game exact / with tolerance, energy-in-box, perfect-map caps, empty
  * maps, deletion / insertion AUCs, the randomisation sanity check, time per image), plots; written
- * to RUN/explain. `--nproc N` spreads the cases over N local worker processes and merges their
- * analyses in input order into the same RUN/explain as one process.
+ * to RUN/explain. `--nproc N` spreads the cases over N workers (this process and N-1 local ones)
+ * and merges their analyses in input order into the same RUN/explain as one process.
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -91,8 +91,8 @@ export function localizationLine(r: LocalizationRow): string {
 }
 
 /**
- * explainRun in one process, or over `nproc` local workers (each explains cases rank, rank+N, …)
- * merged in input order; null in a worker (it prints nothing) or when a worker failed.
+ * explainRun in one process, or over `nproc` workers (this process and N-1 local processes; each
+ * explains cases rank, rank+N, …) merged in input order; null in a worker (it prints nothing) or when a worker failed.
  */
 async function runSharded(
   run: string,
@@ -106,8 +106,10 @@ async function runSharded(
     return null;
   }
   if (nproc === undefined || nproc <= 1) return explainRun(run, cfg, hooks);
-  return fanOut(nproc, (dir) =>
-    explainRun(run, cfg, { ...hooks, shard: { role: 'merge', worldSize: nproc, dir } }),
+  return fanOut(
+    nproc,
+    (dir) => explainRun(run, cfg, { ...hooks, shard: { role: 'merge', worldSize: nproc, dir } }),
+    { local: (shard) => explainRun(run, cfg, { ...hooks, shard }) },
   );
 }
 
