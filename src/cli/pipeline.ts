@@ -44,6 +44,8 @@ export interface RunOutcome {
 export interface RunHooks {
   log?: (line: string) => void;
   progress?: ProgressSink;
+  /** local worker processes for the stages that shard their work (the noise study) */
+  nproc?: number;
 }
 
 /** Files the config names, checked before the run folder is touched. */
@@ -150,6 +152,7 @@ async function runStages(
     paths,
     log: hooks.log ?? (() => {}),
     progress: hooks.progress ?? nullProgress,
+    nproc: hooks.nproc,
   };
   const w: Walk = { ctx, records: readStageRecords(run), chain: '', redoing: false };
   const stages: StageOutcome[] = [];

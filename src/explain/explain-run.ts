@@ -18,8 +18,7 @@
  * Everything that can be checked cheaply (run, heads, layer, methods, split non-empty, files exist,
  * background width) is checked before the first image is analysed.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { deserialize, serialize } from 'node:v8';
+import { existsSync, mkdirSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import sharp from 'sharp';
 import {
@@ -35,6 +34,7 @@ import { check, explainStageSchema } from '../config/index.js';
 import { openRun, runPaths, type OpenRun } from '../run/index.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 import { nullProgress, type ProgressSink } from '../util/progress.js';
+import { ownsItem, readShardParts, writeShardPart, type Shard } from '../util/shard.js';
 import {
   analyzeWithHeads,
   FAST_METHODS,
@@ -452,20 +452,14 @@ function applySanity(analyses: CaseAnalysis[], sanity: Map<string, Map<string, S
 }
 
 /**
- * `--nproc` sharding: a worker (`rank` of `worldSize`) analyses images rank, rank+N, … and writes them
- * with their sanity correlations to DIR/<rank>.v8; the merger (`merge`) reads every worker's part
- * instead of analysing, interleaves them back into input order and writes the stage as one process.
+ * `--nproc` sharding (src/util/shard.ts): a worker analyses images rank, rank+N, … and writes them with
+ * their sanity correlations as its part; the merger reads every worker's part instead of analysing,
+ * interleaved back into input order, and writes the stage as one process.
  */
-export type ExplainShard =
-  | { role: 'worker'; rank: number; worldSize: number; dir: string }
-  | { role: 'merge'; worldSize: number; dir: string };
-
 interface ShardPart {
-  analyses: CaseAnalysis[];
-  correlations: SanityCorrelation[][];
+  analysis: CaseAnalysis;
+  correlations: SanityCorrelation[];
 }
-
-const shardFile = (dir: string, rank: number) => join(dir, `${rank}.v8`);
 
 /** Analyses the images (every one, or a worker's shard) and their randomised-model maps. */
 async function analyzeImages(
@@ -474,19 +468,17 @@ async function analyzeImages(
   images: PreparedImage[],
   opts: AnalyzeOptions,
   cfg: ExplainConfig,
-  hooks: { log: Log; progress: ProgressSink; shard?: ExplainShard },
-): Promise<ShardPart> {
-  const part: ShardPart = { analyses: [], correlations: [] };
+  hooks: { log: Log; progress: ProgressSink; shard?: Shard },
+): Promise<ShardPart[]> {
+  const part: ShardPart[] = [];
   const check = cfg.sanity === false ? null : new SanityCheck(open, heads, cfg.seed ?? 0);
-  const w = hooks.shard?.role === 'worker' ? hooks.shard : null;
   try {
     hooks.progress.start(images.length, 'explain');
     for (let i = 0; i < images.length; i++) {
-      if (w && i % w.worldSize !== w.rank) continue;
+      if (!ownsItem(hooks.shard, i)) continue;
       const t0 = performance.now();
       const a = await analyzeWithHeads(open, heads, images[i], opts.methods!, opts);
-      part.correlations.push(check ? await check.add(images[i], a, opts) : []);
-      part.analyses.push(a);
+      part.push({ analysis: a, correlations: check ? await check.add(images[i], a, opts) : [] });
       hooks.progress.update(i + 1);
       const flags = a.models.flatMap((m) => (m.audit?.flags ?? []).map((f) => `${m.name}: ${f}`));
       const took = ((performance.now() - t0) / 1000).toFixed(1);
@@ -501,23 +493,6 @@ async function analyzeImages(
   return part;
 }
 
-/** The workers' parts in input order (worker r holds images r, r+N, r+2N, ...). */
-function mergeShardParts(dir: string, worldSize: number, n: number): ShardPart {
-  const parts = Array.from(
-    { length: worldSize },
-    (_, r) => deserialize(readFileSync(shardFile(dir, r))) as ShardPart,
-  );
-  const out: ShardPart = { analyses: [], correlations: [] };
-  for (let i = 0; i < n; i++) {
-    const p = parts[i % worldSize];
-    const k = Math.floor(i / worldSize);
-    if (k >= p.analyses.length) throw new Error(`${shardFile(dir, i % worldSize)}: image ${i} missing`);
-    out.analyses.push(p.analyses[k]);
-    out.correlations.push(p.correlations[k]);
-  }
-  return out;
-}
-
 /** Analyses every image (or merges the workers' analyses); the sanity verdicts; writes the cases. */
 async function explainImages(
   open: OpenRun,
@@ -527,12 +502,14 @@ async function explainImages(
   opts: AnalyzeOptions,
   cfg: ExplainConfig,
   dir: string,
-  hooks: { log: Log; progress: ProgressSink; shard?: ExplainShard },
+  hooks: { log: Log; progress: ProgressSink; shard?: Shard },
 ) {
-  const { analyses, correlations } =
+  const parts =
     hooks.shard?.role === 'merge'
-      ? mergeShardParts(hooks.shard.dir, hooks.shard.worldSize, images.length)
+      ? readShardParts<ShardPart>(hooks.shard.dir, hooks.shard.worldSize, images.length)
       : await analyzeImages(open, heads, images, opts, cfg, hooks);
+  const analyses = parts.map((p) => p.analysis);
+  const correlations = parts.map((p) => p.correlations);
   let sanity: Map<string, Map<string, SanityResult>> | null = null;
   if (cfg.sanity !== false) {
     const corr = new SanityCorrelations();
@@ -555,7 +532,7 @@ async function explainImages(
 export async function explainRun(
   run: string,
   cfg: ExplainConfig = {},
-  hooks: { log?: Log; progress?: ProgressSink; shard?: ExplainShard } = {},
+  hooks: { log?: Log; progress?: ProgressSink; shard?: Shard } = {},
 ): Promise<ExplainRunResult> {
   const methods = checkConfig(cfg);
   const { open, heads } = openHeads(run, cfg);
@@ -570,14 +547,14 @@ export async function explainRun(
     const progress = hooks.progress ?? nullProgress;
     if (hooks.shard?.role === 'worker') {
       const part = await analyzeImages(open, heads, images, opts, cfg, { log, progress, shard: hooks.shard });
-      writeFileAtomic(shardFile(hooks.shard.dir, hooks.shard.rank), serialize(part));
+      writeShardPart(hooks.shard, part);
       return {
         dir,
-        cases: part.analyses.length,
+        cases: part.length,
         summaries: {},
         flagged: [],
         localization: [],
-        analyses: part.analyses,
+        analyses: part.map((p) => p.analysis),
       };
     }
     mkdirSync(paths.explainCases, { recursive: true });

@@ -7,6 +7,8 @@
  * and CSV in RUN/noise/.
  *
  *   study.ts       noiseStudy(run, cfg, hooks?) → RUN/noise/{results.json, points.csv, plots/}
+ *   study-units.ts the study as independent units (sweep point, shot setting, profile, noise-aware
+ *                  training) made here or by `--nproc` workers and merged by index
  *   results.ts     the shape of RUN/noise/results.json
  *   config.ts      NoiseConfig, DEFAULT_NOISE_CONFIG, resolveNoiseConfig (validated by field)
  *   settings.ts    the six swept channels → noise models, log-spaced levels, noise specs

@@ -1,5 +1,5 @@
 /**
- * The noise study's device profiles: each profile at each shot count, raw and with the configured
+ * The noise study's device profiles: a profile at each shot count, raw and with the configured
  * mitigations (readout inversion, ZNE, both), scored against the noiseless hybrid and, paired,
  * against the linear head.
  */
@@ -63,31 +63,34 @@ function profileRow(
   };
 }
 
-/** every device profile × every configured shot count */
-export function runProfiles(
+/**
+ * one device profile at every configured shot count (in shot order): raw and mitigated rows; one
+ * unit of work, so its shot counts share the profile's density-matrix run (the executor's cache)
+ */
+export function profileUnit(
   ctx: StudyContext,
-  profiles: NamedNoise[],
-  noiseless: Point,
-  linPreds: Int32Array,
-): ProfileResult[] {
-  const { cfg, progress } = ctx;
-  const results: ProfileResult[] = [];
-  progress.start(profiles.length * cfg.shots.length, 'device profiles');
-  let done = 0;
-  for (const [pi, prof] of profiles.entries()) {
-    const rows: ProfileRow[] = [];
-    for (const s of cfg.shots) {
-      for (const [mitigation, z] of variants(ctx, prof, pi, s))
-        rows.push(profileRow(ctx, prof, s, mitigation, z, noiseless, linPreds));
-      progress.update(++done, { profile: prof.name, shots: s ?? 'exact' });
-    }
-    results.push({
-      name: prof.name,
-      spec: cfg.profiles[pi],
-      description: prof.profile?.description ?? null,
-      rows,
-    });
-  }
-  progress.stop();
-  return results;
+  prof: NamedNoise,
+  pi: number,
+  refs: { noiseless: Point; linPreds: Int32Array },
+): ProfileRow[] {
+  return ctx.cfg.shots.flatMap((s) =>
+    variants(ctx, prof, pi, s).map(([mitigation, z]) =>
+      profileRow(ctx, prof, s, mitigation, z, refs.noiseless, refs.linPreds),
+    ),
+  );
+}
+
+/** a device profile's rows put together */
+export function profileResult(
+  ctx: StudyContext,
+  prof: NamedNoise,
+  pi: number,
+  rows: ProfileRow[],
+): ProfileResult {
+  return {
+    name: prof.name,
+    spec: ctx.cfg.profiles[pi],
+    description: prof.profile?.description ?? null,
+    rows,
+  };
 }

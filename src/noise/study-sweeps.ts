@@ -1,7 +1,7 @@
 /**
- * The noise study's sweeps: each swept channel at each level (with readout mitigation or ZNE when
- * configured), the level where the hybrid falls to each classical reference (break-even), and the
- * finite-shot points without noise.
+ * The noise study's sweeps: each swept channel at one level (with readout mitigation or ZNE when
+ * configured), a channel's levels put together with the level where the hybrid falls to each
+ * classical reference (break-even), and the finite-shot points without noise.
  */
 import { breakEven } from './break-even.js';
 import { accuracyBreakEvenInterval } from './break-even-interval.js';
@@ -11,7 +11,7 @@ import { SWEEP_LABELS, sweepNoiseModel, type SweepChannel } from './settings.js'
 import { shotSeed, type StudyContext } from './study-context.js';
 
 /** the points of one level, and the unmitigated predictions (for the break-even interval) */
-function sweepLevel(
+export function sweepLevel(
   ctx: StudyContext,
   channel: SweepChannel,
   level: number,
@@ -66,61 +66,44 @@ function breakEvens(
   return be;
 }
 
-/** every configured channel swept over every configured level */
-export function runSweeps(
+/** one channel swept over the configured levels: its levels' points and raw predictions (in level order) put together */
+export function sweepResult(
   ctx: StudyContext,
+  channel: SweepChannel,
+  levels: { sp: Point[]; preds: Int32Array }[],
   noiseless: Point,
   references: Point[],
   iv: IntervalInputs,
-): SweepResult[] {
-  const { cfg, progress } = ctx;
-  const sweeps: SweepResult[] = [];
-  progress.start(cfg.channels.length * cfg.levels.length, 'noise sweeps');
-  let done = 0;
-  for (const channel of cfg.channels) {
-    const sp: Point[] = [];
-    const rawPreds: Int32Array[] = [];
-    for (const level of cfg.levels) {
-      const r = sweepLevel(ctx, channel, level);
-      sp.push(...r.sp);
-      rawPreds.push(r.preds);
-      progress.update(++done, { channel, level });
-    }
-    const be = breakEvens(cfg.levels, sp, noiseless, references);
-    const at = {
-      labels: ctx.labels,
-      groups: iv.groups,
-      levels: cfg.levels,
-      noiseless: iv.noiselessPreds,
-      atLevel: rawPreds,
-    };
-    const interval = Object.fromEntries(
-      iv.refs.map((r) => [r.kind, accuracyBreakEvenInterval({ ...at, reference: r.preds }, ctx.so)]),
-    );
-    sweeps.push({
-      channel,
-      label: SWEEP_LABELS[channel],
-      points: sp,
-      breakEven: be,
-      breakEvenInterval: interval,
-    });
-  }
-  progress.stop();
-  return sweeps;
+): SweepResult {
+  const { cfg } = ctx;
+  const sp = levels.flatMap((l) => l.sp);
+  const at = {
+    labels: ctx.labels,
+    groups: iv.groups,
+    levels: cfg.levels,
+    noiseless: iv.noiselessPreds,
+    atLevel: levels.map((l) => l.preds),
+  };
+  const interval = Object.fromEntries(
+    iv.refs.map((r) => [r.kind, accuracyBreakEvenInterval({ ...at, reference: r.preds }, ctx.so)]),
+  );
+  return {
+    channel,
+    label: SWEEP_LABELS[channel],
+    points: sp,
+    breakEven: breakEvens(cfg.levels, sp, noiseless, references),
+    breakEvenInterval: interval,
+  };
 }
 
-/** finite shots alone, without noise */
-export function runShotsOnly(ctx: StudyContext): Point[] {
-  const { cfg, exec } = ctx;
-  return cfg.shots.map(
-    (s) =>
-      ctx.zPoint(
-        'profile',
-        'shots-only',
-        exec.expvals({ shots: s, seed: shotSeed(cfg.seed, `shots|${s}`) }),
-        {
-          shots: s,
-        },
-      ).point,
-  );
+/** finite shots alone, without noise (exact for null) */
+export function shotsUnit(ctx: StudyContext, s: number | null): Point {
+  return ctx.zPoint(
+    'profile',
+    'shots-only',
+    ctx.exec.expvals({ shots: s, seed: shotSeed(ctx.cfg.seed, `shots|${s}`) }),
+    {
+      shots: s,
+    },
+  ).point;
 }

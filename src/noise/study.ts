@@ -3,7 +3,8 @@
  * the run's test features, against the classical heads on the same features. Writes
  * RUN/noise/results.json (everything, deterministic: no timings, no dates), RUN/noise/points.csv
  * (every point), RUN/noise/plots/*.svg|png and, with noise-aware training, the fine-tuned head
- * RUN/noise/quantum-aware-seed<k>.json. Same run and config ⇒ identical files.
+ * RUN/noise/quantum-aware-seed<k>.json. Same run and config ⇒ identical files, whether made in one
+ * process or by `--nproc N` workers (its independent units, src/noise/study-units.ts, merged by index).
  */
 import { mkdirSync } from 'node:fs';
 import { argmaxRows } from '../eval/index.js';
@@ -11,16 +12,17 @@ import { headProbs } from '../heads/index.js';
 import { testGroups } from '../data/index.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 import { nullProgress, type ProgressSink } from '../util/progress.js';
+import type { Shard, WorkerShard } from '../util/shard.js';
 import { resolveNoiseConfig, type NoiseConfig } from './config.js';
 import { HybridExecutor } from './executor.js';
 import { writeNoisePlots } from './plots.js';
-import type { AwareResult, NoiseResults } from './results.js';
+import type { NoiseResults } from './results.js';
 import { makePoint, pointsCsv, type Point } from './points.js';
 import { makeStudyContext, type StudyContext } from './study-context.js';
 import { loadStudyInputs, type StudyInputs } from './study-inputs.js';
-import { runAware } from './study-aware.js';
-import { runProfiles } from './study-profiles.js';
-import { runShotsOnly, runSweeps } from './study-sweeps.js';
+import { profileResult } from './study-profiles.js';
+import { sweepResult, type IntervalInputs } from './study-sweeps.js';
+import { studyWork, type UnitResult } from './study-units.js';
 
 export interface NoiseStudyHooks {
   log?: (line: string) => void;
@@ -76,11 +78,53 @@ async function writeStudy(inp: StudyInputs, results: NoiseResults, points: Point
   await writeNoisePlots(paths.noisePlots, results);
 }
 
+/** the study's sections put together from its units' results (in unit order, src/noise/study-units.ts) */
+function assemble(
+  ctx: StudyContext,
+  inp: StudyInputs,
+  units: UnitResult[],
+  refPoints: ReturnType<typeof referencePoints>,
+  iv: IntervalInputs,
+): Pick<NoiseResults, 'sweeps' | 'shots' | 'profiles' | 'aware'> {
+  const { cfg } = ctx;
+  const nLevels = cfg.levels.length;
+  const sweeps = cfg.channels.map((channel, c) =>
+    sweepResult(
+      ctx,
+      channel,
+      units.slice(c * nLevels, (c + 1) * nLevels).map((u) => ({ sp: u.points, preds: u.preds! })),
+      refPoints.noiseless,
+      refPoints.references,
+      iv,
+    ),
+  );
+  let next = cfg.channels.length * nLevels;
+  const shots = units.slice(next, (next += cfg.shots.length)).map((u) => u.points[0]);
+  const profiles = inp.profiles.map((prof, pi) => profileResult(ctx, prof, pi, units[next + pi].rows!));
+  next += inp.profiles.length;
+  return { sweeps, shots, profiles, aware: inp.aware ? units[next].aware! : null };
+}
+
+/**
+ * The study: in one process; or a worker's share of its units (`shard` role 'worker': writes its
+ * part, returns null); or the merging parent (role 'merge': the workers' units, then the files).
+ * The results do not depend on the number of workers.
+ */
+export async function noiseStudy(
+  run: string,
+  cfgIn: Partial<NoiseConfig> | unknown,
+  hooks: NoiseStudyHooks & { shard: WorkerShard },
+): Promise<null>;
+export async function noiseStudy(
+  run: string,
+  cfgIn?: Partial<NoiseConfig> | unknown,
+  hooks?: NoiseStudyHooks & { shard?: Shard },
+): Promise<NoiseResults>;
 export async function noiseStudy(
   run: string,
   cfgIn: Partial<NoiseConfig> | unknown = {},
-  hooks: NoiseStudyHooks = {},
-): Promise<NoiseResults> {
+  hooks: NoiseStudyHooks & { shard?: Shard } = {},
+): Promise<NoiseResults | null> {
   const log = hooks.log ?? (() => {});
   const cfg = resolveNoiseConfig(cfgIn ?? {});
   const inp = loadStudyInputs(run, cfg);
@@ -90,32 +134,20 @@ export async function noiseStudy(
     progress: hooks.progress ?? nullProgress,
     log,
   });
-  const { linPreds, references, noiseless, refs, noiselessPreds } = referencePoints(ctx, inp);
+  const refPoints = referencePoints(ctx, inp);
+  const units = studyWork(ctx, inp, refPoints, hooks.shard);
+  if (!units) return null;
   const { groups } = testGroups(run, inp.test.files);
-  const sweeps = runSweeps(ctx, noiseless, references, { groups, refs, noiselessPreds });
-  log(`noise: sweeps done in ${secondsSince(t0)} s`);
-  const shots = runShotsOnly(ctx);
-  const t1 = performance.now();
-  const profiles = runProfiles(ctx, inp.profiles, noiseless, linPreds);
-  log(`noise: profiles done in ${secondsSince(t1)} s`);
-  let aware: AwareResult | null = null;
-  if (inp.aware) {
-    const t2 = performance.now();
-    aware = runAware(ctx, inp.q, inp.aware, inp.test.x, inp.paths);
-    log(`noise: noise-aware training done in ${secondsSince(t2)} s`);
-  }
+  const iv = { groups, refs: refPoints.refs, noiselessPreds: refPoints.noiselessPreds };
   const { test, classes } = inp;
   const results: NoiseResults = {
     version: 1,
     config: cfg,
     test: { n: test.y.length, classes, dim: test.dim },
     head: studyHead(inp, ctx),
-    references,
-    noiseless,
-    sweeps,
-    shots,
-    profiles,
-    aware,
+    references: refPoints.references,
+    noiseless: refPoints.noiseless,
+    ...assemble(ctx, inp, units, refPoints, iv),
     points: ctx.points,
     notes: NOTES,
   };

@@ -4,12 +4,10 @@
  * every explained model, the per-image agreement and localisation audit, the per method × model
  * localisation table (pointing game exact / with tolerance, energy-in-box, perfect-map caps, empty
  * maps, deletion / insertion AUCs, the randomisation sanity check, time per image), plots; written
- * to RUN/explain. `--nproc N` spreads the cases over N local worker processes and merges their
- * analyses in input order into the same RUN/explain as one process.
+ * to RUN/explain. `--nproc N` spreads the cases over N workers (this process and N-1 local ones)
+ * and merges their analyses in input order into the same RUN/explain as one process.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { setNumThreads } from '../../engine/index.js';
 import {
@@ -24,8 +22,9 @@ import {
 } from '../../explain/index.js';
 import { loadArch } from '../../run/index.js';
 import { cliProgressSink } from '../../util/progress.js';
+import { workerShardFromEnv } from '../../util/shard.js';
 import { UsageError } from '../errors.js';
-import { launchLocalRanks } from '../launch.js';
+import { fanOut } from '../launch.js';
 import { configFlag, existingRun, parseIntOption, parseSeed, parseThreads } from '../options.js';
 import { EXPERIMENT_SCHEMA } from '../config.js';
 
@@ -92,8 +91,8 @@ export function localizationLine(r: LocalizationRow): string {
 }
 
 /**
- * explainRun in one process, or over `nproc` local workers (each explains cases rank, rank+N, …)
- * merged in input order; null in a worker (it prints nothing) or when a worker failed.
+ * explainRun in one process, or over `nproc` workers (this process and N-1 local processes; each
+ * explains cases rank, rank+N, …) merged in input order; null in a worker (it prints nothing) or when a worker failed.
  */
 async function runSharded(
   run: string,
@@ -101,21 +100,17 @@ async function runSharded(
   nproc: number | undefined,
   hooks: Parameters<typeof explainRun>[2],
 ): Promise<ExplainRunResult | null> {
-  const workerDir = process.env.QMRI_SHARD_DIR;
-  if (workerDir && process.env.RANK !== undefined) {
-    const [rank, worldSize] = [Number(process.env.RANK), Number(process.env.WORLD_SIZE)];
-    await explainRun(run, cfg, { ...hooks, shard: { role: 'worker', rank, worldSize, dir: workerDir } });
+  const worker = workerShardFromEnv();
+  if (worker) {
+    await explainRun(run, cfg, { ...hooks, shard: worker });
     return null;
   }
   if (nproc === undefined || nproc <= 1) return explainRun(run, cfg, hooks);
-  const dir = mkdtempSync(join(tmpdir(), 'qmri-explain-'));
-  try {
-    process.exitCode = await launchLocalRanks(nproc, process.argv, { QMRI_SHARD_DIR: dir });
-    if (process.exitCode !== 0) return null;
-    return await explainRun(run, cfg, { ...hooks, shard: { role: 'merge', worldSize: nproc, dir } });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return fanOut(
+    nproc,
+    (dir) => explainRun(run, cfg, { ...hooks, shard: { role: 'merge', worldSize: nproc, dir } }),
+    { local: (shard) => explainRun(run, cfg, { ...hooks, shard }) },
+  );
 }
 
 /** The `qmri explain` action: checks the options, runs the stage, prints JSON or text. */

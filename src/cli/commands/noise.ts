@@ -1,19 +1,29 @@
 /**
- * `qmri noise --run RUN [--json] [--profiles …] [--shots …] [--levels …]`: the NISQ noise study of a
- * run's quantum head (src/noise noiseStudy) → RUN/noise/{results.json, points.csv, plots/}. Options
- * override the defaults or a noise config file (--config, JSON or YAML with NoiseConfig fields).
+ * `qmri noise --run RUN [--json] [--profiles …] [--shots …] [--levels …] [--nproc N]`: the NISQ noise
+ * study of a run's quantum head (src/noise noiseStudy) → RUN/noise/{results.json, points.csv, plots/}.
+ * Options override the defaults or a noise config file (--config, JSON or YAML with NoiseConfig
+ * fields). `--nproc N` (and the pipeline's noise stage with `qmri run --nproc N`) spreads the study's
+ * units over N local worker processes and merges them by index into the same files as one process.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { setNumThreads } from '../../engine/index.js';
-import { noiseStudy, resolveNoiseConfig, type NoiseResults } from '../../noise/index.js';
+import {
+  noiseStudy,
+  resolveNoiseConfig,
+  type NoiseResults,
+  type NoiseStudyHooks,
+} from '../../noise/index.js';
 import { runPaths } from '../../run/index.js';
+import { writeFileAtomic } from '../../util/atomic.js';
 import { cliProgressSink } from '../../util/progress.js';
+import { workerShardFromEnv, type WorkerShard } from '../../util/shard.js';
 import { NoiseInputSchema } from '../../config/index.js';
 import { UsageError } from '../errors.js';
-import { configFlag, parseThreads } from '../options.js';
+import { fanOut, qmriCommand, type LaunchCommand } from '../launch.js';
+import { configFlag, parseIntOption, parseThreads } from '../options.js';
 
 const N = NoiseInputSchema.properties;
 
@@ -34,6 +44,7 @@ interface NoiseOptions {
   resamples?: string;
   seed?: string;
   threads?: string;
+  nproc?: number;
 }
 
 const list = (v: string) =>
@@ -101,6 +112,57 @@ export function noiseConfigFromOptions(o: NoiseOptions): Record<string, unknown>
     throw new UsageError((e as Error).message);
   }
   return c;
+}
+
+/**
+ * The noise study in one process, or over `nproc` workers (this process is worker 0, the others are
+ * local processes; unit i to worker i mod N, merged by index: the same results and files); null in a
+ * worker or when a worker failed. `worker` is the command the other workers run (default: this one
+ * without --nproc).
+ */
+export async function shardedNoiseStudy(
+  run: string,
+  cfg: Record<string, unknown>,
+  nproc: number | undefined,
+  hooks: NoiseStudyHooks,
+  worker?: (dir: string) => LaunchCommand,
+): Promise<NoiseResults | null> {
+  const asWorker = (shard: WorkerShard) => {
+    const log = hooks.log;
+    return noiseStudy(run, cfg, { log: log && ((l) => log(`[worker ${shard.rank}] ${l}`)), shard });
+  };
+  const shard = workerShardFromEnv();
+  if (shard) return asWorker(shard);
+  if (nproc === undefined || nproc <= 1) return noiseStudy(run, cfg, hooks);
+  return fanOut(
+    nproc,
+    (dir) => noiseStudy(run, cfg, { ...hooks, shard: { role: 'merge', worldSize: nproc, dir } }),
+    { cmd: worker, local: asWorker },
+  );
+}
+
+/** The command a pipeline's noise-stage worker runs: `qmri noise` with the stage's config (written to DIR). */
+export function noiseWorkerCommand(
+  run: string,
+  cfg: Record<string, unknown>,
+  o: { threads: number; device: string },
+): (dir: string) => LaunchCommand {
+  return (dir) => {
+    const file = join(dir, 'noise-config.json');
+    writeFileAtomic(file, JSON.stringify(cfg));
+    return qmriCommand(
+      'noise',
+      '--run',
+      run,
+      '--config',
+      file,
+      '--threads',
+      String(o.threads),
+      '--device',
+      o.device,
+      '--json',
+    );
+  };
 }
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
@@ -175,13 +237,22 @@ export function registerNoise(program: Command): void {
     .option('--seed <n>', 'seed of shots, bootstrap and subsets (default 0)')
     .option('--threads <n>', 'libtorch threads for noise-aware training (default 1)')
     .option('--json', 'print the results JSON on stdout')
+    .option(
+      '--nproc <n>',
+      'spread the study over N local processes (sweep points, shot settings, profiles, noise-aware training); results merged as one process',
+      parseIntOption('--nproc', 1, 256),
+    )
     .action(async (o: NoiseOptions) => {
       const run = resolve(o.run);
       const cfg = noiseConfigFromOptions(o);
       const threads = o.threads === undefined ? 1 : parseThreads(o.threads);
       setNumThreads(threads);
       const log = o.json ? () => {} : (l: string) => process.stderr.write(`${l}\n`);
-      const r = await noiseStudy(run, cfg, { log, progress: cliProgressSink({ json: o.json }) });
+      const r = await shardedNoiseStudy(run, cfg, o.nproc, {
+        log,
+        progress: cliProgressSink({ json: o.json }),
+      });
+      if (!r) return;
       if (o.json) process.stdout.write(JSON.stringify(r) + '\n');
       else process.stdout.write(summarizeNoise(r, runPaths(run).noiseDir));
     });

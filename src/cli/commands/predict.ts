@@ -2,11 +2,10 @@
  * `qmri predict --run RUN IMAGE... [--json]`: per image, every head's class probabilities and
  * predicted class, Grad-CAM overlay PNGs (written next to each other in --out) and the top SHAP
  * features, through analyzeCase (src/explain) on images preprocessed as the backbone was trained.
- * `--nproc N` spreads the images over N local worker processes and merges their results in input
- * order (the same JSON and overlay names as one process).
+ * `--nproc N` spreads the images over N workers (this process and N-1 local processes) and merges
+ * their results in input order (the same JSON and overlay names as one process).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { preprocessFile, type PreprocessConfig } from '../../data/index.js';
@@ -15,8 +14,15 @@ import { analyzeCase, METHODS, type CaseAnalysis } from '../../explain/index.js'
 import { openRun, runPaths } from '../../run/index.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { cliProgressSink } from '../../util/progress.js';
+import {
+  ownsItem,
+  readShardParts,
+  workerShardFromEnv,
+  writeShardPart,
+  type WorkerShard,
+} from '../../util/shard.js';
 import { UsageError } from '../errors.js';
-import { launchLocalRanks } from '../launch.js';
+import { fanOut } from '../launch.js';
 import { existingRun, parseIntOption, parseThreads } from '../options.js';
 
 export interface PredictModel {
@@ -34,28 +40,6 @@ export interface PredictResult {
   agree: boolean;
   headsAgree: boolean;
   notes: string[];
-}
-
-/** A worker of `predict --nproc`: its rank, the number of workers and where its results go. */
-function shardEnv(): { rank: number; worldSize: number; dir: string } | null {
-  const dir = process.env.QMRI_SHARD_DIR;
-  if (!dir) return null;
-  return { rank: Number(process.env.RANK), worldSize: Number(process.env.WORLD_SIZE), dir };
-}
-
-/** The workers' results in input order (worker r holds images r, r+N, r+2N, ...). */
-function mergeShards(dir: string, nproc: number): PredictResult[] {
-  const parts = Array.from(
-    { length: nproc },
-    (_, r) => JSON.parse(readFileSync(join(dir, `${r}.json`), 'utf8')) as PredictResult[],
-  );
-  const out: PredictResult[] = [];
-  for (let i = 0; ; i++) {
-    const part = parts[i % nproc];
-    const k = Math.floor(i / nproc);
-    if (k >= part.length) return out;
-    out.push(part[k]);
-  }
 }
 
 function checkImages(images: string[]): void {
@@ -116,6 +100,49 @@ function printText(r: PredictResult): void {
   for (const n of r.notes) w(`  note: ${n}`);
 }
 
+interface PredictOptions {
+  run: string;
+  out?: string;
+  methods?: string;
+  slice?: number;
+  threads: number;
+  json?: boolean;
+  nproc?: number;
+}
+
+/** Every image's result (or those a worker owns: images rank, rank+N, …), in input order. */
+async function predictImages(
+  run: string,
+  images: string[],
+  o: PredictOptions,
+  shard: WorkerShard | null,
+): Promise<PredictResult[]> {
+  const methods = o.methods
+    ?.split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
+  setNumThreads(o.threads);
+  const open = openRun(run);
+  const outDir = resolve(o.out ?? runPaths(run).predictDir);
+  const progress = cliProgressSink({ json: o.json });
+  const results: PredictResult[] = [];
+  try {
+    const pre = open.arch.preprocess as unknown as PreprocessConfig;
+    progress.start(images.length, 'predict');
+    for (let i = 0; i < images.length; i++) {
+      if (!ownsItem(shard, i)) continue;
+      const img = await preprocessFile(images[i], pre, { slice: o.slice });
+      const a = await analyzeCase(open, img, { methods });
+      results.push(summarise(a, images[i], outDir, i));
+      progress.update(i + 1);
+    }
+  } finally {
+    progress.stop();
+    open.net.dispose();
+  }
+  return results;
+}
+
 export function registerPredict(program: Command): void {
   program
     .command('predict')
@@ -134,64 +161,20 @@ export function registerPredict(program: Command): void {
       'spread the images over N local processes (image i to process i mod N); results merged in input order',
       parseIntOption('--nproc', 1, 256),
     )
-    .action(
-      async (
-        images: string[],
-        o: {
-          run: string;
-          out?: string;
-          methods?: string;
-          slice?: number;
-          threads: number;
-          json?: boolean;
-          nproc?: number;
-        },
-      ) => {
-        const run = existingRun(resolve(o.run));
-        checkImages(images);
-        if (o.nproc !== undefined && o.nproc > 1 && process.env.RANK === undefined) {
-          const dir = mkdtempSync(join(tmpdir(), 'qmri-predict-'));
-          try {
-            process.exitCode = await launchLocalRanks(o.nproc, process.argv, { QMRI_SHARD_DIR: dir });
-            if (process.exitCode !== 0) return;
-            const results = mergeShards(dir, o.nproc);
-            if (o.json) process.stdout.write(JSON.stringify({ run, results }) + '\n');
-            else results.forEach(printText);
-          } finally {
-            rmSync(dir, { recursive: true, force: true });
-          }
-          return;
-        }
-        const shard = shardEnv();
-        const methods = o.methods
-          ?.split(',')
-          .map((m) => m.trim())
-          .filter(Boolean);
-        setNumThreads(o.threads);
-        const open = openRun(run);
-        const outDir = resolve(o.out ?? runPaths(run).predictDir);
-        const progress = cliProgressSink({ json: o.json });
-        const results: PredictResult[] = [];
-        try {
-          const pre = open.arch.preprocess as unknown as PreprocessConfig;
-          progress.start(images.length, 'predict');
-          for (let i = 0; i < images.length; i++) {
-            if (shard && i % shard.worldSize !== shard.rank) continue;
-            const img = await preprocessFile(images[i], pre, { slice: o.slice });
-            const a = await analyzeCase(open, img, { methods });
-            results.push(summarise(a, images[i], outDir, i));
-            progress.update(i + 1);
-          }
-        } finally {
-          progress.stop();
-          open.net.dispose();
-        }
-        if (shard) {
-          writeFileAtomic(join(shard.dir, `${shard.rank}.json`), JSON.stringify(results));
-          return;
-        }
-        if (o.json) process.stdout.write(JSON.stringify({ run, results }) + '\n');
-        else results.forEach(printText);
-      },
-    );
+    .action(async (images: string[], o: PredictOptions) => {
+      const run = existingRun(resolve(o.run));
+      checkImages(images);
+      const shard = workerShardFromEnv();
+      if (shard) return writeShardPart(shard, await predictImages(run, images, o, shard));
+      const nproc = o.nproc ?? 1;
+      const results =
+        nproc > 1
+          ? await fanOut(nproc, (dir) => readShardParts<PredictResult>(dir, nproc, images.length), {
+              local: async (w) => writeShardPart(w, await predictImages(run, images, o, w)),
+            })
+          : await predictImages(run, images, o, null);
+      if (!results) return;
+      if (o.json) process.stdout.write(JSON.stringify({ run, results }) + '\n');
+      else results.forEach(printText);
+    });
 }

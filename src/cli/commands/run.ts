@@ -1,4 +1,7 @@
-/** `qmri run --config experiment.yaml [--out RUN]`: the whole pipeline from one config file. */
+/**
+ * `qmri run --config experiment.yaml [--out RUN] [--nproc N]`: the whole pipeline from one config file;
+ * `--nproc N` spreads the stages that shard their work (the noise study) over N local processes.
+ */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { stringify as stringifyYaml } from 'yaml';
@@ -6,7 +9,11 @@ import { withDevice } from '../../engine/index.js';
 import { cliProgressSink, logVia } from '../../util/progress.js';
 import { loadConfig } from '../config.js';
 import { runExperiment, type RunOutcome } from '../pipeline.js';
-import { parseThreads } from '../options.js';
+import { parseIntOption, parseThreads } from '../options.js';
+
+/** `--nproc` of the commands that run the pipeline (run, demo). */
+export const NPROC_HELP =
+  'local worker processes for the stages that shard their work (the noise study); results as one process';
 
 export function printOutcome(r: RunOutcome, json: boolean | undefined): void {
   if (json) {
@@ -36,9 +43,11 @@ export function registerRun(program: Command): void {
       'validate the config and print it resolved (defaults filled in) as YAML, or JSON with --json',
     )
     .option('--json', 'print the stage summary as JSON on stdout (no progress bars)')
+    .option('--nproc <n>', NPROC_HELP, parseIntOption('--nproc', 1, 256))
     .action(
       async (o: {
         config: string;
+        nproc?: number;
         out?: string;
         threads?: number;
         dryRun?: boolean;
@@ -55,7 +64,8 @@ export function registerRun(program: Command): void {
         }
         const progress = cliProgressSink({ json: o.json });
         // --device (set by main for the command) wins over the config's device key
-        const run = () => runExperiment(cfg, { log: o.json ? undefined : logVia(progress), progress });
+        const run = () =>
+          runExperiment(cfg, { log: o.json ? undefined : logVia(progress), progress, nproc: o.nproc });
         const r = await (o.device === undefined ? withDevice(cfg.device, run) : run());
         printOutcome(r, o.json);
       },

@@ -1,8 +1,11 @@
-/** Stage `noise`: the quantum head under NISQ noise (src/noise noiseStudy). */
+/**
+ * Stage `noise`: the quantum head under NISQ noise (src/noise noiseStudy); with `qmri run --nproc N`
+ * over N `qmri noise` worker processes, merged into the same files as one process.
+ */
 import { existsSync } from 'node:fs';
-import { withRuntime } from '../../engine/index.js';
+import { defaultDevice, withRuntime } from '../../engine/index.js';
 import { hasCircuit } from '../../heads/index.js';
-import { noiseStudy } from '../../noise/index.js';
+import { noiseWorkerCommand, shardedNoiseStudy } from '../commands/noise.js';
 import type { StageDef } from './types.js';
 
 export const noiseStage: StageDef = {
@@ -16,8 +19,12 @@ export const noiseStage: StageDef = {
   config: (cfg) => cfg.noise,
   outputs: (p) => [p.noiseDir],
   done: (p) => existsSync(p.noiseResults),
-  async run({ run, cfg, log, progress }) {
+  async run({ run, cfg, log, progress, nproc }) {
     const { enabled: _e, ...noise } = cfg.noise;
-    await withRuntime({ threads: cfg.threads }, () => noiseStudy(run, noise, { log, progress }));
+    const worker = noiseWorkerCommand(run, noise, { threads: cfg.threads, device: defaultDevice() });
+    const r = await withRuntime({ threads: cfg.threads }, () =>
+      shardedNoiseStudy(run, noise, nproc, { log, progress }, worker),
+    );
+    if (!r) throw new Error(`noise: a worker process failed (exit code ${String(process.exitCode)})`);
   },
 };

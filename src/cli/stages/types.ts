@@ -9,6 +9,8 @@ export interface StageContext {
   paths: RunPaths;
   log: (line: string) => void;
   progress: ProgressSink;
+  /** local worker processes for the stages that shard their work (`qmri run --nproc N`; noise) */
+  nproc?: number;
 }
 
 export interface StageDef {
