@@ -31,7 +31,17 @@ for (const target of TARGETS)
     assert.deepEqual(rep.failures, [], `${target.name}: ${JSON.stringify(rep.failures.slice(0, 5))}`);
     const total = Object.values(rep.outcomes).reduce((a, b) => a + b, 0);
     assert.equal(total, CASES);
-    // the cases reach both sides: some still decode, most are refused with the documented error
-    assert.ok((rep.outcomes.decoded ?? 0) > 0, `no case decoded: ${JSON.stringify(rep.outcomes)}`);
+    // the target reaches both sides: its unmutated seeds decode (a target that refuses everything
+    // proves nothing), most mutated cases are refused with the documented error. Not "some mutated
+    // case decodes": for .nii.gz about 1 case in 125 survives the gzip check, and the corpus seeds
+    // (nibabel writes the gzip mtime) change the sampled cases from one set-up to the next.
+    const seeds = await target.seeds();
+    let seedsDecoded = 0;
+    for (const [i, s] of seeds.entries())
+      seedsDecoded += await target.run(s.bytes, target.fileName(i)).then(
+        () => 1,
+        () => 0,
+      );
+    assert.ok(seedsDecoded > 0, `${target.name}: none of ${seeds.length} seeds decodes`);
     assert.ok(total - (rep.outcomes.decoded ?? 0) > CASES / 2, JSON.stringify(rep.outcomes));
   });
