@@ -26,7 +26,7 @@ import { loadArch } from '../../run/index.js';
 import { cliProgressSink } from '../../util/progress.js';
 import { UsageError } from '../errors.js';
 import { launchLocalRanks } from '../launch.js';
-import { configFlag, existingRun, parseIntOption, parseSeed, parseThreads } from '../options.js';
+import { configFlag, existingRun, parseSeed, perImageOptions } from '../options.js';
 import { EXPERIMENT_SCHEMA } from '../config.js';
 
 const EXPLAIN = EXPERIMENT_SCHEMA.properties.explain.properties;
@@ -204,7 +204,7 @@ async function explainAction(o: ExplainCliOptions): Promise<void> {
 }
 
 export function registerExplain(program: Command): void {
-  program
+  const cmd = program
     .command('explain')
     .description(
       'Grad-CAM and SHAP side by side for the classical and hybrid models, with an agreement and localisation audit',
@@ -246,13 +246,6 @@ export function registerExplain(program: Command): void {
       configFlag(EXPLAIN.backgroundSize, '--background'),
       50,
     )
-    .option('--seed <n>', 'sampling seed', parseSeed, 0)
-    .option('--threads <n>', 'libtorch threads', parseThreads, 2)
-    .option('--json', 'print one JSON document on stdout')
-    .option(
-      '--nproc <n>',
-      'spread the cases over N local processes (case i to process i mod N); merged in input order',
-      parseIntOption('--nproc', 1, 256),
-    )
-    .action(explainAction);
+    .option('--seed <n>', 'sampling seed', parseSeed, 0);
+  perImageOptions(cmd, 'case', 'merged in input order').action(explainAction);
 }

@@ -17,7 +17,7 @@ import { writeFileAtomic } from '../../util/atomic.js';
 import { cliProgressSink } from '../../util/progress.js';
 import { UsageError } from '../errors.js';
 import { launchLocalRanks } from '../launch.js';
-import { existingRun, parseIntOption, parseThreads } from '../options.js';
+import { existingRun, parseIntOption, perImageOptions } from '../options.js';
 
 export interface PredictModel {
   model: string;
@@ -117,7 +117,7 @@ function printText(r: PredictResult): void {
 }
 
 export function registerPredict(program: Command): void {
-  program
+  const cmd = program
     .command('predict')
     .description(
       'classify images with a trained run: each head’s probabilities and class, Grad-CAM overlays, top SHAP features',
@@ -126,72 +126,65 @@ export function registerPredict(program: Command): void {
     .argument('<images...>', 'image files (JPEG, PNG, DICOM, NIfTI; type read from content)')
     .option('--out <dir>', 'where overlay PNGs go (default RUN/predict)')
     .option('--methods <list>', `explanation methods, comma-separated: ${METHODS.join(', ')} (or shap)`)
-    .option('--slice <n>', 'slice index for NIfTI volumes', parseIntOption('--slice', 0, 1_000_000))
-    .option('--threads <n>', 'libtorch threads', parseThreads, 2)
-    .option('--json', 'print one JSON document on stdout')
-    .option(
-      '--nproc <n>',
-      'spread the images over N local processes (image i to process i mod N); results merged in input order',
-      parseIntOption('--nproc', 1, 256),
-    )
-    .action(
-      async (
-        images: string[],
-        o: {
-          run: string;
-          out?: string;
-          methods?: string;
-          slice?: number;
-          threads: number;
-          json?: boolean;
-          nproc?: number;
-        },
-      ) => {
-        const run = existingRun(resolve(o.run));
-        checkImages(images);
-        if (o.nproc !== undefined && o.nproc > 1 && process.env.RANK === undefined) {
-          const dir = mkdtempSync(join(tmpdir(), 'qmri-predict-'));
-          try {
-            process.exitCode = await launchLocalRanks(o.nproc, process.argv, { QMRI_SHARD_DIR: dir });
-            if (process.exitCode !== 0) return;
-            const results = mergeShards(dir, o.nproc);
-            if (o.json) process.stdout.write(JSON.stringify({ run, results }) + '\n');
-            else results.forEach(printText);
-          } finally {
-            rmSync(dir, { recursive: true, force: true });
-          }
-          return;
-        }
-        const shard = shardEnv();
-        const methods = o.methods
-          ?.split(',')
-          .map((m) => m.trim())
-          .filter(Boolean);
-        setNumThreads(o.threads);
-        const open = openRun(run);
-        const outDir = resolve(o.out ?? runPaths(run).predictDir);
-        const progress = cliProgressSink({ json: o.json });
-        const results: PredictResult[] = [];
-        try {
-          const pre = open.arch.preprocess as unknown as PreprocessConfig;
-          progress.start(images.length, 'predict');
-          for (let i = 0; i < images.length; i++) {
-            if (shard && i % shard.worldSize !== shard.rank) continue;
-            const img = await preprocessFile(images[i], pre, { slice: o.slice });
-            const a = await analyzeCase(open, img, { methods });
-            results.push(summarise(a, images[i], outDir, i));
-            progress.update(i + 1);
-          }
-        } finally {
-          progress.stop();
-          open.net.dispose();
-        }
-        if (shard) {
-          writeFileAtomic(join(shard.dir, `${shard.rank}.json`), JSON.stringify(results));
-          return;
-        }
-        if (o.json) process.stdout.write(JSON.stringify({ run, results }) + '\n');
-        else results.forEach(printText);
+    .option('--slice <n>', 'slice index for NIfTI volumes', parseIntOption('--slice', 0, 1_000_000));
+  perImageOptions(cmd, 'image', 'results merged in input order').action(
+    async (
+      images: string[],
+      o: {
+        run: string;
+        out?: string;
+        methods?: string;
+        slice?: number;
+        threads: number;
+        json?: boolean;
+        nproc?: number;
       },
-    );
+    ) => {
+      const run = existingRun(resolve(o.run));
+      checkImages(images);
+      if (o.nproc !== undefined && o.nproc > 1 && process.env.RANK === undefined) {
+        const dir = mkdtempSync(join(tmpdir(), 'qmri-predict-'));
+        try {
+          process.exitCode = await launchLocalRanks(o.nproc, process.argv, { QMRI_SHARD_DIR: dir });
+          if (process.exitCode !== 0) return;
+          const results = mergeShards(dir, o.nproc);
+          if (o.json) process.stdout.write(JSON.stringify({ run, results }) + '\n');
+          else results.forEach(printText);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+        return;
+      }
+      const shard = shardEnv();
+      const methods = o.methods
+        ?.split(',')
+        .map((m) => m.trim())
+        .filter(Boolean);
+      setNumThreads(o.threads);
+      const open = openRun(run);
+      const outDir = resolve(o.out ?? runPaths(run).predictDir);
+      const progress = cliProgressSink({ json: o.json });
+      const results: PredictResult[] = [];
+      try {
+        const pre = open.arch.preprocess as unknown as PreprocessConfig;
+        progress.start(images.length, 'predict');
+        for (let i = 0; i < images.length; i++) {
+          if (shard && i % shard.worldSize !== shard.rank) continue;
+          const img = await preprocessFile(images[i], pre, { slice: o.slice });
+          const a = await analyzeCase(open, img, { methods });
+          results.push(summarise(a, images[i], outDir, i));
+          progress.update(i + 1);
+        }
+      } finally {
+        progress.stop();
+        open.net.dispose();
+      }
+      if (shard) {
+        writeFileAtomic(join(shard.dir, `${shard.rank}.json`), JSON.stringify(results));
+        return;
+      }
+      if (o.json) process.stdout.write(JSON.stringify({ run, results }) + '\n');
+      else results.forEach(printText);
+    },
+  );
 }
