@@ -25,9 +25,12 @@
  *
  * One small file per method over shared bases: cam-base.ts (forward/backward with capture),
  * src/heads splitHead + masked-head.ts (the SHAP value function, linear in the mask at the first layer),
- * shap-result.ts (result and additivity).
+ * shap-result.ts (shapResult: every method's result and its additivity check), method-entry.ts (the
+ * name, label, description and options every registry entry has), cams/single-layer.ts (the
+ * single-layer gradient CAMs' entry and channel-weight map).
  */
 export * from './analyze-case.js';
+export * from './method-entry.js';
 export * from './explain-run.js';
 export * from './audit.js';
 export * from './cam-base.js';
