@@ -23,7 +23,7 @@ import {
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportHead, headProbs } from '../../src/heads/index.js';
+import { exportHead, headProbs, splitHead } from '../../src/heads/index.js';
 import { openRun, runPaths, saveBackbone, saveFeatures, saveHead } from '../../src/run/index.js';
 import {
   MaskedHead,
@@ -35,7 +35,6 @@ import {
   kernelShap,
   partitionShap,
   permutationShap,
-  splitHead,
 } from '../../src/explain/index.js';
 import { Rng } from '../../src/util/rng.js';
 

@@ -1,15 +1,19 @@
 /**
  * src/cli — the `qmri` command line (commander) and the experiment pipeline it drives.
- *   main.ts         builds the program; errors become one line on stderr and a non-zero exit
- *   commands/*.ts   one subcommand each (run, demo, predict, report here; the others by their owners)
- *   config.ts       the experiment config: YAML/JSON validated by an ajv schema, defaults filled in,
- *                   unknown keys rejected by name with a "did you mean"
- *   pipeline.ts     runExperiment: phantoms → data → backbone → features → compare → explain → noise
- *                   → report into one run folder, each stage skipped when done for the same config
+ *   main.ts         builds the program; errors become one line on stderr and a non-zero exit (errors.ts)
+ *   commands/*.ts   one subcommand each (run, demo, data, train, compare, explain, predict, noise,
+ *                   report, serve, circuit, embed)
+ *   options.ts      shared flag parsers (a config key's flag takes its range from src/config)
+ *   launch.ts       --nproc N: the same command as N local ranks
+ *   config.ts       the experiment config: YAML/JSON validated against src/config's one definition,
+ *                   defaults filled in, unknown keys rejected by name with a "did you mean"
+ *   pipeline.ts     runExperiment: the stages of the registry stages/ (data → backbone → features →
+ *                   compare → explain → noise → report) into one run folder, each stage skipped when
+ *                   done for the same config
  *   demo-config.ts  the built-in config of `qmri demo` (and --quick)
  * bin/qmri launches it with the libtorch runtime environment.
  */
-export { buildProgram } from './main.js';
-export { EXPERIMENT_SCHEMA, loadConfig, resolveConfig, didYouMean, type ExperimentConfig } from './config.js';
-export { runExperiment, preflight, STAGES, type RunOutcome, type StageOutcome } from './pipeline.js';
-export { demoConfig } from './demo-config.js';
+export * from './main.js';
+export * from './config.js';
+export * from './pipeline.js';
+export * from './demo-config.js';

@@ -9,14 +9,8 @@
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { configHash } from '../report/index.js';
-import {
-  lockRun,
-  readStageRecords,
-  runPaths,
-  writeJsonAtomic,
-  writeStageRecords,
-  type StageRecords,
-} from '../run/index.js';
+import { lockRun, readStageRecords, runPaths, writeStageRecords, type StageRecords } from '../run/index.js';
+import { writeJsonAtomic } from '../util/atomic.js';
 import { nullProgress, type ProgressSink } from '../util/progress.js';
 import type { ExperimentConfig } from './config.js';
 import { STAGE_DEFS, type StageContext, type StageDef } from './stages/index.js';

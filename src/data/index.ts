@@ -22,45 +22,24 @@
 export * from './types.js';
 export * from './errors.js';
 export * from './detect.js';
-export type { Raster } from './raster.js';
-export { DEFAULT_MAX_PIXELS } from './decode-image.js';
-export { decodeBuffer, decodeFile, type DecodeOptions } from './decode.js';
-export { gunzipCapped, readVolume, MAX_INFLATED_NIFTI_BYTES } from './decode-nifti.js';
-export { readDicomPixels, MAX_INFLATED_DICOM_BYTES, type DicomPixels } from './decode-dicom.js';
-export { TRANSFER_SYNTAXES, type TransferSyntax } from './dicom/transfer-syntaxes.js';
-export { parseYoloBoxes } from './sidecars.js';
-export {
-  preprocessFile,
-  preprocessBuffer,
-  prepareRaster,
-  normalizeInto,
-  validatePreprocess,
-  brainCropRect,
-} from './preprocess.js';
-export { scanDataset, groupOf, type Layout, type ScanItem, type ScanResult } from './scan.js';
-export { assignSplits, validateSplitSettings } from './split.js';
-export { readManifest, writeManifest, validateManifest, entriesOf } from './manifest.js';
-export { buildAudit, formatAudit, shortcutCheck, type DatasetAudit } from './audit.js';
-export {
-  dHash,
-  hamming,
-  nearDuplicatePairs,
-  sha256,
-  DEFAULT_DUPLICATE_DISTANCE,
-  type PHash,
-} from './hash.js';
-export { changedEntries, pruneCache } from './cache.js';
-export { loadSplit, loadSplitMasks, defaultCacheDir, type LoadOptions } from './load.js';
-export {
-  prepareData,
-  prepareDataFull,
-  inspectDataset,
-  validateDataConfig,
-  DEFAULT_SPLIT,
-  type DataConfig,
-} from './prepare.js';
-export { augmentBatch, type AugmentOptions } from './augment.js';
+export * from './raster.js';
+export * from './decode-image.js';
+export * from './decode.js';
+export * from './decode-nifti.js';
+export * from './decode-dicom.js';
+export * from './dicom/transfer-syntaxes.js';
+export * from './sidecars.js';
+export * from './preprocess.js';
+export * from './scan.js';
+export * from './split.js';
+export * from './manifest.js';
+export * from './audit.js';
+export * from './hash.js';
+export * from './cache.js';
+export * from './load.js';
+export * from './prepare.js';
+export * from './augment.js';
 export * from './phantoms.js';
-export { writePhantomDataset } from './synth.js';
-export { SHARED_REAL_DATA, realDataDir } from './real-data.js';
-export { testGroups } from './test-groups.js';
+export * from './synth.js';
+export * from './real-data.js';
+export * from './test-groups.js';

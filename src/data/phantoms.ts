@@ -22,20 +22,48 @@ export interface Phantom {
   mask: Uint8Array;
 }
 
-export function makePhantom(size: number, label: number, seed: number): Phantom {
-  if (!Number.isInteger(size) || size < 16 || size > 1024)
-    throw new RangeError(`phantom size must be in [16, 1024], got ${size}`);
-  if (!(label >= 0 && label < 4)) throw new RangeError(`phantom label must be 0..3, got ${label}`);
-  const rng = new Rng(seed);
-  const S = size;
-  const img = new Float32Array(S * S);
-  const mask = new Uint8Array(S * S);
+/** Everything random about one phantom but its noise, drawn in a fixed order (the seed's contract). */
+interface Scene {
+  cx: number;
+  cy: number;
+  ax: number;
+  ay: number;
+  /** cos and sin of the pose's rotation */
+  cr: number;
+  sr: number;
+  /** texture waves [fx, fy, phase, amplitude] */
+  tex: number[][];
+  bias: number[];
+  /** benign bright spots [u, v, r] */
+  spots: number[][];
+  /** lesion in brain-normalised coordinates (u, v in [-1, 1]); null for no tumor */
+  les: { u: number; v: number; r: number; kind: number } | null;
+  /** glioma outline harmonics [k, phase, amplitude] */
+  irregular: number[][];
+  contrast: number;
+  lesionGain: number;
+  dural: { u: number; v: number; r: number } | null;
+}
+
+function drawLesion(rng: Rng, label: number): Scene['les'] {
+  if (label === 0)
+    return { u: rng.uniform(-0.5, 0.5), v: rng.uniform(-0.55, 0.35), r: rng.uniform(0.14, 0.26), kind: 0 };
+  if (label === 1) {
+    const a = rng.uniform(-Math.PI, 0);
+    const r = rng.uniform(0.1, 0.18);
+    return { u: Math.cos(a) * (0.92 - r), v: Math.sin(a) * (0.92 - r), r, kind: 1 };
+  }
+  if (label === 3)
+    return { u: rng.uniform(-0.05, 0.05), v: rng.uniform(0.3, 0.45), r: rng.uniform(0.06, 0.1), kind: 3 };
+  return null;
+}
+
+function drawScene(rng: Rng, label: number): Scene {
   const cx = 0.5 + rng.uniform(-0.04, 0.04);
   const cy = 0.5 + rng.uniform(-0.04, 0.04);
   const ax = rng.uniform(0.36, 0.42);
   const ay = rng.uniform(0.42, 0.47);
   const rot = rng.uniform(-0.25, 0.25);
-  const [cr, sr] = [Math.cos(rot), Math.sin(rot)];
   const tex = Array.from({ length: 6 }, () => [
     rng.uniform(4, 14),
     rng.uniform(4, 14),
@@ -48,16 +76,7 @@ export function makePhantom(size: number, label: number, seed: number): Phantom 
     rng.uniform(-0.5, 0.5),
     rng.uniform(0.01, 0.025),
   ]);
-  // lesion in brain-normalised coordinates (u, v in [-1, 1])
-  let les: { u: number; v: number; r: number; kind: number } | null = null;
-  if (label === 0)
-    les = { u: rng.uniform(-0.5, 0.5), v: rng.uniform(-0.55, 0.35), r: rng.uniform(0.14, 0.26), kind: 0 };
-  else if (label === 1) {
-    const a = rng.uniform(-Math.PI, 0);
-    const r = rng.uniform(0.1, 0.18);
-    les = { u: Math.cos(a) * (0.92 - r), v: Math.sin(a) * (0.92 - r), r, kind: 1 };
-  } else if (label === 3)
-    les = { u: rng.uniform(-0.05, 0.05), v: rng.uniform(0.3, 0.45), r: rng.uniform(0.06, 0.1), kind: 3 };
+  const les = drawLesion(rng, label);
   const irregular = Array.from({ length: 5 }, () => [
     rng.int(4) + 2,
     rng.uniform(0, 6.3),
@@ -70,10 +89,57 @@ export function makePhantom(size: number, label: number, seed: number): Phantom 
   const dr = extra.uniform(0.035, 0.06);
   const dural =
     extra.next() < 0.25 ? { u: Math.cos(da) * (0.93 - dr), v: Math.sin(da) * (0.93 - dr), r: dr } : null;
-  let bx0 = Infinity,
-    by0 = Infinity,
-    bx1 = -Infinity,
-    by1 = -Infinity;
+  const [cr, sr] = [Math.cos(rot), Math.sin(rot)];
+  return { cx, cy, ax, ay, cr, sr, tex, bias, spots, les, irregular, contrast, lesionGain, dural };
+}
+
+/** The anatomy at brain-normalised (u, v), rr = |(u, v)|: skull, CSF, matter, ventricles, spots. */
+function tissue(sc: Scene, u: number, v: number, rr: number): number {
+  if (rr < 1.08 && rr >= 0.97) return 0.85; // skull
+  if (rr < 0.97 && rr >= 0.93) return 0.15; // CSF
+  if (rr >= 0.93) return 0;
+  let val = rr < 0.6 ? 0.55 : 0.45; // white / grey matter
+  for (const [fx, fy, ph, amp] of sc.tex) val += amp * Math.sin(fx * u + ph) * Math.cos(fy * v - ph);
+  // ventricles
+  if (
+    Math.hypot((u + 0.12) / 0.07, (v + 0.05) / 0.25) < 1 ||
+    Math.hypot((u - 0.12) / 0.07, (v + 0.05) / 0.25) < 1
+  )
+    val = 0.12;
+  for (const [su, sv, sr2] of sc.spots) if (Math.hypot(u - su, v - sv) < sr2 * 2.5) val = 0.8;
+  const dural = sc.dural;
+  if (dural && Math.hypot(u - dural.u, v - dural.v) < dural.r) val = 0.9;
+  return val;
+}
+
+/** The lesion drawn over `val` at (u, v), and whether the point is in the tumor mask. */
+function withLesion(sc: Scene, u: number, v: number, val: number): { val: number; inside: boolean } {
+  const les = sc.les!;
+  let d = Math.hypot(u - les.u, v - les.v);
+  if (les.kind === 0) {
+    const ang = Math.atan2(v - les.v, u - les.u);
+    let f = 1;
+    for (const [k, ph, a] of sc.irregular) f += a * Math.sin(k * ang + ph);
+    d /= f;
+    if (d < les.r * 1.5) val = Math.max(val, 0.62); // oedema
+    if (d < les.r) val = (0.75 + 0.1 * Math.sin(30 * u) * Math.cos(27 * v)) * sc.lesionGain;
+    if (d < les.r * 0.45) val = 0.2; // necrotic core
+  } else if (les.kind === 1 && d < les.r) val = 0.95 * sc.lesionGain;
+  else if (les.kind === 3 && d < les.r) val = 0.88 * sc.lesionGain;
+  return { val, inside: d < (les.kind === 0 ? les.r * 1.5 : les.r) };
+}
+
+export function makePhantom(size: number, label: number, seed: number): Phantom {
+  if (!Number.isInteger(size) || size < 16 || size > 1024)
+    throw new RangeError(`phantom size must be in [16, 1024], got ${size}`);
+  if (!(label >= 0 && label < 4)) throw new RangeError(`phantom label must be 0..3, got ${label}`);
+  const rng = new Rng(seed);
+  const S = size;
+  const img = new Float32Array(S * S);
+  const mask = new Uint8Array(S * S);
+  const sc = drawScene(rng, label);
+  const { cx, cy, ax, ay, cr, sr, bias } = sc;
+  const bb = [Infinity, Infinity, -Infinity, -Infinity];
   for (let y = 0; y < S; y++)
     for (let x = 0; x < S; x++) {
       const px = (x + 0.5) / S - cx;
@@ -81,52 +147,27 @@ export function makePhantom(size: number, label: number, seed: number): Phantom 
       const u = (cr * px + sr * py) / ax;
       const v = (-sr * px + cr * py) / ay;
       const rr = Math.hypot(u, v);
-      let val = 0;
-      if (rr < 1.08 && rr >= 0.97)
-        val = 0.85; // skull
-      else if (rr < 0.97 && rr >= 0.93)
-        val = 0.15; // CSF
-      else if (rr < 0.93) {
-        val = rr < 0.6 ? 0.55 : 0.45; // white / grey matter
-        for (const [fx, fy, ph, amp] of tex) val += amp * Math.sin(fx * u + ph) * Math.cos(fy * v - ph);
-        // ventricles
-        if (
-          Math.hypot((u + 0.12) / 0.07, (v + 0.05) / 0.25) < 1 ||
-          Math.hypot((u - 0.12) / 0.07, (v + 0.05) / 0.25) < 1
-        )
-          val = 0.12;
-        for (const [su, sv, sr2] of spots) if (Math.hypot(u - su, v - sv) < sr2 * 2.5) val = 0.8;
-        if (dural && Math.hypot(u - dural.u, v - dural.v) < dural.r) val = 0.9;
-      }
-      if (les && rr < 0.97) {
-        let d = Math.hypot(u - les.u, v - les.v);
-        if (les.kind === 0) {
-          const ang = Math.atan2(v - les.v, u - les.u);
-          let f = 1;
-          for (const [k, ph, a] of irregular) f += a * Math.sin(k * ang + ph);
-          d /= f;
-          if (d < les.r * 1.5) val = Math.max(val, 0.62); // oedema
-          if (d < les.r) val = (0.75 + 0.1 * Math.sin(30 * u) * Math.cos(27 * v)) * lesionGain;
-          if (d < les.r * 0.45) val = 0.2; // necrotic core
-        } else if (les.kind === 1 && d < les.r) val = 0.95 * lesionGain;
-        else if (les.kind === 3 && d < les.r) val = 0.88 * lesionGain;
-        if (d < (les.kind === 0 ? les.r * 1.5 : les.r)) {
+      let val = tissue(sc, u, v, rr);
+      if (sc.les && rr < 0.97) {
+        const l = withLesion(sc, u, v, val);
+        val = l.val;
+        if (l.inside) {
           mask[y * S + x] = 1;
-          bx0 = Math.min(bx0, x);
-          by0 = Math.min(by0, y);
-          bx1 = Math.max(bx1, x + 1);
-          by1 = Math.max(by1, y + 1);
+          bb[0] = Math.min(bb[0], x);
+          bb[1] = Math.min(bb[1], y);
+          bb[2] = Math.max(bb[2], x + 1);
+          bb[3] = Math.max(bb[3], y + 1);
         }
       }
       if (rr >= 1.08) val = 0;
-      val *= contrast * (1 + bias[0] * px + bias[1] * py);
+      val *= sc.contrast * (1 + bias[0] * px + bias[1] * py);
       // Rician noise: magnitude of a complex Gaussian around the true signal
       const s = 0.03;
       const nr = val + s * rng.normal();
       const ni = s * rng.normal();
       img[y * S + x] = Math.min(1, Math.hypot(nr, ni));
     }
-  const box: Phantom['box'] = Number.isFinite(bx0) ? [bx0 / S, by0 / S, bx1 / S, by1 / S] : null;
+  const box: Phantom['box'] = Number.isFinite(bb[0]) ? [bb[0] / S, bb[1] / S, bb[2] / S, bb[3] / S] : null;
   return { image: img, label, box, mask };
 }
 

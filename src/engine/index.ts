@@ -28,14 +28,14 @@
  * sets OMP_WAIT_POLICY=PASSIVE (see scripts/env.sh). Errors from libtorch arrive as JavaScript Errors
  * with libtorch's message; the process never aborts on bad input.
  */
-export { Tensor, withStableTanhGrad, type DType, type Shape, type CreateOptions } from './tensor.js';
+export * from './tensor.js';
 export * from './ops.js';
-export { tidy, keep } from './scope.js';
-export { applyExternal, type ExternalVjp } from './external.js';
+export * from './scope.js';
+export * from './external.js';
 export * from './optim.js';
 export * from './runtime.js';
 export * from './device.js';
 export * from './distributed.js';
 export * from './scoped.js';
 export * from './safetensors.js';
-export { centredGramSolve, matmulF64, toIndexSets, unaryF64InPlace, type IndexSets } from './linalg.js';
+export * from './linalg.js';

@@ -69,26 +69,24 @@ export class SGD extends Optimizer {
   }
 }
 
+/** AdamOptions in the addon's form (betas split), with the weight decay given. */
+const adamNative = (o: AdamOptions, weightDecay: number | undefined) => ({
+  lr: o.lr,
+  beta1: o.betas?.[0],
+  beta2: o.betas?.[1],
+  eps: o.eps,
+  weightDecay,
+});
+
 export class Adam extends Optimizer {
   constructor(params: readonly Tensor[], o: AdamOptions) {
-    super('adam', params, {
-      lr: o.lr,
-      beta1: o.betas?.[0],
-      beta2: o.betas?.[1],
-      eps: o.eps,
-      weightDecay: o.weightDecay,
-    });
+    super('adam', params, adamNative(o, o.weightDecay));
   }
 }
 
+/** Adam with decoupled weight decay (default 1e-2, as torch.optim.AdamW). */
 export class AdamW extends Optimizer {
   constructor(params: readonly Tensor[], o: AdamOptions) {
-    super('adamw', params, {
-      lr: o.lr,
-      beta1: o.betas?.[0],
-      beta2: o.betas?.[1],
-      eps: o.eps,
-      weightDecay: o.weightDecay ?? 1e-2,
-    });
+    super('adamw', params, adamNative(o, o.weightDecay ?? 1e-2));
   }
 }

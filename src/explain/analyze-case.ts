@@ -146,6 +146,17 @@ export interface ModelCase {
   faithfulness?: Record<string, { deletionAuc: number; insertionAuc: number } | null>;
 }
 
+/**
+ * A model's SHAP result as JSON: the headline figures (method, base, f(x), additivity, top features);
+ * `full` adds the evaluations and mean standard error (audit.json and `--json` keep them, the viewer not).
+ */
+export function shapJson(s: NonNullable<ModelCase['shap']>, full: boolean) {
+  const { method, base, fx, additivityError, top } = s;
+  return full
+    ? { method, base, fx, additivityError, evaluations: s.evaluations, meanStdErr: s.meanStdErr ?? null, top }
+    : { method, base, fx, additivityError, top };
+}
+
 export interface CaseAnalysis {
   source: string;
   size: number;

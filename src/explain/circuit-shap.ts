@@ -6,7 +6,7 @@
 import { dressedAngles } from '../quantum/index.js';
 import { circuitParams, circuitProbs, hasCircuit, type HeadExport } from '../heads/index.js';
 import { exactShapleyFromValues } from './exact-shap.js';
-import { additivityError, type ShapResult } from './shap-result.js';
+import { shapResult, type ShapResult } from './shap-result.js';
 
 export function circuitInputShap(
   head: HeadExport,
@@ -41,14 +41,5 @@ export function circuitInputShap(
   const phi = exactShapleyFromValues(values, n, C);
   const base = values.slice(0, C);
   const fx = values.slice((M - 1) * C, M * C);
-  return {
-    method: 'exact',
-    players: n,
-    classes: C,
-    phi,
-    base,
-    fx,
-    additivityError: additivityError(phi, base, fx),
-    evaluations: M,
-  };
+  return shapResult('exact', phi, base, fx, M);
 }

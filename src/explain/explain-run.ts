@@ -43,6 +43,7 @@ import {
   MAP_LABELS,
   METHODS,
   resolveMethods,
+  shapJson,
   type AnalyzeOptions,
   type CaseAnalysis,
   type ModelCase,
@@ -52,7 +53,6 @@ import {
   summarizeLocalization,
   withholdUnsaneFlags,
   type AuditSummary,
-  type AuditThresholds,
   type MethodSummary,
 } from './audit.js';
 import { loadBackground } from './background.js';
@@ -74,35 +74,20 @@ import {
   type GridRow,
 } from './plots.js';
 
-export interface ExplainConfig {
+/**
+ * The explain stage's settings: analyzeCase's options (less `png`: explainRun always renders), with
+ * explainRun's own defaults (2048 Kernel SHAP coalitions, 16 faithfulness points), plus what to explain.
+ */
+export interface ExplainConfig extends Omit<AnalyzeOptions, 'png'> {
   /** image files to explain (instead of a split) */
   images?: string[];
   /** manifest split to explain when no images are given (default 'test') */
   split?: 'train' | 'val' | 'test';
   /** at most this many images of the split (default 16) */
   cases?: number;
-  methods?: string[];
-  layer?: string;
-  /** class to explain (index); default: each image's classical prediction */
-  targetClass?: number;
-  /** Kernel SHAP coalitions (default 2048) */
-  shapSamples?: number;
-  backgroundSize?: number;
-  partitionEvals?: number;
-  partitionGrid?: number;
-  thresholds?: AuditThresholds;
-  /** pointing-game tolerance in pixels of the original image (default 15) */
-  tolerancePx?: number;
-  /** LayerCAM's fused layers, Score-CAM's batch, Integrated Gradients' steps */
-  layerCamLayers?: string[];
-  scoreCamBatch?: number;
-  igSteps?: number;
-  /** deletion / insertion curve points per map (default 16; 0: not measured) */
-  faithfulnessSteps?: number;
   /** the model-parameter randomisation check (default on) and its rank-correlation threshold (0.5) */
   sanity?: boolean;
   sanityThreshold?: number;
-  seed?: number;
   /** data cache folder for loadSplit (default: the data module's) */
   cacheDir?: string;
 }
@@ -198,17 +183,7 @@ async function sourceSide(file: string): Promise<number | undefined> {
 export function explanationJson(m: ModelCase) {
   return {
     audit: m.audit ?? null,
-    shap: m.shap
-      ? {
-          method: m.shap.method,
-          base: m.shap.base,
-          fx: m.shap.fx,
-          additivityError: m.shap.additivityError,
-          evaluations: m.shap.evaluations,
-          meanStdErr: m.shap.meanStdErr ?? null,
-          top: m.shap.top,
-        }
-      : null,
+    shap: m.shap ? shapJson(m.shap, true) : null,
     shapCheck: m.shapCheck ?? null,
     circuitShap: m.circuitShap ?? null,
     partition: m.partition ?? null,

@@ -25,56 +25,30 @@
  *
  * One small file per method over shared bases: cam-base.ts (forward/backward with capture),
  * src/heads splitHead + masked-head.ts (the SHAP value function, linear in the mask at the first layer),
- * shap-result.ts (result and additivity).
+ * shap-result.ts (shapResult: every method's result and its additivity check), method-entry.ts (the
+ * name, label, description and options every registry entry has), cams/single-layer.ts (the
+ * single-layer gradient CAMs' entry and channel-weight map).
  */
 export * from './analyze-case.js';
+export * from './method-entry.js';
 export * from './explain-run.js';
 export * from './audit.js';
-export { activations, inputGradients, upsample, DEFAULT_LAYER, type Activations } from './cam-base.js';
-export {
-  CAM_METHODS,
-  camMethod,
-  DEFAULT_CAM_OPTIONS,
-  gradCam,
-  gradCamPlusPlus,
-  hiResCam,
-  layerCam,
-  scoreCam,
-  integratedGradients,
-  type CamContext,
-  type CamMap,
-  type CamMethod,
-  type CamOptions,
-} from './cams/index.js';
-export { SHAP_EXPLAINERS, shapExplainer, type ShapExplainer } from './shap/index.js';
-export { localizationCap, type LocalizationCap } from './localization-cap.js';
-export {
-  faithfulness,
-  curveAuc,
-  DEFAULT_FAITHFULNESS,
-  type Faithfulness,
-  type FaithfulnessOptions,
-} from './faithfulness.js';
-export {
-  SanityCheck,
-  randomizedModels,
-  sanityVerdict,
-  DEFAULT_SANITY_THRESHOLD,
-  SANITY_STAGES,
-  type SanityResult,
-  type SanityStage,
-} from './sanity.js';
-export { shapCam } from './shap-cam.js';
-export { kernelShap, kernelCoalitions, type KernelShapOptions } from './kernel-shap.js';
-export { permutationShap, type PermutationShapOptions } from './permutation-shap.js';
-export { circuitInputShap } from './circuit-shap.js';
-export { exactShapleyFromValues } from './exact-shap.js';
-export { MaskedHead, type Coalition } from './masked-head.js';
-export { splitHead, type SplitHead } from '../heads/index.js';
-export { partitionShap, cellsToImage, type PartitionResult, type ImageModel } from './partition-shap.js';
-export { blurImage } from './blur-masker.js';
-export { explainHeads, backboneHead, type ExplainHead, type ModelName } from './explain-heads.js';
-export { loadBackground } from './background.js';
-export { overlayPng, colormap } from './overlay.js';
-export { shapBarSvg, shapWaterfallSvg, beeswarmSvg, overlayGridSvg, svgToPng } from './plots.js';
-export type { ShapResult } from './shap-result.js';
+export * from './cam-base.js';
+export * from './cams/index.js';
+export * from './shap/index.js';
+export * from './localization-cap.js';
+export * from './faithfulness.js';
+export * from './sanity.js';
+export * from './shap-cam.js';
+export * from './kernel-shap.js';
+export * from './permutation-shap.js';
+export * from './circuit-shap.js';
+export * from './exact-shap.js';
+export * from './masked-head.js';
+export * from './partition-shap.js';
+export * from './blur-masker.js';
+export * from './explain-heads.js';
+export * from './background.js';
+export * from './overlay.js';
+export * from './plots.js';
+export * from './shap-result.js';

@@ -12,7 +12,7 @@
 import { centredGramSolve, toIndexSets } from '../engine/index.js';
 import { Rng } from '../util/rng.js';
 import type { Coalition, MaskedHead } from './masked-head.js';
-import { additivityError, type ShapResult } from './shap-result.js';
+import { shapResult, type ShapResult } from './shap-result.js';
 
 export interface KernelShapOptions {
   /** coalitions to evaluate (default 2048) */
@@ -207,14 +207,5 @@ export function kernelShap(m: MaskedHead, o: KernelShapOptions = {}): ShapResult
     const sub = constrainedWls(M, rows, y, delta);
     for (let c = 0; c < C; c++) for (let k = 0; k < M; k++) phi[c * d + vary[k]] = sub[c * M + k];
   }
-  return {
-    method: 'kernel',
-    players: d,
-    classes: C,
-    phi,
-    base: Float64Array.from(m.base),
-    fx: Float64Array.from(m.fx),
-    additivityError: additivityError(phi, m.base, m.fx),
-    evaluations,
-  };
+  return shapResult('kernel', phi, m.base, m.fx, evaluations);
 }

@@ -8,7 +8,7 @@
  */
 import { Rng } from '../util/rng.js';
 import type { MaskedHead } from './masked-head.js';
-import { additivityError, type ShapResult } from './shap-result.js';
+import { shapResult, type ShapResult } from './shap-result.js';
 
 export interface PermutationShapOptions {
   /** antithetic permutation pairs (default 1: 2·(d+1) evaluations) */
@@ -55,15 +55,5 @@ export function permutationShap(m: MaskedHead, o: PermutationShapOptions = {}): 
     const v = passes > 1 ? Math.max(0, (s - passes * mean * mean) / (passes - 1)) : 0;
     return Math.sqrt(v / passes);
   });
-  return {
-    method: 'permutation',
-    players: d,
-    classes: C,
-    phi,
-    base: Float64Array.from(m.base),
-    fx: Float64Array.from(m.fx),
-    additivityError: additivityError(phi, m.base, m.fx),
-    evaluations: passes * (d + 1),
-    stdErr,
-  };
+  return shapResult('permutation', phi, m.base, m.fx, passes * (d + 1), stdErr);
 }

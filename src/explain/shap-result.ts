@@ -1,6 +1,6 @@
 /**
- * The result shape every SHAP method returns, and the additivity check
- * Σφ_c = f_c(x) − E[f_c(background)] for every class c.
+ * The result shape every SHAP method returns, built in one place (shapResult) with the additivity
+ * check Σφ_c = f_c(x) − E[f_c(background)] for every class c.
  */
 export interface ShapResult {
   method: 'kernel' | 'permutation' | 'exact' | 'partition';
@@ -31,6 +31,31 @@ export function additivityError(phi: Float64Array, base: Float64Array, fx: Float
     worst = Math.max(worst, Math.abs(s - (fx[c] - base[c])));
   }
   return worst;
+}
+
+/** A method's result from its attributions (classes×players), base and f(x): the check computed here. */
+export function shapResult(
+  method: ShapResult['method'],
+  phi: Float64Array,
+  base: ArrayLike<number>,
+  fx: ArrayLike<number>,
+  evaluations: number,
+  stdErr?: Float64Array,
+): ShapResult {
+  const b = Float64Array.from(base);
+  const f = Float64Array.from(fx);
+  const r: ShapResult = {
+    method,
+    players: phi.length / b.length,
+    classes: b.length,
+    phi,
+    base: b,
+    fx: f,
+    additivityError: additivityError(phi, b, f),
+    evaluations,
+  };
+  if (stdErr) r.stdErr = stdErr;
+  return r;
 }
 
 export function classPhi(r: ShapResult, c: number): Float64Array {

@@ -5,12 +5,13 @@
 import { matmulF64, unaryF64InPlace } from '../engine/index.js';
 import { BottleneckHead, bottleneckParamCount, matchedHiddenSize, type HeadModule } from '../nn/index.js';
 import {
-  checkPlain,
+  checkLayers,
   linearRows,
   plainLinear,
-  setLinear,
+  setLayers,
   softmaxInPlace,
   softmaxRows,
+  splitAfter,
   transposeF64,
   type PlainLinear,
 } from './plain.js';
@@ -51,6 +52,8 @@ function bottleneckRest(e: BottleneckExport): SplitHead['rest'] {
   };
 }
 
+const LAYERS = ['pre', 'hidden', 'post'] as const;
+
 export const bottleneckHead: HeadDef<BottleneckExport> = {
   kind: 'bottleneck',
   explainName: 'bottleneck',
@@ -71,26 +74,14 @@ export const bottleneckHead: HeadDef<BottleneckExport> = {
   },
   import(e) {
     const h = new BottleneckHead(e.inDim, e.n, e.hiddenSize, e.classes);
-    setLinear(h.pre, e.pre);
-    setLinear(h.hidden, e.hidden);
-    setLinear(h.post, e.post);
+    setLayers(h, e, LAYERS);
     return h;
   },
-  validate(e, source) {
-    for (const k of ['pre', 'hidden', 'post'] as const) checkPlain(k, e[k], source);
-  },
+  validate: (e, source) => checkLayers(e, LAYERS, source),
   probs(e, x, B) {
     const h1 = linearRows(e.pre, x, B, Math.tanh);
     const h2 = linearRows(e.hidden, h1, B, Math.tanh);
     return softmaxRows(linearRows(e.post, h2, B), e.classes);
   },
-  split: (e) => ({
-    kind: e.kind,
-    inDim: e.inDim,
-    width: e.n,
-    classes: e.classes,
-    W: Float64Array.from(e.pre.weight),
-    b: Float64Array.from(e.pre.bias),
-    rest: bottleneckRest(e),
-  }),
+  split: (e) => splitAfter(e, e.pre, e.n, bottleneckRest(e)),
 };

@@ -1,12 +1,13 @@
 /** The linear head: the 1,024→classes layer the source swaps out; the classical baseline. */
 import { LinearHead, type HeadModule, type Linear } from '../nn/index.js';
 import {
-  checkPlain,
+  checkLayers,
   linearRows,
   plainLinear,
-  setLinear,
+  setLayers,
   softmaxInPlace,
   softmaxRows,
+  splitAfter,
   type PlainLinear,
 } from './plain.js';
 import type { HeadDef, HeadExport } from './types.js';
@@ -22,6 +23,8 @@ export function linearExportOf(fc: Linear): LinearExport {
   return { kind: 'linear', classes, inDim, fc: plainLinear(fc) };
 }
 
+const LAYERS = ['fc'] as const;
+
 export const linearHead: HeadDef<LinearExport> = {
   kind: 'linear',
   explainName: 'classical',
@@ -31,18 +34,10 @@ export const linearHead: HeadDef<LinearExport> = {
   export: (m: HeadModule) => linearExportOf((m as LinearHead).fc),
   import(e) {
     const h = new LinearHead(e.inDim, e.classes);
-    setLinear(h.fc, e.fc);
+    setLayers(h, e, LAYERS);
     return h;
   },
-  validate: (e, source) => checkPlain('fc', e.fc, source),
+  validate: (e, source) => checkLayers(e, LAYERS, source),
   probs: (e, x, B) => softmaxRows(linearRows(e.fc, x, B), e.classes),
-  split: (e) => ({
-    kind: e.kind,
-    inDim: e.inDim,
-    width: e.classes,
-    classes: e.classes,
-    W: Float64Array.from(e.fc.weight),
-    b: Float64Array.from(e.fc.bias),
-    rest: (pre) => softmaxInPlace(Float64Array.from(pre), e.classes),
-  }),
+  split: (e) => splitAfter(e, e.fc, e.classes, (pre) => softmaxInPlace(Float64Array.from(pre), e.classes)),
 };

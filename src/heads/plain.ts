@@ -1,9 +1,11 @@
 /**
  * Plain-array linear layers shared by the head kinds: export from / import into a libtorch Linear,
- * validation, and the TypeScript forward (rows through W·x + b, softmax).
+ * validation (one layer or a head's named layers), the TypeScript forward (rows through W·x + b,
+ * softmax) and the split of a head after its first layer (what SHAP explains through).
  */
 import { Tensor, noGrad, unaryF64InPlace } from '../engine/index.js';
 import type { Linear } from '../nn/index.js';
+import type { HeadExport, SplitHead } from './types.js';
 
 export interface PlainLinear {
   inDim: number;
@@ -92,3 +94,37 @@ export function transposeF64(w: readonly number[], rows: number, cols: number): 
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = w[r * cols + c];
   return t;
 }
+
+/** A head's named plain layers, each checked (checkPlain). */
+export function checkLayers<K extends string>(
+  e: Record<K, PlainLinear>,
+  keys: readonly K[],
+  source: string,
+): void {
+  for (const k of keys) checkPlain(k, e[k], source);
+}
+
+/** A head's named plain layers copied into the module's Linear layers of the same names. */
+export function setLayers<K extends string>(
+  m: Record<K, Linear>,
+  e: Record<K, PlainLinear>,
+  keys: readonly K[],
+): void {
+  for (const k of keys) setLinear(m[k], e[k]);
+}
+
+/** The head split after its first layer `first` (width: its outputs); `rest` maps those on to probabilities. */
+export const splitAfter = (
+  e: HeadExport,
+  first: PlainLinear,
+  width: number,
+  rest: SplitHead['rest'],
+): SplitHead => ({
+  kind: e.kind,
+  inDim: e.inDim,
+  width,
+  classes: e.classes,
+  W: Float64Array.from(first.weight),
+  b: Float64Array.from(first.bias),
+  rest,
+});

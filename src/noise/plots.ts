@@ -1,6 +1,6 @@
 /**
  * The noise study's plots, as Vega-Lite specs rendered by the report's chart helper
- * (src/report/charts.ts: server-side SVG by vega, PNG by sharp):
+ * (src/util/charts.ts: server-side SVG by vega, PNG by sharp):
  *   accuracy-vs-level   accuracy against noise level (log), one panel per channel, 95% CI bands,
  *                       mitigated curves, the linear head's accuracy (line + CI band) and the
  *                       noiseless hybrid (dashed);
@@ -21,6 +21,45 @@ const MIT_LABEL: Record<string, string> = {
   'zne-richardson': 'ZNE Richardson',
   'readout+zne-richardson': 'readout + ZNE Richardson',
 };
+/** The hybrid's curves, one per mitigation, as a colour channel. */
+const SERIES_COLOR = {
+  field: 'series',
+  type: 'nominal',
+  title: 'hybrid',
+  sort: MIT_ORDER.map((m) => MIT_LABEL[m]),
+};
+
+/** Noise level p on a log axis. */
+const LEVEL_X = { field: 'level', type: 'quantitative', scale: { type: 'log' }, title: 'noise level p' };
+
+/** One panel per swept channel (three to a row), each drawing `spec` over its rows. */
+const channelPanels = (r: NoiseResults, title: string, rows: object[], spec: object) =>
+  ({
+    $schema: SCHEMA,
+    title,
+    data: { values: rows },
+    facet: { field: 'channel', type: 'nominal', title: null, sort: r.sweeps.map((s) => s.label) },
+    columns: 3,
+    spec: { width: 240, height: 170, ...spec },
+  }) as unknown as ChartSpec;
+
+/** Accuracy with its 95% CI: a band (lo–hi) at `opacity` and a line with points; `extra` goes on both layers. */
+const bandAndLine = (x: object, color: object, opacity: number, extra: object = {}) => [
+  {
+    ...extra,
+    mark: { type: 'area', opacity },
+    encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color },
+  },
+  {
+    ...extra,
+    mark: { type: 'line', point: true },
+    encoding: {
+      x,
+      y: { field: 'accuracy', type: 'quantitative', title: 'test accuracy', scale: { zero: false } },
+      color,
+    },
+  },
+];
 
 export function levelChart(r: NoiseResults): ChartSpec {
   const ref = r.references[0];
@@ -39,24 +78,13 @@ export function levelChart(r: NoiseResults): ChartSpec {
         refHi: ref.accuracyHi,
         noiseless: r.noiseless.accuracy,
       });
-  const x = { field: 'level', type: 'quantitative', scale: { type: 'log' }, title: 'noise level p' };
-  const color = {
-    field: 'series',
-    type: 'nominal',
-    title: 'hybrid',
-    sort: MIT_ORDER.map((m) => MIT_LABEL[m]),
-  };
   // one row per point carries the references; the rules aggregate them to one per panel
   const mean = (field: string) => ({ field, aggregate: 'mean', type: 'quantitative' });
-  return {
-    $schema: SCHEMA,
-    title: `Quantum head accuracy under noise (grey: ${ref.setting} head, 95% CI; dashed: noiseless hybrid)`,
-    data: { values: rows },
-    facet: { field: 'channel', type: 'nominal', title: null, sort: r.sweeps.map((s) => s.label) },
-    columns: 3,
-    spec: {
-      width: 240,
-      height: 170,
+  return channelPanels(
+    r,
+    `Quantum head accuracy under noise (grey: ${ref.setting} head, 95% CI; dashed: noiseless hybrid)`,
+    rows,
+    {
       layer: [
         {
           mark: { type: 'rect', color: '#999', opacity: 0.2 },
@@ -64,21 +92,10 @@ export function levelChart(r: NoiseResults): ChartSpec {
         },
         { mark: { type: 'rule', color: '#555' }, encoding: { y: mean('ref') } },
         { mark: { type: 'rule', color: '#555', strokeDash: [4, 3] }, encoding: { y: mean('noiseless') } },
-        {
-          mark: { type: 'area', opacity: 0.18 },
-          encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color },
-        },
-        {
-          mark: { type: 'line', point: true },
-          encoding: {
-            x,
-            y: { field: 'accuracy', type: 'quantitative', title: 'test accuracy', scale: { zero: false } },
-            color,
-          },
-        },
+        ...bandAndLine(LEVEL_X, SERIES_COLOR, 0.18),
       ],
     },
-  } as unknown as ChartSpec;
+  );
 }
 
 /** Mean |⟨Z⟩ − ⟨Z⟩ noiseless| against level per channel and mitigation (log–log): the circuit-level error. */
@@ -88,29 +105,19 @@ export function zErrorChart(r: NoiseResults): ChartSpec {
       .filter((p) => p.zError !== null && p.zError > 0)
       .map((p) => ({ channel: s.label, level: p.level, zError: p.zError, series: MIT_LABEL[p.mitigation] })),
   );
-  const color = {
-    field: 'series',
-    type: 'nominal',
-    title: 'hybrid',
-    sort: MIT_ORDER.map((m) => MIT_LABEL[m]),
-  };
-  return {
-    $schema: SCHEMA,
-    title: 'Circuit error: mean |⟨Z⟩ − ⟨Z⟩ noiseless| (exact readout mitigation gives 0, not drawn)',
-    data: { values: rows },
-    facet: { field: 'channel', type: 'nominal', title: null, sort: r.sweeps.map((s) => s.label) },
-    columns: 3,
-    spec: {
-      width: 240,
-      height: 170,
+  return channelPanels(
+    r,
+    'Circuit error: mean |⟨Z⟩ − ⟨Z⟩ noiseless| (exact readout mitigation gives 0, not drawn)',
+    rows,
+    {
       mark: { type: 'line', point: true },
       encoding: {
-        x: { field: 'level', type: 'quantitative', scale: { type: 'log' }, title: 'noise level p' },
+        x: LEVEL_X,
         y: { field: 'zError', type: 'quantitative', scale: { type: 'log' }, title: 'mean |Δ⟨Z⟩|' },
-        color,
+        color: SERIES_COLOR,
       },
     },
-  } as unknown as ChartSpec;
+  );
 }
 
 export function shotsChart(r: NoiseResults): ChartSpec {
@@ -143,20 +150,7 @@ export function shotsChart(r: NoiseResults): ChartSpec {
         mark: { type: 'rule', strokeDash: [4, 3] },
         encoding: { y: { field: 'accuracy', type: 'quantitative' }, color },
       },
-      {
-        transform: [shotsF],
-        mark: { type: 'area', opacity: 0.15 },
-        encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color },
-      },
-      {
-        transform: [shotsF],
-        mark: { type: 'line', point: true },
-        encoding: {
-          x,
-          y: { field: 'accuracy', type: 'quantitative', title: 'test accuracy', scale: { zero: false } },
-          color,
-        },
-      },
+      ...bandAndLine(x, color, 0.15, { transform: [shotsF] }),
     ],
   } as unknown as ChartSpec;
 }

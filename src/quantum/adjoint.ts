@@ -6,17 +6,7 @@
  * U = diag(1, e^{iθ}): ∂L/∂θ = −2·Im⟨λ|P₁|φ⟩… written below as 2·Re⟨λ| iP₁ |φ⟩.
  */
 import type { Circuit } from './circuit.js';
-import {
-  Scratch,
-  applyPrim,
-  checkParams,
-  cloneState,
-  compile,
-  expvalZ,
-  run,
-  validateCircuit,
-  type State,
-} from './statevector.js';
+import { Scratch, applyPrim, vjpArgs, cloneState, compile, expvalZ, run, type State } from './statevector.js';
 
 export interface Vjp {
   /** ⟨Z⟩ per wire, B×n */
@@ -84,14 +74,9 @@ export function adjointVjp(
   cotangent?: Float64Array | Float32Array,
   batch?: number,
 ): Vjp {
-  validateCircuit(c);
-  const B = checkParams(c, inputs, weights, batch);
-  const n = c.nQubits;
+  const { B, n, cot } = vjpArgs(c, inputs, weights, cotangent, batch);
   const phi = run(c, inputs, weights, B);
   const expval = expvalZ(phi);
-  if (cotangent && cotangent.length !== B * n)
-    throw new RangeError(`cotangent: expected B×${n} = ${B * n} values, got ${cotangent.length}`);
-  const cot = cotangent ?? new Float64Array(B * n).fill(1);
   for (let i = 0; i < cot.length; i++)
     if (!Number.isFinite(cot[i])) throw new Error(`cotangent[${i}]: not finite`);
   // λ = H φ with H = Σ_i c_i Z_i (diagonal)

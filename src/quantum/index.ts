@@ -5,7 +5,7 @@
  * sit inside a training loop, and none offers batched adjoint VJPs.
  *
  *   circuit.ts      circuit IR (ops with input / weight / const parameters); wire 0 = most significant bit
- *   gates.ts        gate matrices (PennyLane conventions)
+ *   gates.ts        dense reference gate matrices (PennyLane conventions) the tests check the kernels against
  *   statevector.ts  batched statevector: run(circuit, inputs B×nIn, weights) → State; expvalZ,
  *                   expvalPauli('XZIY'), probabilities, sampleBasis
  *   templates/      registry of circuit templates (strong, basic; one file each), AngleEmbedding, headCircuit({qubits,
@@ -18,7 +18,7 @@
  *   noise-model.ts  rules attaching channels after gates + readout error; parseNoiseModel(json, field)
  *   density.ts      batched density-matrix simulator (1–8 qubits), readout error, seeded shots;
  *                   evaluateNoisy(circuit, inputs, weights, {noise, shots, seed}) (an Evaluator for parameter shift)
- *   profiles.ts     device profiles (ideal, heron, eagle, user JSON) → noise models
+ *   profiles.ts     device profiles (profiles/ideal, heron, eagle .json, or user JSON) → noise models
  *   spec.ts         JSON circuit specs: parseCircuitSpec, evalCircuitSpec (expval + VJP)
  *   export.ts       text and SVG diagrams, OpenQASM 2 / 3 export
  */

@@ -8,7 +8,7 @@
  */
 import type { Circuit, Op, ParamRef } from './circuit.js';
 import type { Vjp } from './adjoint.js';
-import { checkParams, expvalZ, run, validateCircuit } from './statevector.js';
+import { expvalZ, run, vjpArgs } from './statevector.js';
 
 /** Any circuit evaluator returning ⟨Z⟩ per wire, B×n (exact, noisy or finite-shot). */
 export type Evaluator = (
@@ -44,13 +44,8 @@ export function paramShiftVjp(
   evaluate: Evaluator = exactEvaluator,
   batch?: number,
 ): Vjp {
-  validateCircuit(c);
-  const B = checkParams(c, inputs, weights, batch);
-  const n = c.nQubits;
+  const { B, n, cot } = vjpArgs(c, inputs, weights, cotangent, batch);
   const expval = evaluate(c, inputs, weights, B);
-  if (cotangent && cotangent.length !== B * n)
-    throw new RangeError(`cotangent: expected B×${n} = ${B * n} values, got ${cotangent.length}`);
-  const cot = cotangent ?? new Float64Array(B * n).fill(1);
   const gradInputs = new Float64Array(B * c.nInputs);
   const gradWeights = new Float64Array(c.nWeights);
   const f = (opIndex: number, slot: number, s: number) =>

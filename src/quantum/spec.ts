@@ -73,6 +73,23 @@ function matrix(v: unknown, cols: number, field: string): { data: Float64Array; 
   return { data: flatten(v, [v.length, cols], field), rows: v.length };
 }
 
+/** The spec's noise: its device profile's model, then its own `noise` rules (readout: the later wins). */
+function specNoise(o: Record<string, unknown>, source: string): NoiseModel | undefined {
+  let noise: NoiseModel | undefined;
+  if (o.profile !== undefined) {
+    if (typeof o.profile !== 'string')
+      throw new Error(`${source}: profile: must be a profile name or a JSON file path`);
+    try {
+      noise = profileToNoiseModel(loadProfile(o.profile));
+    } catch (err) {
+      throw new Error(`${source}: profile: ${(err as Error).message}`);
+    }
+  }
+  if (o.noise === undefined) return noise;
+  const extra = parseNoiseModel(o.noise, `${source}: noise`);
+  return noise ? { rules: [...noise.rules, ...extra.rules], readout: extra.readout ?? noise.readout } : extra;
+}
+
 export function parseCircuitSpec(json: unknown, source = 'spec'): CircuitSpec {
   if (typeof json !== 'object' || json === null || Array.isArray(json))
     throw new Error(`${source}: a circuit spec must be a JSON object`);
@@ -109,23 +126,8 @@ export function parseCircuitSpec(json: unknown, source = 'spec'): CircuitSpec {
     weightShape: shape,
     seed: o.seed === undefined ? 0 : int('seed', 0, 2 ** 32 - 1),
   };
-  let noise: NoiseModel | undefined;
-  if (o.profile !== undefined) {
-    if (typeof o.profile !== 'string')
-      throw new Error(`${source}: profile: must be a profile name or a JSON file path`);
-    spec.profile = o.profile;
-    try {
-      noise = profileToNoiseModel(loadProfile(o.profile));
-    } catch (err) {
-      throw new Error(`${source}: profile: ${(err as Error).message}`);
-    }
-  }
-  if (o.noise !== undefined) {
-    const extra = parseNoiseModel(o.noise, `${source}: noise`);
-    noise = noise
-      ? { rules: [...noise.rules, ...extra.rules], readout: extra.readout ?? noise.readout }
-      : extra;
-  }
+  if (o.profile !== undefined) spec.profile = o.profile as string;
+  const noise = specNoise(o, source);
   if (noise && qubits > 8)
     throw new RangeError(`${source}: qubits: noisy simulation takes at most 8 qubits, got ${qubits}`);
   spec.noise = noise;

@@ -87,6 +87,25 @@ export function cloneState(s: State): State {
   return { n: s.n, batch: s.batch, re: Float64Array.from(s.re), im: Float64Array.from(s.im) };
 }
 
+/**
+ * A VJP's arguments checked (the circuit, inputs and weights, the cotangent's length B×n): the batch
+ * B, the qubits n and the cotangent (all ones when absent). Adjoint and parameter shift share it.
+ */
+export function vjpArgs(
+  c: Circuit,
+  inputs: Float64Array | Float32Array,
+  weights: Float64Array | Float32Array,
+  cotangent: Float64Array | Float32Array | undefined,
+  batch: number | undefined,
+): { B: number; n: number; cot: Float64Array | Float32Array } {
+  validateCircuit(c);
+  const B = checkParams(c, inputs, weights, batch);
+  const n = c.nQubits;
+  if (cotangent && cotangent.length !== B * n)
+    throw new RangeError(`cotangent: expected B×${n} = ${B * n} values, got ${cotangent.length}`);
+  return { B, n, cot: cotangent ?? new Float64Array(B * n).fill(1) };
+}
+
 /** Checks inputs (B×nInputs) and weights for shape and finiteness; returns B. */
 export function checkParams(
   c: Circuit,

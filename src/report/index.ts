@@ -7,6 +7,5 @@
  * when they are absent. Charts: Vega-Lite rendered server-side to SVG by vega, PNG by sharp
  * (src/util/charts.ts, shared with the noise study); every chart is also written to RUN/report/plots/.
  */
-export * from '../util/charts.js';
 export * from './repro.js';
-export { writeReport, REPORT_SECTIONS, type ReportOptions } from './write-report.js';
+export * from './write-report.js';

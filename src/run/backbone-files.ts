@@ -1,7 +1,8 @@
 /** RUN/backbone/arch.json + model.safetensors: the trained backbone and how to rebuild it. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { DenseNet, type DenseNetConfig } from '../nn/index.js';
 import { writeJsonAtomic } from '../util/atomic.js';
+import { readJsonFile } from '../util/json-file.js';
 import { runPaths } from './paths.js';
 
 export interface BackboneArch {
@@ -15,12 +16,7 @@ export interface BackboneArch {
 export function loadArch(run: string): BackboneArch {
   const p = runPaths(run).arch;
   if (!existsSync(p)) throw new Error(`${p}: no trained backbone in this run (run 'qmri train' first)`);
-  let a: BackboneArch;
-  try {
-    a = JSON.parse(readFileSync(p, 'utf8')) as BackboneArch;
-  } catch (err) {
-    throw new Error(`${p}: not valid JSON (${(err as Error).message})`);
-  }
+  const a = readJsonFile(p) as BackboneArch;
   if (!a.densenet || !Array.isArray(a.classes) || !a.preprocess || !Number.isInteger(a.preprocess.size))
     throw new Error(`${p}: malformed backbone description (needs densenet, classes, preprocess.size)`);
   return a;

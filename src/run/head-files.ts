@@ -2,10 +2,11 @@
  * RUN/heads/<kind>-seed<k>.json: trained heads as plain JSON (src/heads HeadExport), so they run
  * without libtorch (SHAP, the noise study, the web viewer) and rebuild into libtorch modules.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { headKinds, validateHeadExport, type HeadExport } from '../heads/index.js';
 import { writeJsonAtomic } from '../util/atomic.js';
+import { readJsonFile } from '../util/json-file.js';
 import { runPaths } from './paths.js';
 
 export function saveHead(path: string, e: HeadExport): void {
@@ -14,13 +15,7 @@ export function saveHead(path: string, e: HeadExport): void {
 
 export function loadHead(path: string): HeadExport {
   if (!existsSync(path)) throw new Error(`${path}: head file not found`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new Error(`${path}: not valid JSON (${(err as Error).message})`);
-  }
-  return validateHeadExport(raw, path);
+  return validateHeadExport(readJsonFile(path), path);
 }
 
 export interface HeadFile {
@@ -52,12 +47,7 @@ export function shownHead(run: string, kind: string): HeadFile | null {
   if (all.length === 0) return null;
   const file = runPaths(run).representative;
   if (existsSync(file)) {
-    let rep: unknown;
-    try {
-      rep = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (err) {
-      throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
-    }
+    const rep = readJsonFile(file);
     const seed = rep && typeof rep === 'object' ? (rep as Record<string, unknown>)[kind] : undefined;
     const hit = all.find((h) => h.seed === seed);
     if (hit) return hit;

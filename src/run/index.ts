@@ -9,16 +9,9 @@
  *   status.ts         stage status (RUN/stages.json, resume) and the run lock
  * Writes are atomic (src/util/atomic: temp file, fsync, rename).
  */
-export { runPaths, type RunPaths } from './paths.js';
-export { loadFeatures, saveFeatures, type FeatureSet } from './features.js';
-export { listHeads, loadHead, saveHead, shownHead, type HeadFile } from './head-files.js';
-export { loadArch, loadBackbone, saveBackbone, type BackboneArch } from './backbone-files.js';
-export { openRun, type OpenRun } from './open-run.js';
-export {
-  lockRun,
-  readStageRecords,
-  writeStageRecords,
-  type StageRecord,
-  type StageRecords,
-} from './status.js';
-export { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
+export * from './paths.js';
+export * from './features.js';
+export * from './head-files.js';
+export * from './backbone-files.js';
+export * from './open-run.js';
+export * from './status.js';

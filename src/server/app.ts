@@ -88,6 +88,126 @@ function withDeadline<T>(p: Promise<T>, deadline: number): Promise<T> {
   });
 }
 
+/** The file name an upload declares (X-File-Name, URI-decoded when it can be), made safe. */
+function uploadName(req: IncomingMessage): string {
+  const raw = String(req.headers['x-file-name'] ?? 'upload');
+  let name = raw;
+  try {
+    name = decodeURIComponent(raw);
+  } catch {
+    /* keep the raw header */
+  }
+  return name.replace(/[^\w.\- ]/g, '_').slice(0, 120) || 'upload';
+}
+
+/** One request as the routes see it. */
+interface Req {
+  req: IncomingMessage;
+  res: ServerResponse;
+  path: string;
+  q: URLSearchParams;
+  parts: string[];
+  deadline: number;
+  /** throws 405 unless the request's method is m */
+  only(m: string): void;
+}
+
+function parseRequest(req: IncomingMessage, res: ServerResponse, deadline: number): Req {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const path = url.pathname;
+  const method = req.method ?? 'GET';
+  const only = (m: string) => {
+    if (method !== m) throw new HttpError(405, `${path}: method ${method} not allowed (use ${m})`);
+  };
+  return { req, res, path, q: url.searchParams, parts: path.split('/').filter(Boolean), deadline, only };
+}
+
+const caseId = (s: string | undefined) => {
+  if (!s || !UUID.test(s)) throw new HttpError(404, `case '${String(s).slice(0, 40)}': not found`);
+  return s;
+};
+
+/** /api/cases/<id>/{slice,explain,quantum}; false when the path is none of them. */
+async function caseRoute(viewer: Viewer, r: Req): Promise<boolean> {
+  const { parts, q, res, deadline } = r;
+  if (parts[1] !== 'cases' || parts.length !== 4) return false;
+  const id = caseId(parts[2]);
+  if (parts[3] === 'slice') {
+    r.only('POST');
+    const k = intParam(q, 'k');
+    if (k === undefined) throw new HttpError(400, 'k: the slice index is required');
+    sendJson(res, 200, await viewer.setSlice(id, k, deadline));
+  } else if (parts[3] === 'explain') {
+    r.only('GET');
+    const layer = q.get('layer') ?? 'features';
+    const methods = q.get('methods') ?? undefined;
+    sendJson(res, 200, await viewer.explain(id, layer, intParam(q, 'target'), deadline, methods));
+  } else if (parts[3] === 'quantum') {
+    r.only('GET');
+    sendJson(
+      res,
+      200,
+      viewer.quantum(id, q.get('profile') ?? 'ideal', intParam(q, 'shots'), intParam(q, 'seed') ?? 1),
+    );
+  } else return false;
+  return true;
+}
+
+/** /api/circuit.svg, /api/gallery and /api/gallery/<i>/{thumb.png,open}; false when none of them. */
+async function circuitOrGalleryRoute(viewer: Viewer, r: Req): Promise<boolean> {
+  const { path, parts, q, res } = r;
+  if (path === '/api/circuit.svg') {
+    r.only('GET');
+    const id = q.get('case');
+    send(res, 200, 'image/svg+xml', viewer.circuitSvg(id ? caseId(id) : undefined));
+  } else if (path === '/api/gallery') {
+    r.only('GET');
+    const g = viewer.galleryData();
+    sendJson(res, 200, { classes: viewer.open.arch.classes, items: g.items, notes: g.notes });
+  } else if (parts[1] === 'gallery' && parts.length === 4 && /^\d{1,9}$/.test(parts[2])) {
+    const i = Number(parts[2]);
+    if (parts[3] === 'thumb.png') {
+      r.only('GET');
+      send(res, 200, 'image/png', await viewer.galleryThumb(i));
+    } else if (parts[3] === 'open') {
+      r.only('POST');
+      sendJson(res, 200, await viewer.openGallery(i, r.deadline));
+    } else return false;
+  } else return false;
+  return true;
+}
+
+/** The headers every answer carries (no sniffing, no referrer, no caching, a strict CSP). */
+function setSecurityHeaders(res: ServerResponse): void {
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('referrer-policy', 'no-referrer');
+  res.setHeader('cache-control', 'no-store');
+  res.setHeader(
+    'content-security-policy',
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'",
+  );
+}
+
+/** Answers a failed request with its HTTP status and `{ error }` (500 for an unexpected error). */
+const failer = (req: IncomingMessage, res: ServerResponse) => (err: unknown) => {
+  const e = err instanceof HttpError ? err : new HttpError(500, (err as Error)?.message ?? String(err));
+  if (res.headersSent) return void res.destroy();
+  // answered before its body was read (over the limit, busy): the connection cannot be reused
+  const unread = !req.complete;
+  if (unread) res.setHeader('connection', 'close');
+  sendJson(res, e.status, { error: e.message });
+  if (unread) res.on('finish', () => req.destroy());
+};
+
+/** The error for a request to a loopback-bound server under another Host name (DNS rebinding), or null. */
+function hostError(server: Server, req: IncomingMessage): HttpError | null {
+  const bound = (server.address() as AddressInfo | null)?.address ?? '';
+  const host = (req.headers.host ?? '').replace(/:\d+$/, '');
+  if ((bound === '127.0.0.1' || bound === '::1') && !LOOPBACK_HOSTS.has(host))
+    return new HttpError(421, `Host '${host.slice(0, 60)}' is not this loopback server`);
+  return null;
+}
+
 export function createViewerServer(viewer: Viewer, opts: ServerOptions = {}): Server {
   const maxUpload = opts.maxUploadBytes ?? DEFAULT_LIMITS.maxUploadBytes;
   const timeout = opts.requestTimeoutMs ?? DEFAULT_LIMITS.requestTimeoutMs;
@@ -97,93 +217,31 @@ export function createViewerServer(viewer: Viewer, opts: ServerOptions = {}): Se
   const log = opts.log ?? (() => {});
   const files = loadStaticFiles();
 
-  async function upload(req: IncomingMessage, res: ServerResponse, q: URLSearchParams, deadline: number) {
-    const body = await readBody(req, maxUpload);
-    const raw = String(req.headers['x-file-name'] ?? 'upload');
-    let name = raw;
+  async function upload(r: Req) {
+    r.only('POST');
+    if (uploading >= maxUploads)
+      throw new HttpError(503, `server busy: ${uploading} uploads in progress; retry later`);
+    uploading++;
     try {
-      name = decodeURIComponent(raw);
-    } catch {
-      /* keep the raw header */
+      const body = await readBody(r.req, maxUpload);
+      const name = uploadName(r.req);
+      return sendJson(r.res, 200, await viewer.upload(body, name, intParam(r.q, 'slice'), r.deadline));
+    } finally {
+      uploading--;
     }
-    name = name.replace(/[^\w.\- ]/g, '_').slice(0, 120) || 'upload';
-    return sendJson(res, 200, await viewer.upload(body, name, intParam(q, 'slice'), deadline));
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse, deadline: number): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const path = url.pathname;
-    const q = url.searchParams;
-    const method = req.method ?? 'GET';
-    const parts = path.split('/').filter(Boolean);
-    const only = (m: string) => {
-      if (method !== m) throw new HttpError(405, `${path}: method ${method} not allowed (use ${m})`);
-    };
-    if (parts[0] !== 'api') {
-      only('GET');
-      const f = files.get(path);
-      if (!f) throw new HttpError(404, `${path.slice(0, 200)}: not found`);
-      return send(res, 200, f.type, f.body);
+  async function route(r: Req): Promise<void> {
+    if (r.parts[0] !== 'api') {
+      r.only('GET');
+      const f = files.get(r.path);
+      if (!f) throw new HttpError(404, `${r.path.slice(0, 200)}: not found`);
+      return send(r.res, 200, f.type, f.body);
     }
-    const caseId = (s: string | undefined) => {
-      if (!s || !UUID.test(s)) throw new HttpError(404, `case '${String(s).slice(0, 40)}': not found`);
-      return s;
-    };
-    if (path === '/api/info') return (only('GET'), sendJson(res, 200, viewer.info()));
-    if (path === '/api/cases') {
-      only('POST');
-      if (uploading >= maxUploads)
-        throw new HttpError(503, `server busy: ${uploading} uploads in progress; retry later`);
-      uploading++;
-      try {
-        return await upload(req, res, q, deadline);
-      } finally {
-        uploading--;
-      }
-    }
-    if (parts[1] === 'cases' && parts.length === 4) {
-      const id = caseId(parts[2]);
-      if (parts[3] === 'slice') {
-        only('POST');
-        const k = intParam(q, 'k');
-        if (k === undefined) throw new HttpError(400, 'k: the slice index is required');
-        return sendJson(res, 200, await viewer.setSlice(id, k, deadline));
-      }
-      if (parts[3] === 'explain') {
-        only('GET');
-        const layer = q.get('layer') ?? 'features';
-        const methods = q.get('methods') ?? undefined;
-        return sendJson(res, 200, await viewer.explain(id, layer, intParam(q, 'target'), deadline, methods));
-      }
-      if (parts[3] === 'quantum') {
-        only('GET');
-        const r = viewer.quantum(
-          id,
-          q.get('profile') ?? 'ideal',
-          intParam(q, 'shots'),
-          intParam(q, 'seed') ?? 1,
-        );
-        return sendJson(res, 200, r);
-      }
-    }
-    if (path === '/api/circuit.svg') {
-      only('GET');
-      const id = q.get('case');
-      return send(res, 200, 'image/svg+xml', viewer.circuitSvg(id ? caseId(id) : undefined));
-    }
-    if (path === '/api/gallery') {
-      only('GET');
-      const g = viewer.galleryData();
-      return sendJson(res, 200, { classes: viewer.open.arch.classes, items: g.items, notes: g.notes });
-    }
-    if (parts[1] === 'gallery' && parts.length === 4 && /^\d{1,9}$/.test(parts[2])) {
-      const i = Number(parts[2]);
-      if (parts[3] === 'thumb.png')
-        return (only('GET'), send(res, 200, 'image/png', await viewer.galleryThumb(i)));
-      if (parts[3] === 'open')
-        return (only('POST'), sendJson(res, 200, await viewer.openGallery(i, deadline)));
-    }
-    throw new HttpError(404, `${path.slice(0, 200)}: no such endpoint`);
+    if (r.path === '/api/info') return (r.only('GET'), sendJson(r.res, 200, viewer.info()));
+    if (r.path === '/api/cases') return upload(r);
+    if ((await caseRoute(viewer, r)) || (await circuitOrGalleryRoute(viewer, r))) return;
+    throw new HttpError(404, `${r.path.slice(0, 200)}: no such endpoint`);
   }
 
   // Node drops connections whose request (headers + body) is not complete by requestTimeout
@@ -198,31 +256,19 @@ export function createViewerServer(viewer: Viewer, opts: ServerOptions = {}): Se
     (req, res) => {
       const t0 = performance.now();
       const deadline = Date.now() + timeout;
-      res.setHeader('x-content-type-options', 'nosniff');
-      res.setHeader('referrer-policy', 'no-referrer');
-      res.setHeader('cache-control', 'no-store');
-      res.setHeader(
-        'content-security-policy',
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'",
-      );
+      setSecurityHeaders(res);
       res.on('finish', () => {
         const path = (req.url ?? '/').split('?')[0].slice(0, 200);
         log(`${req.method} ${path} ${res.statusCode} ${(performance.now() - t0).toFixed(1)} ms`);
       });
-      const fail = (err: unknown) => {
-        const e = err instanceof HttpError ? err : new HttpError(500, (err as Error)?.message ?? String(err));
-        if (res.headersSent) return void res.destroy();
-        // answered before its body was read (over the limit, busy): the connection cannot be reused
-        const unread = !req.complete;
-        if (unread) res.setHeader('connection', 'close');
-        sendJson(res, e.status, { error: e.message });
-        if (unread) res.on('finish', () => req.destroy());
-      };
-      const bound = (server.address() as AddressInfo | null)?.address ?? '';
-      const host = (req.headers.host ?? '').replace(/:\d+$/, '');
-      if ((bound === '127.0.0.1' || bound === '::1') && !LOOPBACK_HOSTS.has(host))
-        return fail(new HttpError(421, `Host '${host.slice(0, 60)}' is not this loopback server`));
-      withDeadline(route(req, res, deadline), deadline).catch(fail);
+      const fail = failer(req, res);
+      const wrongHost = hostError(server, req);
+      if (wrongHost) return fail(wrongHost);
+      // parsed inside the deadline's promise: a malformed URL is answered like any other error
+      withDeadline(
+        Promise.resolve().then(() => route(parseRequest(req, res, deadline))),
+        deadline,
+      ).catch(fail);
     },
   );
   return server;

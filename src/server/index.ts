@@ -13,6 +13,7 @@
  *   cases.ts         bounded in-memory case store (uploads are never written to disk)
  *   gallery.ts       the run's test cases with per-head predictions and audit flags
  *   static-files.ts  the front end (public/: plain HTML, CSS, JS), served from a fixed list
+ *   serve.ts         serveRun: viewer + server, listening, with close()
  */
 export * from './app.js';
 export * from './cases.js';
@@ -21,45 +22,4 @@ export * from './errors.js';
 export * from './gallery.js';
 export * from './queue.js';
 export * from './viewer.js';
-
-import type { Server } from 'node:http';
-import { DEFAULT_LIMITS, createViewerServer, listen, type ServerOptions } from './app.js';
-import { Viewer } from './viewer.js';
-
-export interface ServeOptions extends ServerOptions {
-  maxPixels?: number;
-  maxVolumeBytes?: number;
-  maxCases?: number;
-}
-
-/** Opens the run and starts the viewer; resolves once it listens. */
-export async function serveRun(
-  run: string,
-  o: ServeOptions = {},
-): Promise<{ url: string; server: Server; viewer: Viewer; close: () => Promise<void> }> {
-  const viewer = Viewer.fromRun(
-    run,
-    {
-      maxPixels: o.maxPixels ?? DEFAULT_LIMITS.maxPixels,
-      maxVolumeBytes: o.maxVolumeBytes ?? DEFAULT_LIMITS.maxVolumeBytes,
-    },
-    o.maxCases,
-  );
-  const server = createViewerServer(viewer, o);
-  let url: string;
-  try {
-    url = await listen(server, o);
-  } catch (err) {
-    viewer.dispose();
-    throw err;
-  }
-  const close = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => {
-        viewer.dispose();
-        resolve();
-      });
-    });
-  return { url, server, viewer, close };
-}
+export * from './serve.js';

@@ -18,7 +18,14 @@ import {
   profileToNoiseModel,
 } from '../quantum/index.js';
 import { DEFAULT_PREPROCESS, prepareRaster, type PreprocessConfig } from '../data/index.js';
-import { analyzeCase, MAP_LABELS, METHODS, resolveMethods, type CaseAnalysis } from '../explain/index.js';
+import {
+  analyzeCase,
+  MAP_LABELS,
+  METHODS,
+  resolveMethods,
+  shapJson,
+  type CaseAnalysis,
+} from '../explain/index.js';
 import { circuitParams, headProbs, circuitKind } from '../heads/index.js';
 import { openRun, type OpenRun } from '../run/index.js';
 import { CaseStore, type Case } from './cases.js';
@@ -238,15 +245,7 @@ export class Viewer {
         probs: m.probs,
         predicted: m.predicted,
         maps,
-        shap: m.shap
-          ? {
-              method: m.shap.method,
-              base: m.shap.base,
-              fx: m.shap.fx,
-              additivityError: m.shap.additivityError,
-              top: m.shap.top,
-            }
-          : null,
+        shap: m.shap ? shapJson(m.shap, false) : null,
         circuitShap: m.circuitShap ?? null,
         audit: m.audit
           ? { spearman: m.audit.spearman, iouTop20: m.audit.iouTop20, flags: m.audit.flags }

@@ -12,14 +12,10 @@ import type { DenseNetConfig } from '../nn/index.js';
 import type { Module } from '../nn/index.js';
 import type { Optimizer } from '../engine/index.js';
 import { writeJsonAtomic } from '../util/atomic.js';
+import type { EpochLog } from './fit.js';
 
-export interface BackboneEpochLog {
-  epoch: number;
-  loss: number;
-  valAccuracy: number;
-  valMacroF1: number;
-  lr: number;
-  seconds: number;
+/** One backbone epoch: fit's epoch log plus throughput and the epoch's image size. */
+export interface BackboneEpochLog extends EpochLog {
   imagesPerSecond: number;
   /** training image size of this epoch (progressive resizing); absent: full size */
   inputSize?: number;

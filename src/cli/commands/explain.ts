@@ -25,7 +25,7 @@ import { cliProgressSink } from '../../util/progress.js';
 import { workerShardFromEnv } from '../../util/shard.js';
 import { UsageError } from '../errors.js';
 import { fanOut } from '../launch.js';
-import { configFlag, existingRun, parseIntOption, parseSeed, parseThreads } from '../options.js';
+import { configFlag, existingRun, parseSeed, perImageOptions } from '../options.js';
 import { EXPERIMENT_SCHEMA } from '../config.js';
 
 const EXPLAIN = EXPERIMENT_SCHEMA.properties.explain.properties;
@@ -113,77 +113,71 @@ async function runSharded(
   );
 }
 
-/** The `qmri explain` action: checks the options, runs the stage, prints JSON or text. */
-async function explainAction(o: ExplainCliOptions): Promise<void> {
-  const run = existingRun(resolve(o.run));
+const commaList = (v: string | undefined) =>
+  v
+    ?.split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
+
+/** The options checked (usage errors name the flag) and turned into the stage's config. */
+function explainConfigOf(run: string, o: ExplainCliOptions): ExplainConfig {
   if (o.image?.length && o.split) throw new UsageError('give either --image files or --split, not both');
   if (!o.image?.length && !o.split)
     throw new UsageError('nothing to explain: give --image FILE... or --split test');
   if (o.split && !['train', 'val', 'test'].includes(o.split))
     throw new UsageError(`--split: expected train, val or test, got '${o.split}'`);
-  const methods = o.methods
-    ?.split(',')
-    .map((m) => m.trim())
-    .filter(Boolean);
+  const methods = commaList(o.methods);
   try {
     resolveMethods(methods);
   } catch (err) {
     throw new UsageError(`--methods: ${(err as Error).message}`);
   }
-  const targetClass = o.target === undefined ? undefined : resolveTargetClass(run, o.target);
-  setNumThreads(o.threads);
-  const cfg: ExplainConfig = {
+  return {
     images: o.image?.map((f) => resolve(f)),
     split: o.split as ExplainConfig['split'],
     cases: o.cases,
     methods,
     layer: o.layer,
-    targetClass,
+    targetClass: o.target === undefined ? undefined : resolveTargetClass(run, o.target),
     shapSamples: o.samples,
     backgroundSize: o.background,
     tolerancePx: o.tolerance,
-    layerCamLayers: o.layercamLayers
-      ?.split(',')
-      .map((l) => l.trim())
-      .filter(Boolean),
+    layerCamLayers: commaList(o.layercamLayers),
     igSteps: o.igSteps,
     faithfulnessSteps: o.faithfulnessSteps,
     sanity: o.sanity,
     sanityThreshold: o.sanityThreshold,
     seed: o.seed,
   };
-  const r = await runSharded(run, cfg, o.nproc, {
-    progress: cliProgressSink({ json: o.json }),
-    log: o.json ? undefined : (l: string) => process.stderr.write(`${l}\n`),
-  });
-  if (!r) return;
-  if (o.json) {
-    process.stdout.write(
-      JSON.stringify({
-        run,
-        dir: r.dir,
-        cases: r.cases,
-        summaries: r.summaries,
-        localization: r.localization,
-        flagged: r.flagged,
-        results: r.analyses.map((a) => ({
-          file: a.source,
-          explainedClass: a.classes[a.targetClass],
-          headsAgree: a.headsAgree,
-          agree: a.agree,
-          models: a.models.map((m) => ({
-            model: m.name,
-            head: m.source,
-            predicted: a.classes[m.predicted],
-            probs: Object.fromEntries(a.classes.map((c, i) => [c, m.probs[i]])),
-            ...explanationJson(m),
-          })),
-          notes: a.notes,
-        })),
-      }) + '\n',
-    );
-    return;
-  }
+}
+
+/** `qmri explain --json`: the summaries and, per image, every model's prediction and explanation. */
+function explainJson(run: string, r: ExplainRunResult) {
+  return {
+    run,
+    dir: r.dir,
+    cases: r.cases,
+    summaries: r.summaries,
+    localization: r.localization,
+    flagged: r.flagged,
+    results: r.analyses.map((a) => ({
+      file: a.source,
+      explainedClass: a.classes[a.targetClass],
+      headsAgree: a.headsAgree,
+      agree: a.agree,
+      models: a.models.map((m) => ({
+        model: m.name,
+        head: m.source,
+        predicted: a.classes[m.predicted],
+        probs: Object.fromEntries(a.classes.map((c, i) => [c, m.probs[i]])),
+        ...explanationJson(m),
+      })),
+      notes: a.notes,
+    })),
+  };
+}
+
+function printExplainText(r: ExplainRunResult): void {
   const w = (s: string) => process.stdout.write(`${s}\n`);
   w(`explained ${r.cases} image(s); results in ${r.dir}`);
   for (const [model, s] of Object.entries(r.summaries)) {
@@ -198,8 +192,22 @@ async function explainAction(o: ExplainCliOptions): Promise<void> {
   for (const f of r.flagged) w(`  flagged ${f.file}: ${f.flags.join('; ')}`);
 }
 
+/** The `qmri explain` action: checks the options, runs the stage, prints JSON or text. */
+async function explainAction(o: ExplainCliOptions): Promise<void> {
+  const run = existingRun(resolve(o.run));
+  const cfg = explainConfigOf(run, o);
+  setNumThreads(o.threads);
+  const r = await runSharded(run, cfg, o.nproc, {
+    progress: cliProgressSink({ json: o.json }),
+    log: o.json ? undefined : (l: string) => process.stderr.write(`${l}\n`),
+  });
+  if (!r) return;
+  if (o.json) process.stdout.write(JSON.stringify(explainJson(run, r)) + '\n');
+  else printExplainText(r);
+}
+
 export function registerExplain(program: Command): void {
-  program
+  const cmd = program
     .command('explain')
     .description(
       'Grad-CAM and SHAP side by side for the classical and hybrid models, with an agreement and localisation audit',
@@ -241,13 +249,6 @@ export function registerExplain(program: Command): void {
       configFlag(EXPLAIN.backgroundSize, '--background'),
       50,
     )
-    .option('--seed <n>', 'sampling seed', parseSeed, 0)
-    .option('--threads <n>', 'libtorch threads', parseThreads, 2)
-    .option('--json', 'print one JSON document on stdout')
-    .option(
-      '--nproc <n>',
-      'spread the cases over N local processes (case i to process i mod N); merged in input order',
-      parseIntOption('--nproc', 1, 256),
-    )
-    .action(explainAction);
+    .option('--seed <n>', 'sampling seed', parseSeed, 0);
+  perImageOptions(cmd, 'case', 'merged in input order').action(explainAction);
 }

@@ -23,7 +23,7 @@ import {
 } from '../../util/shard.js';
 import { UsageError } from '../errors.js';
 import { fanOut } from '../launch.js';
-import { existingRun, parseIntOption, parseThreads } from '../options.js';
+import { existingRun, parseIntOption, perImageOptions } from '../options.js';
 
 export interface PredictModel {
   model: string;
@@ -144,7 +144,7 @@ async function predictImages(
 }
 
 export function registerPredict(program: Command): void {
-  program
+  const cmd = program
     .command('predict')
     .description(
       'classify images with a trained run: each head’s probabilities and class, Grad-CAM overlays, top SHAP features',
@@ -153,15 +153,9 @@ export function registerPredict(program: Command): void {
     .argument('<images...>', 'image files (JPEG, PNG, DICOM, NIfTI; type read from content)')
     .option('--out <dir>', 'where overlay PNGs go (default RUN/predict)')
     .option('--methods <list>', `explanation methods, comma-separated: ${METHODS.join(', ')} (or shap)`)
-    .option('--slice <n>', 'slice index for NIfTI volumes', parseIntOption('--slice', 0, 1_000_000))
-    .option('--threads <n>', 'libtorch threads', parseThreads, 2)
-    .option('--json', 'print one JSON document on stdout')
-    .option(
-      '--nproc <n>',
-      'spread the images over N local processes (image i to process i mod N); results merged in input order',
-      parseIntOption('--nproc', 1, 256),
-    )
-    .action(async (images: string[], o: PredictOptions) => {
+    .option('--slice <n>', 'slice index for NIfTI volumes', parseIntOption('--slice', 0, 1_000_000));
+  perImageOptions(cmd, 'image', 'results merged in input order').action(
+    async (images: string[], o: PredictOptions) => {
       const run = existingRun(resolve(o.run));
       checkImages(images);
       const shard = workerShardFromEnv();
@@ -176,5 +170,6 @@ export function registerPredict(program: Command): void {
       if (!results) return;
       if (o.json) process.stdout.write(JSON.stringify({ run, results }) + '\n');
       else results.forEach(printText);
-    });
+    },
+  );
 }

@@ -6,7 +6,7 @@
  * Data parallel: `--nproc N` runs N local ranks; `--rank/--world-size/--master-addr/--master-port` (or
  * RANK/WORLD_SIZE/MASTER_ADDR/MASTER_PORT) join ranks across machines (src/engine/distributed.ts).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { prepareData, writePhantomDataset } from '../../data/index.js';
@@ -14,6 +14,7 @@ import { ProcessGroup, checkDistOptions, distOptionsFromEnv, type DistOptions } 
 import { runPaths } from '../../run/index.js';
 import { extractFeatures, trainBackbone } from '../../train/index.js';
 import { writeJsonAtomic } from '../../util/atomic.js';
+import { readJsonFile } from '../../util/json-file.js';
 import { cliProgressSink } from '../../util/progress.js';
 import { loadConfig, resolveConfig, type ExperimentConfig } from '../config.js';
 import { dataConfigOf } from '../stages/index.js';
@@ -57,13 +58,10 @@ export function runConfig(run: string, configFile: string | undefined, store = t
   }
   if (!existsSync(stored))
     throw new UsageError(`${stored}: no config in this run folder; pass --config FILE`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(stored, 'utf8'));
-  } catch (err) {
-    throw new UsageError(`${stored}: not valid JSON (${(err as Error).message})`);
-  }
-  return resolveConfig(raw, stored);
+  return resolveConfig(
+    readJsonFile(stored, (m) => new UsageError(m)),
+    stored,
+  );
 }
 
 export async function runTrain(o: TrainOptions): Promise<Record<string, unknown>> {

@@ -5,7 +5,8 @@
  * contribution to the logit.
  */
 import { rawToMap, type Activations } from '../cam-base.js';
-import type { CamMap, CamMethod } from './types.js';
+import { singleLayerMethod } from './single-layer.js';
+import type { CamMap } from './types.js';
 
 export function hiResCam(a: Activations, size: number): CamMap {
   const hw = a.h * a.w;
@@ -14,11 +15,9 @@ export function hiResCam(a: Activations, size: number): CamMap {
   return { method: 'hirescam', ...rawToMap(raw, a.h, a.w, size), h: a.h, w: a.w };
 }
 
-export const hirescamMethod: CamMethod = {
-  name: 'hirescam',
-  label: 'HiResCAM',
-  description: 'ReLU(Σ_k ∂y/∂A_k ⊙ A_k) at any layer (no spatial averaging of the gradient)',
-  options: ['layer'],
-  gradient: true,
-  compute: (ctx) => hiResCam(ctx.grads(ctx.options.layer), ctx.size),
-};
+export const hirescamMethod = singleLayerMethod(
+  'hirescam',
+  'HiResCAM',
+  'ReLU(Σ_k ∂y/∂A_k ⊙ A_k) at any layer (no spatial averaging of the gradient)',
+  hiResCam,
+);

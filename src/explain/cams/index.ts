@@ -8,6 +8,8 @@
  *   export const mycamMethod: CamMethod = { name: 'mycam', label: 'My-CAM', description: '…',
  *     options: ['layer'], gradient: true, compute: (ctx) => … ctx.grads(ctx.options.layer) … };
  *   // here: import it and add one line to CAM_METHODS.
+ * A method of one layer's activations and gradients can be written
+ * `singleLayerMethod('mycam', 'My-CAM', '…', (a, size) => …)` (single-layer.ts, as Grad-CAM is).
  */
 import { gradcamMethod } from './gradcam.js';
 import { gradcamppMethod } from './gradcampp.js';

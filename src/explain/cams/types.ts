@@ -5,6 +5,7 @@
  */
 import type { DenseNet, HeadModule } from '../../nn/index.js';
 import type { Activations } from '../cam-base.js';
+import type { MethodEntry } from '../method-entry.js';
 
 export interface CamMap {
   method: string;
@@ -49,15 +50,8 @@ export interface CamContext {
   logits(images: Float32Array, B: number): Float32Array;
 }
 
-export interface CamMethod {
-  /** the name used in --methods, the config, audit.json and the PNG file names */
-  name: string;
-  /** human label (plots, report, viewer) */
-  label: string;
-  /** one line: what it computes */
-  description: string;
-  /** the CamOptions keys it reads */
-  options: readonly (keyof CamOptions)[];
+/** A CAM method: its MethodEntry (name, label, description, the CamOptions keys it reads) and how it computes. */
+export interface CamMethod extends MethodEntry<keyof CamOptions> {
   /** needs gradients through the head (false: works through any head, forward passes only) */
   gradient: boolean;
   compute(ctx: CamContext): CamMap;

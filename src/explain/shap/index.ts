@@ -5,8 +5,10 @@
  * audit, the report and the viewer iterate it. Adding one = one file + one line here, e.g.
  *
  *   // src/explain/shap/exact.ts
- *   export const exactExplainer: FeatureShapExplainer = { kind: 'features', name: 'exactshap',
- *     label: 'Exact SHAP', description: '…', options: [], explain: (m, o) => … };
+ *   export const exactExplainer = featureExplainer(
+ *     { name: 'exactshap', label: 'Exact SHAP', description: '…', options: [] }, (m, o) => …);
+ * (types.ts: featureExplainer / spatialExplainer; the entry fields are MethodEntry, shared with the
+ * CAM methods.)
  */
 import { kernelShapExplainer } from './kernel.js';
 import { partitionShapExplainer } from './partition.js';
@@ -25,10 +27,12 @@ export function shapExplainer(name: string): ShapExplainer | undefined {
   return SHAP_EXPLAINERS.find((e) => e.name === name);
 }
 
-export type {
-  FeatureShapExplainer,
-  ShapExplainer,
-  ShapOptions,
-  SpatialShapContext,
-  SpatialShapExplainer,
+export {
+  featureExplainer,
+  spatialExplainer,
+  type FeatureShapExplainer,
+  type ShapExplainer,
+  type ShapOptions,
+  type SpatialShapContext,
+  type SpatialShapExplainer,
 } from './types.js';

@@ -1,12 +1,13 @@
 /** Kernel SHAP on the pooled features (kernel-shap.ts): sampled coalitions, exact additivity. */
 import { kernelShap } from '../kernel-shap.js';
-import type { FeatureShapExplainer } from './types.js';
+import { featureExplainer } from './types.js';
 
-export const kernelShapExplainer: FeatureShapExplainer = {
-  kind: 'features',
-  name: 'kernelshap',
-  label: 'Kernel SHAP',
-  description: 'weighted regression over sampled feature coalitions, additivity enforced',
-  options: ['shapSamples', 'seed'],
-  explain: (m, o) => kernelShap(m, { nsamples: o.shapSamples, seed: o.seed }),
-};
+export const kernelShapExplainer = featureExplainer(
+  {
+    name: 'kernelshap',
+    label: 'Kernel SHAP',
+    description: 'weighted regression over sampled feature coalitions, additivity enforced',
+    options: ['shapSamples', 'seed'],
+  },
+  (m, o) => kernelShap(m, { nsamples: o.shapSamples, seed: o.seed }),
+);

@@ -7,6 +7,7 @@
 import type { Activations } from '../cam-base.js';
 import type { CamMap } from '../cams/types.js';
 import type { MaskedHead } from '../masked-head.js';
+import type { MethodEntry } from '../method-entry.js';
 import type { ShapResult } from '../shap-result.js';
 
 export interface ShapOptions {
@@ -19,12 +20,8 @@ export interface ShapOptions {
   seed: number;
 }
 
-export interface FeatureShapExplainer {
+export interface FeatureShapExplainer extends MethodEntry<keyof ShapOptions> {
   kind: 'features';
-  name: string;
-  label: string;
-  description: string;
-  options: readonly (keyof ShapOptions)[];
   explain(m: MaskedHead, o: ShapOptions): ShapResult;
 }
 
@@ -41,15 +38,24 @@ export interface SpatialShapContext {
   options: ShapOptions;
 }
 
-export interface SpatialShapExplainer {
+export interface SpatialShapExplainer extends MethodEntry<keyof ShapOptions> {
   kind: 'spatial';
-  name: string;
-  label: string;
-  description: string;
-  options: readonly (keyof ShapOptions)[];
   /** needs the feature attributions (phi) */
   needsPhi: boolean;
   map(ctx: SpatialShapContext): CamMap & { detail?: Record<string, number> };
 }
 
 export type ShapExplainer = FeatureShapExplainer | SpatialShapExplainer;
+
+/** A features explainer from its entry and its attribution function. */
+export const featureExplainer = (
+  entry: MethodEntry<keyof ShapOptions>,
+  explain: FeatureShapExplainer['explain'],
+): FeatureShapExplainer => ({ kind: 'features', ...entry, explain });
+
+/** A spatial explainer from its entry, whether it needs the feature attributions, and its map. */
+export const spatialExplainer = (
+  entry: MethodEntry<keyof ShapOptions>,
+  needsPhi: boolean,
+  map: SpatialShapExplainer['map'],
+): SpatialShapExplainer => ({ kind: 'spatial', ...entry, needsPhi, map });

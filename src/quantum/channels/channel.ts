@@ -57,3 +57,26 @@ export function checkProbability(v: number | undefined, field: string): number {
 export const sweepAfter =
   <C extends string>(after: '1q' | '2q' | 'every-gate', channel: C) =>
   (p: number) => ({ rules: [{ after, channel, p }] });
+
+/** The one sweep of a channel attached after every gate: named as the channel, "<label> after every gate". */
+export const everyGateSweep = <const N extends string>(name: N, label: string) =>
+  [{ name, label: `${label} after every gate`, model: sweepAfter('every-gate', name) }] as const;
+
+/**
+ * A channel with one probability option p ∈ [0, 1] (every Kraus channel but thermal relaxation):
+ * its options, validation and rule reading are shared; each file gives its Kraus operators at p.
+ */
+export const probabilityChannel = <const N extends string, const S extends readonly ChannelSweep[]>(
+  name: N,
+  label: string,
+  kraus: (p: number) => Kraus2[],
+  sweeps: S,
+) =>
+  defineChannel({
+    name,
+    label,
+    options: ['p'],
+    validate: (o: ChannelOptions, field: string) => void checkProbability(o.p, `${field}.p`),
+    kraus: ({ p = 0 }: ChannelOptions) => kraus(p),
+    sweeps,
+  });

@@ -2,14 +2,12 @@
  * Depolarizing(p), PennyLane's convention: ρ → (1−p)ρ + (p/3)(XρX + YρY + ZρZ). Swept after
  * one-qubit gates and, separately, after two-qubit gates (on each wire).
  */
-import { checkProbability, defineChannel, sweepAfter } from './channel.js';
+import { probabilityChannel, sweepAfter } from './channel.js';
 
-export const depolarizing = defineChannel({
-  name: 'depolarizing',
-  label: 'depolarizing',
-  options: ['p'],
-  validate: (o, field) => void checkProbability(o.p, `${field}.p`),
-  kraus: ({ p = 0 }) => {
+export const depolarizing = probabilityChannel(
+  'depolarizing',
+  'depolarizing',
+  (p) => {
     const a = Math.sqrt(1 - p);
     const b = Math.sqrt(p / 3);
     return [
@@ -19,7 +17,7 @@ export const depolarizing = defineChannel({
       [b, 0, 0, 0, 0, 0, -b, 0],
     ];
   },
-  sweeps: [
+  [
     {
       name: 'depolarizing_1q',
       label: 'depolarizing after 1q gates',
@@ -31,4 +29,4 @@ export const depolarizing = defineChannel({
       model: sweepAfter('2q', 'depolarizing'),
     },
   ],
-});
+);

@@ -7,7 +7,8 @@
  *   depolarizing.ts, amplitude-damping.ts, phase-damping.ts, bit-flip.ts, phase-flip.ts,
  *   thermal-relaxation.ts (Kraus channels), readout.ts (measurement error)
  * Adding a channel = one file exporting `defineChannel({ name, label, options, validate, kraus?,
- * sweeps })` and one line in CHANNELS below; noise models, the study's sweeps, its labels, plots,
+ * sweeps })` — or, for a channel with one probability p, `probabilityChannel(name, label, (p) => kraus,
+ * sweeps)` — and one line in CHANNELS below; noise models, the study's sweeps, its labels, plots,
  * the config schema and the CLI pick it up by name.
  */
 import { amplitudeDamping } from './amplitude-damping.js';
@@ -22,6 +23,7 @@ import { thermalRelaxation } from './thermal-relaxation.js';
 export { composeKraus } from './compose.js';
 export {
   defineChannel,
+  probabilityChannel,
   type ChannelOptions,
   type ChannelSweep,
   type Kraus2,

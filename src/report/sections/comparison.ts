@@ -7,7 +7,14 @@ import { intervalChart, lineChart } from '../../util/charts.js';
 import type { ReportContext } from '../context.js';
 import { esc, failed, fmt, notRun, pct, table, type Section } from '../html.js';
 import { isNum, isObj, readJson } from '../read.js';
-import { forestPlot, methodsParagraph, verdictRows, verdictSentences, verdictTable } from '../verdicts.js';
+import {
+  forestPlot,
+  methodsParagraph,
+  verdictRows,
+  verdictSentences,
+  verdictTable,
+  type VerdictRow,
+} from '../verdicts.js';
 
 const ID = 'comparison';
 const TITLE = 'Head comparison';
@@ -48,41 +55,34 @@ function mcnemarTable(res: Record<string, unknown>): string {
   )}`;
 }
 
-export async function comparisonSection(ctx: ReportContext): Promise<Section> {
-  const file = ctx.paths.compare;
-  const r = readJson<Record<string, unknown>>(file);
-  if (r.state === 'absent') return notRun(ID, TITLE, ctx.paths.compare, 'compare (compareHeads)');
-  if (r.state === 'error') return failed(ID, TITLE, file, r.error);
-  const res = r.value;
-  if (!isObj(res) || !Array.isArray(res.heads))
-    return failed(ID, TITLE, file, new Error("no 'heads' array of per-head results"));
-  const heads = res.heads.filter(isObj);
-  let html = '';
-  const vrows = verdictRows(res);
-  for (const v of verdictSentences(vrows)) html += `<p class="verdict">${esc(v)}</p>`;
-  const rows = heads.map((h) => {
-    const seeds = Array.isArray(h.perSeed)
-      ? h.perSeed.length
-      : isObj(h.accuracy)
-        ? (h.accuracy as Summary).n
-        : undefined;
-    const bootCell = (v: unknown) => {
-      const b = isObj(v) ? (v as { estimate?: number; lo?: number; hi?: number }) : null;
-      return b && isNum(b.estimate) ? `${pct(b.estimate)} [${pct(b.lo)}, ${pct(b.hi)}]` : '—';
-    };
-    return [
-      esc(headName(h)),
-      fmt(h.params),
-      fmt(seeds),
-      ci(h.accuracy as Summary),
-      ci(h.macroF1 as Summary),
-      ci(h.balancedAccuracy as Summary),
-      bootCell(h.bootstrapAccuracy),
-      bootCell(h.bootstrapMacroF1),
-      bootCell(h.bootstrapBalancedAccuracy),
-    ];
-  });
-  html += table(
+const bootCell = (v: unknown) => {
+  const b = isObj(v) ? (v as { estimate?: number; lo?: number; hi?: number }) : null;
+  return b && isNum(b.estimate) ? `${pct(b.estimate)} [${pct(b.lo)}, ${pct(b.hi)}]` : '—';
+};
+
+/** One head's row of the summary table. */
+function headRow(h: Record<string, unknown>): string[] {
+  const seeds = Array.isArray(h.perSeed)
+    ? h.perSeed.length
+    : isObj(h.accuracy)
+      ? (h.accuracy as Summary).n
+      : undefined;
+  return [
+    esc(headName(h)),
+    fmt(h.params),
+    fmt(seeds),
+    ci(h.accuracy as Summary),
+    ci(h.macroF1 as Summary),
+    ci(h.balancedAccuracy as Summary),
+    bootCell(h.bootstrapAccuracy),
+    bootCell(h.bootstrapMacroF1),
+    bootCell(h.bootstrapBalancedAccuracy),
+  ];
+}
+
+/** The summary table of every head and the accuracy interval chart. */
+async function headsTable(ctx: ReportContext, heads: Record<string, unknown>[]): Promise<string> {
+  let html = table(
     [
       'head',
       'parameters',
@@ -94,7 +94,7 @@ export async function comparisonSection(ctx: ReportContext): Promise<Section> {
       'bootstrap 95% CI, macro-F1',
       'bootstrap 95% CI, balanced accuracy',
     ],
-    rows,
+    heads.map(headRow),
   );
   const iv = heads
     .map((h) => ({ name: headName(h), s: h.accuracy as Summary }))
@@ -106,51 +106,79 @@ export async function comparisonSection(ctx: ReportContext): Promise<Section> {
       intervalChart({ rows: iv, title: 'Test accuracy over seeds', xTitle: 'accuracy (mean, 95% CI)' }),
       'Mean test accuracy of each head over its seeds with the t-based 95% confidence interval of the mean.',
     );
-  if (vrows.length) {
-    html += `<h3>Verdicts (every comparison of the run)</h3>${verdictTable(vrows)}`;
-    html += await forestPlot(ctx, vrows);
-    html += methodsParagraph(res, vrows);
-  }
-  html += mcnemarTable(res);
-  if (Array.isArray(res.lowData) && res.lowData.length) {
-    const rows: Record<string, unknown>[] = [];
-    const trows: string[][] = [];
-    for (const pt of res.lowData.filter(isObj))
-      for (const h of Array.isArray(pt.heads) ? pt.heads.filter(isObj) : []) {
-        if (!isObj(h.accuracy) || !isNum(h.accuracy.mean)) continue;
-        const a = h.accuracy as Summary;
-        const mean = a.mean as number;
-        rows.push({
-          fraction: pt.fraction,
-          head: h.kind,
-          accuracy: mean,
-          lo: Math.max(0, a.lo ?? mean),
-          hi: Math.min(1, a.hi ?? mean),
-        });
-        trows.push([fmt(pt.fraction, 2), fmt(pt.trainImages), esc(h.kind), ci(a)]);
-      }
-    if (rows.length) {
-      html += `<h3>Low-data study</h3>`;
-      html += await ctx.chart(
-        'low_data',
-        lineChart({
-          rows,
-          x: 'fraction',
-          y: 'accuracy',
-          series: 'head',
-          xScale: 'log',
-          band: { lo: 'lo', hi: 'hi' },
-          title: 'Test accuracy against training-set fraction',
-          xTitle: 'fraction of the training set',
-          yTitle: 'test accuracy',
-        }),
-        'Mean test accuracy over seeds against the fraction of the training set used (bands: 95% CI, clipped to [0, 1]).',
-      );
-      html += table(['train fraction', 'train images', 'head', 'test accuracy: mean ± sd [95% CI]'], trows);
+  return html;
+}
+
+/** The verdict table, forest plot and methods paragraph (empty when there is no verdict). */
+async function verdictsHtml(ctx: ReportContext, res: Record<string, unknown>, vrows: VerdictRow[]) {
+  if (!vrows.length) return '';
+  return (
+    `<h3>Verdicts (every comparison of the run)</h3>${verdictTable(vrows)}` +
+    (await forestPlot(ctx, vrows)) +
+    methodsParagraph(res, vrows)
+  );
+}
+
+/** The low-data study: chart and table of accuracy against training fraction, and its verdicts. */
+async function lowDataHtml(ctx: ReportContext, res: Record<string, unknown>, vrows: VerdictRow[]) {
+  if (!Array.isArray(res.lowData) || !res.lowData.length) return '';
+  let html = '';
+  const rows: Record<string, unknown>[] = [];
+  const trows: string[][] = [];
+  for (const pt of res.lowData.filter(isObj))
+    for (const h of Array.isArray(pt.heads) ? pt.heads.filter(isObj) : []) {
+      if (!isObj(h.accuracy) || !isNum(h.accuracy.mean)) continue;
+      const a = h.accuracy as Summary;
+      const mean = a.mean as number;
+      rows.push({
+        fraction: pt.fraction,
+        head: h.kind,
+        accuracy: mean,
+        lo: Math.max(0, a.lo ?? mean),
+        hi: Math.min(1, a.hi ?? mean),
+      });
+      trows.push([fmt(pt.fraction, 2), fmt(pt.trainImages), esc(h.kind), ci(a)]);
     }
-    for (const r of vrows.filter((x) => x.role === 'low-data'))
-      html += `<p>${esc(`${fmt(100 * r.fraction!, 0)}% of the training set: `)}${esc(verdictSentences([r], 'low-data')[0])}</p>`;
+  if (rows.length) {
+    html += `<h3>Low-data study</h3>`;
+    html += await ctx.chart(
+      'low_data',
+      lineChart({
+        rows,
+        x: 'fraction',
+        y: 'accuracy',
+        series: 'head',
+        xScale: 'log',
+        band: { lo: 'lo', hi: 'hi' },
+        title: 'Test accuracy against training-set fraction',
+        xTitle: 'fraction of the training set',
+        yTitle: 'test accuracy',
+      }),
+      'Mean test accuracy over seeds against the fraction of the training set used (bands: 95% CI, clipped to [0, 1]).',
+    );
+    html += table(['train fraction', 'train images', 'head', 'test accuracy: mean ± sd [95% CI]'], trows);
   }
+  for (const r of vrows.filter((x) => x.role === 'low-data'))
+    html += `<p>${esc(`${fmt(100 * r.fraction!, 0)}% of the training set: `)}${esc(verdictSentences([r], 'low-data')[0])}</p>`;
+  return html;
+}
+
+export async function comparisonSection(ctx: ReportContext): Promise<Section> {
+  const file = ctx.paths.compare;
+  const r = readJson<Record<string, unknown>>(file);
+  if (r.state === 'absent') return notRun(ID, TITLE, ctx.paths.compare, 'compare (compareHeads)');
+  if (r.state === 'error') return failed(ID, TITLE, file, r.error);
+  const res = r.value;
+  if (!isObj(res) || !Array.isArray(res.heads))
+    return failed(ID, TITLE, file, new Error("no 'heads' array of per-head results"));
+  const vrows = verdictRows(res);
+  let html = verdictSentences(vrows)
+    .map((v) => `<p class="verdict">${esc(v)}</p>`)
+    .join('');
+  html += await headsTable(ctx, res.heads.filter(isObj));
+  html += await verdictsHtml(ctx, res, vrows);
+  html += mcnemarTable(res);
+  html += await lowDataHtml(ctx, res, vrows);
   html += `<p>Source: <code>${esc(file)}</code>.</p>`;
   return { id: ID, title: TITLE, html };
 }

@@ -90,44 +90,104 @@ function recomputedDetails(ctx: ReportContext, problems: string[]): Detail[] {
   return out;
 }
 
-export async function headsSection(ctx: ReportContext): Promise<Section> {
-  const problems: string[] = [];
-  let details = storedDetails(ctx);
-  let source = ctx.paths.compare;
-  if (!details) {
-    const featPath = ctx.paths.features('test');
-    if (!existsSync(featPath)) return notRun(ID, TITLE, featPath, 'features (extractFeatures)');
-    if (listHeads(ctx.run).length === 0)
-      return notRun(ID, TITLE, ctx.paths.headsDir, 'compare (compareHeads)');
-    details = recomputedDetails(ctx, problems);
-    source = `${featPath} and ${ctx.paths.headsDir}`;
-  }
-  let html = problems.map((p) => `<p class="failed">${esc(p)}</p>`).join('');
-  if (details.length === 0)
-    return { id: ID, title: TITLE, state: 'unreadable', html: html || '<p>No usable head.</p>' };
-  const summary: string[][] = [];
+/** The per-head details and where they came from, or the section saying what has not run yet. */
+function loadDetails(
+  ctx: ReportContext,
+  problems: string[],
+): { details: Detail[]; source: string } | Section {
+  const stored = storedDetails(ctx);
+  if (stored) return { details: stored, source: ctx.paths.compare };
+  const featPath = ctx.paths.features('test');
+  if (!existsSync(featPath)) return notRun(ID, TITLE, featPath, 'features (extractFeatures)');
+  if (listHeads(ctx.run).length === 0) return notRun(ID, TITLE, ctx.paths.headsDir, 'compare (compareHeads)');
+  return { details: recomputedDetails(ctx, problems), source: `${featPath} and ${ctx.paths.headsDir}` };
+}
+
+const summaryRow = (d: Detail): string[] => [
+  esc(`${d.kind} (seed ${d.seed})`),
+  fmt(d.metrics.n),
+  pct(d.metrics.accuracy),
+  fmt(d.metrics.macroF1),
+  fmt(d.roc.macroAuc),
+  fmt(d.calibration.ece),
+];
+
+/** ROC points (one row per curve point, in curve order) of one head. */
+const rocRowsOf = (d: Detail, names: string[]) =>
+  d.roc.perClass.flatMap(
+    (r, c) =>
+      r?.fpr.map((f, i) => ({ head: d.kind, class: names[c], fpr: f, tpr: r.tpr[i], order: i })) ?? [],
+  );
+
+/** Reliability-diagram points (non-empty bins) of one head. */
+const calibrationRowsOf = (d: Detail) =>
+  d.calibration.bins
+    .filter((b) => b.count > 0 && b.confidence !== null && b.accuracy !== null)
+    .map((b) => ({ head: d.kind, confidence: b.confidence, accuracy: b.accuracy, n: b.count }));
+
+/** A quantitative axis over [0, 1]. */
+const unitAxis = (field: string, title: string) => ({
+  field,
+  type: 'quantitative',
+  title,
+  scale: { domain: [0, 1] },
+});
+
+const rocSpec = (rows: Record<string, unknown>[]) =>
+  ({
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    data: { values: rows },
+    facet: { column: { field: 'head', type: 'nominal', title: null } },
+    spec: {
+      width: 220,
+      height: 220,
+      mark: { type: 'line' },
+      encoding: {
+        x: unitAxis('fpr', 'false positive rate'),
+        y: unitAxis('tpr', 'true positive rate'),
+        color: { field: 'class', type: 'nominal' },
+        order: { field: 'order', type: 'quantitative' },
+      },
+    },
+  }) as never;
+
+const calibrationSpec = (rows: Record<string, unknown>[]) =>
+  ({
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    width: 300,
+    height: 260,
+    layer: [
+      {
+        data: {
+          values: [
+            { a: 0, b: 0 },
+            { a: 1, b: 1 },
+          ],
+        },
+        mark: { type: 'line', strokeDash: [4, 4], color: '#999' },
+        encoding: { x: { field: 'a', type: 'quantitative' }, y: { field: 'b', type: 'quantitative' } },
+      },
+      {
+        data: { values: rows },
+        mark: { type: 'line', point: true },
+        encoding: {
+          x: unitAxis('confidence', 'mean top-1 confidence'),
+          y: unitAxis('accuracy', 'accuracy'),
+          color: { field: 'head', type: 'nominal' },
+        },
+      },
+    ],
+  }) as never;
+
+/** The summary table, each head's confusion matrix, the ROC curves and the reliability diagram. */
+async function detailsHtml(ctx: ReportContext, details: Detail[]): Promise<string> {
   const rocRows: Record<string, unknown>[] = [];
   const calRows: Record<string, unknown>[] = [];
   const confusion: string[] = [];
   for (const d of details) {
-    const C = d.metrics.confusion.length;
-    const names = classNames(ctx, C);
-    summary.push([
-      esc(`${d.kind} (seed ${d.seed})`),
-      fmt(d.metrics.n),
-      pct(d.metrics.accuracy),
-      fmt(d.metrics.macroF1),
-      fmt(d.roc.macroAuc),
-      fmt(d.calibration.ece),
-    ]);
-    d.roc.perClass.forEach((r, c) =>
-      r?.fpr.forEach((f, i) =>
-        rocRows.push({ head: d.kind, class: names[c], fpr: f, tpr: r.tpr[i], order: i }),
-      ),
-    );
-    for (const b of d.calibration.bins)
-      if (b.count > 0 && b.confidence !== null && b.accuracy !== null)
-        calRows.push({ head: d.kind, confidence: b.confidence, accuracy: b.accuracy, n: b.count });
+    const names = classNames(ctx, d.metrics.confusion.length);
+    rocRows.push(...rocRowsOf(d, names));
+    calRows.push(...calibrationRowsOf(d));
     confusion.push(
       await ctx.chart(
         `confusion_${d.kind}`,
@@ -136,73 +196,33 @@ export async function headsSection(ctx: ReportContext): Promise<Section> {
       ),
     );
   }
-  html += table(
+  let html = table(
     ['head', 'test images', 'accuracy', 'macro-F1', 'macro AUC (one-vs-rest)', `ECE (${ECE_BINS} bins)`],
-    summary,
+    details.map(summaryRow),
   );
   html += confusion.join('');
   if (rocRows.length)
-    html += await ctx.chart(
-      'roc',
-      {
-        $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-        data: { values: rocRows },
-        facet: { column: { field: 'head', type: 'nominal', title: null } },
-        spec: {
-          width: 220,
-          height: 220,
-          mark: { type: 'line' },
-          encoding: {
-            x: {
-              field: 'fpr',
-              type: 'quantitative',
-              title: 'false positive rate',
-              scale: { domain: [0, 1] },
-            },
-            y: { field: 'tpr', type: 'quantitative', title: 'true positive rate', scale: { domain: [0, 1] } },
-            color: { field: 'class', type: 'nominal' },
-            order: { field: 'order', type: 'quantitative' },
-          },
-        },
-      } as never,
-      'One-vs-rest ROC curves per class on the test set.',
-    );
+    html += await ctx.chart('roc', rocSpec(rocRows), 'One-vs-rest ROC curves per class on the test set.');
   if (calRows.length)
     html += await ctx.chart(
       'calibration',
-      {
-        $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-        width: 300,
-        height: 260,
-        layer: [
-          {
-            data: {
-              values: [
-                { a: 0, b: 0 },
-                { a: 1, b: 1 },
-              ],
-            },
-            mark: { type: 'line', strokeDash: [4, 4], color: '#999' },
-            encoding: { x: { field: 'a', type: 'quantitative' }, y: { field: 'b', type: 'quantitative' } },
-          },
-          {
-            data: { values: calRows },
-            mark: { type: 'line', point: true },
-            encoding: {
-              x: {
-                field: 'confidence',
-                type: 'quantitative',
-                title: 'mean top-1 confidence',
-                scale: { domain: [0, 1] },
-              },
-              y: { field: 'accuracy', type: 'quantitative', title: 'accuracy', scale: { domain: [0, 1] } },
-              color: { field: 'head', type: 'nominal' },
-            },
-          },
-        ],
-      } as never,
+      calibrationSpec(calRows),
       'Reliability diagram: accuracy against top-1 confidence per bin (the diagonal is perfect calibration).',
     );
-  html += `<p>Source: <code>${esc(source)}</code>.</p>`;
-  return { id: ID, title: TITLE, html };
+  return html;
+}
+
+export async function headsSection(ctx: ReportContext): Promise<Section> {
+  const problems: string[] = [];
+  const loaded = loadDetails(ctx, problems);
+  if (!('details' in loaded)) return loaded;
+  const { details, source } = loaded;
+  const html = problems.map((p) => `<p class="failed">${esc(p)}</p>`).join('');
+  if (details.length === 0)
+    return { id: ID, title: TITLE, state: 'unreadable', html: html || '<p>No usable head.</p>' };
+  return {
+    id: ID,
+    title: TITLE,
+    html: html + (await detailsHtml(ctx, details)) + `<p>Source: <code>${esc(source)}</code>.</p>`,
+  };
 }
