@@ -15,6 +15,13 @@ export const PreprocessSchema = closed({
   size: int(16, 1024, 224),
   brainCrop: bool(false),
   normalize: oneOf(['zscore', 'imagenet'] as const, 'zscore'),
+  /**
+   * intensity standardisation before the normalisation (src/data/intensity.ts): per-image
+   * percentile scaling ([p1, p99] → [0, 255]) or Nyúl histogram standardisation; unset = 'none'
+   */
+  intensity: Type.Optional(oneOf(['none', 'percentile', 'histogram'] as const)),
+  /** histogram standardisation's standard landmarks (learned on the train split by the training stage) */
+  landmarks: Type.Optional(Type.Array(num(0, 255), { minItems: 11, maxItems: 11 })),
 });
 export type PreprocessConfig = Static<typeof PreprocessSchema>;
 
