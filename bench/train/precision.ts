@@ -5,6 +5,7 @@
 // machine's load hits every mode alike; ms per step is the median over the rounds, ratios against
 // fp32 at the same size.
 //   source scripts/env.sh && node --import tsx bench/train/precision.ts [--sizes 128,224] [--batch 32] [--threads 2] [--rounds 3]
+//     [--modes fp32,bf16,bf16+channels-last,channels-last]
 import { AdamW, Tensor, crossEntropy, manualSeed, setNumThreads, tidy } from '../../src/engine/index.js';
 import { DenseNet, type ComputeOptions } from '../../src/nn/index.js';
 import { Rng } from '../../src/util/rng.js';
@@ -17,12 +18,17 @@ const sizes = arg('sizes', '128,224').split(',').map(Number);
 const batch = Number(arg('batch', '32'));
 const threads = Number(arg('threads', '2'));
 const rounds = Number(arg('rounds', '3'));
-const modes: [string, ComputeOptions][] = [
+const ALL_MODES: [string, ComputeOptions][] = [
   ['fp32', {}],
   ['bf16', { bf16: true }],
   ['bf16+channels-last', { bf16: true, channelsLast: true }],
   ['channels-last', { channelsLast: true }],
 ];
+const wanted = arg('modes', ALL_MODES.map(([n]) => n).join(',')).split(',');
+for (const w of wanted)
+  if (!ALL_MODES.some(([n]) => n === w)) throw new Error(`--modes: unknown mode '${w}'`);
+// fp32 first: the ratios are against it
+const modes = ALL_MODES.filter(([n]) => n === 'fp32' || wanted.includes(n));
 setNumThreads(threads);
 
 interface Mode {
