@@ -12,6 +12,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { DEFAULT_PROXY_SEED } from '../config/index.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { Rng } from '../util/rng.js';
 import { decodeBuffer, readInputFile } from './decode.js';
@@ -35,7 +36,7 @@ export interface ProxySettings {
 }
 
 export const DEFAULT_PROXY: ProxySettings = {
-  seed: 19,
+  seed: DEFAULT_PROXY_SEED,
   scale: [0.45, 0.75],
   quality: [35, 70],
   gamma: [0.7, 1.4],

@@ -68,3 +68,29 @@ test('the proxy holds the test split re-prepared: same labels, groups, boxes; ot
     proxy.entries.map((e) => e.sha256),
   );
 });
+
+test('data.proxy in the experiment config: the data stage writes the proxy; a bad seed is refused by name', async () => {
+  const { resolveConfig } = await import('../../src/cli/config.js');
+  const { dataStage } = await import('../../src/cli/stages/data.js');
+  const { runPaths } = await import('../../src/run/index.js');
+  const data = join(tmp, 'ds-stage');
+  await writePhantomDataset(data, { n: 16, size: 32, seed: 4 });
+  const run = join(tmp, 'run-stage');
+  const split = { train: 0.5, val: 0.25, test: 0.25, seed: 0, blockSize: 1 };
+  const cfg = resolveConfig({ data: { dir: data, split, preprocess: pre, proxy: {} } });
+  assert.equal(cfg.data.proxy?.seed, DEFAULT_PROXY.seed, 'the default seed');
+  const lines: string[] = [];
+  const quiet = { start: () => {}, update: () => {}, stop: () => {} };
+  await dataStage.run({
+    run,
+    cfg,
+    paths: runPaths(run),
+    log: (l) => lines.push(l),
+    progress: quiet as never,
+  });
+  const m = readManifest(runPaths(run).manifest);
+  const proxy = readManifest(proxyManifestPath(run));
+  assert.equal(proxy.entries.length, entriesOf(m, 'test').length);
+  assert.ok(lines.some((l) => /cross-source proxy of the \d+ test images written/.test(l)));
+  assert.throws(() => resolveConfig({ data: { dir: data, proxy: { seed: -1 } } }), /data\.proxy\.seed/);
+});
