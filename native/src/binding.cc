@@ -52,6 +52,9 @@ Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
   exports.Set("memory", Napi::Function::New(env, Memory));
   exports.Set("runtimeInfo", Napi::Function::New(env, RuntimeInfo));
   exports.Set("toDevice", Napi::Function::New(env, ToDevice));
+  exports.Set("autocastEnter", Napi::Function::New(env, AutocastEnter));
+  exports.Set("autocastExit", Napi::Function::New(env, AutocastExit));
+  exports.Set("autocastEnabled", Napi::Function::New(env, AutocastEnabled));
   exports.Set("matmulF64", Napi::Function::New(env, MatmulF64));
   exports.Set("unaryF64InPlace", Napi::Function::New(env, UnaryF64InPlace));
   exports.Set("centredGramSolveF64", Napi::Function::New(env, CentredGramSolveF64));

@@ -3,6 +3,7 @@
 #include "common.h"
 #include "bindings.h"
 
+#include <ATen/autocast_mode.h>
 #include <dlfcn.h>
 
 #include <cstring>
@@ -77,6 +78,34 @@ Napi::Value RuntimeInfo(const Napi::CallbackInfo& info) {
   o.Set("threads", at::get_num_threads());
   o.Set("parallelInfo", at::get_parallel_info());
   return o;
+}
+
+// CPU autocast (bf16): libtorch's own op lists decide which ops run in bf16 (convolutions, matmuls)
+// and which stay in float32. State is per thread (this JS thread); enter returns the previous state,
+// exit restores it and, at the outermost exit, clears the cache of bf16 weight copies (stale after an
+// optimizer step).
+Napi::Value AutocastEnter(const Napi::CallbackInfo& info) {
+  return guard(info, [&]() -> Napi::Value {
+    std::string dt = Str(info, 0);
+    if (dt != "bfloat16") throw Napi::Error::New(info.Env(), "autocast: dtype must be 'bfloat16', got '" + dt + "'");
+    bool prev = at::autocast::is_cpu_enabled();
+    at::autocast::set_cpu_enabled(true);
+    at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+    at::autocast::increment_nesting();
+    return Napi::Boolean::New(info.Env(), prev);
+  });
+}
+
+Napi::Value AutocastExit(const Napi::CallbackInfo& info) {
+  return guard(info, [&]() -> Napi::Value {
+    if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
+    at::autocast::set_cpu_enabled(Bool(info, 0));
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value AutocastEnabled(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), at::autocast::is_cpu_enabled());
 }
 
 Napi::Value ToDevice(const Napi::CallbackInfo& info) {

@@ -87,10 +87,12 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
     o.Set("shape", shape);
     std::string dt = t.scalar_type() == torch::kFloat32 ? "float32"
                      : t.scalar_type() == torch::kInt64 ? "int64"
+                     : t.scalar_type() == torch::kBFloat16 ? "bfloat16"
                                                         : std::string(c10::toString(t.scalar_type()));
     o.Set("dtype", dt);
     o.Set("requiresGrad", t.requires_grad());
     o.Set("device", t.device().str());
+    o.Set("channelsLast", t.dim() == 4 && !t.is_contiguous() && t.is_contiguous(at::MemoryFormat::ChannelsLast));
     return o;
   });
 }
@@ -116,6 +118,15 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
     if (op == "clone") return W(info, x.clone());
     if (op == "contiguous") return W(info, x.contiguous());
     if (op == "float") return W(info, x.to(torch::kFloat32));
+    if (op == "bfloat16") return W(info, x.to(torch::kBFloat16));
+    if (op == "channels_last") return W(info, x.contiguous(at::MemoryFormat::ChannelsLast));
+    if (op == "channels_last_") {
+      // in place, for parameters: the same tensor (optimizer and module keep their reference), its
+      // storage re-laid out NHWC; values, autograd leaf status and requires_grad unchanged
+      at::NoGradGuard ng;
+      x.set_data(x.contiguous(at::MemoryFormat::ChannelsLast));
+      return W(info, x);
+    }
     if (op == "long") return W(info, x.to(torch::kInt64));
     if (op == "isfinite") return W(info, torch::isfinite(x).all().to(torch::kInt64));
     throw Napi::Error::New(info.Env(), "unknown unary op " + op);

@@ -1,6 +1,9 @@
 /** The backbone section: DenseNet training settings (src/train trainBackbone). */
 import { Type, type Static } from '@sinclair/typebox';
-import { MAX_SEED, bool, closed, int, lr, num, str } from './kit.js';
+import { MAX_SEED, bool, closed, int, lr, num, oneOf, str } from './kit.js';
+
+/** Arithmetic of the backbone's convolutions (float32 when unset). */
+export const PRECISIONS = ['fp32', 'bf16'] as const;
 
 const DenseNetSchema = closed(
   {
@@ -40,6 +43,14 @@ export const BackboneSectionSchema = closed({
    * `size` px, the rest at full size (epochs ≤ the backbone's epochs)
    */
   progressive: Type.Optional(closed({ size: int(16, 4096), epochs: int(1, 10_000) }, null)),
+  /**
+   * 'bf16': the convolutions run under libtorch's CPU autocast to bfloat16 (batch norm, the head
+   * and the loss stay float32) during training and validation; fast where the CPU has AVX-512 BF16
+   * or AMX. Unset = 'fp32'. Feature extraction and explanations always run in float32.
+   */
+  precision: Type.Optional(oneOf(PRECISIONS)),
+  /** channels-last (NHWC) memory for the input and convolution weights (unset = false) */
+  channelsLast: Type.Optional(bool()),
 });
 export type BackboneSection = Static<typeof BackboneSectionSchema>;
 

@@ -15,6 +15,13 @@ export const PreprocessSchema = closed({
   size: int(16, 1024, 224),
   brainCrop: bool(false),
   normalize: oneOf(['zscore', 'imagenet'] as const, 'zscore'),
+  /**
+   * intensity standardisation before the normalisation (src/data/intensity.ts): per-image
+   * percentile scaling ([p1, p99] → [0, 255]) or Nyúl histogram standardisation; unset = 'none'
+   */
+  intensity: Type.Optional(oneOf(['none', 'percentile', 'histogram'] as const)),
+  /** histogram standardisation's standard landmarks (learned on the train split by the training stage) */
+  landmarks: Type.Optional(Type.Array(num(0, 255), { minItems: 11, maxItems: 11 })),
 });
 export type PreprocessConfig = Static<typeof PreprocessSchema>;
 
@@ -40,11 +47,20 @@ const dataFields = {
   maxPixels: Type.Optional(int(1, 2 ** 40)),
 };
 
+/** Seed of the cross-source proxy's per-image settings (src/data/proxy.ts) unless given. */
+export const DEFAULT_PROXY_SEED = 19;
+
 /** The experiment config's data section: `dir` or `synthetic` (phantoms written into the run). */
 export const DataSectionSchema = closed({
   dir: Type.Optional(str()),
   /** write phantoms (src/data writePhantomDataset) into RUN/data/phantoms and use them as dir */
   synthetic: Type.Optional(SyntheticSchema),
+  /**
+   * after the data stage, write the cross-source proxy of the test split into RUN/data/proxy
+   * (src/data/proxy.ts: re-prepared by downscaling, intensity change, JPEG); training reports its
+   * accuracy beside the test accuracy. Unset: no proxy (`qmri data proxy RUN` writes one later).
+   */
+  proxy: Type.Optional(closed({ seed: int(0, MAX_SEED, DEFAULT_PROXY_SEED) }, null)),
   ...dataFields,
 });
 export type DataSection = Static<typeof DataSectionSchema>;

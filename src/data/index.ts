@@ -7,12 +7,16 @@
  *   syntax of the registry dicom/transfer-syntaxes.ts (one codec file per family: uncompressed,
  *   RLE, JPEG baseline/lossless, JPEG-LS, JPEG 2000), multi-frame as a volume, windowing from the
  *   tags. Sidecars: YOLO boxes NAME.txt, masks NAME.mask.png.
- * - Preprocessing (preprocess.ts): grayscale, optional brain crop, square pad, resize, z-score or
- *   ImageNet normalisation, 3 channels; boxes and masks follow. preprocessFile / preprocessBuffer.
+ * - Preprocessing (preprocess.ts): grayscale, optional brain crop, square pad, resize, optional
+ *   intensity standardisation (intensity.ts: percentile, or histogram with landmarks learned on the
+ *   train split, withTrainLandmarks), z-score or ImageNet normalisation, 3 channels; boxes and masks
+ *   follow. preprocessFile / preprocessBuffer.
  * - Datasets (scan.ts, split.ts, manifest.ts, prepare.ts): folder-per-class and Kaggle layouts,
  *   grouped stratified seeded splits, the manifest, prepareData(run, cfg).
  * - Audit (audit.ts): counts, sizes, channels, formats, unreadable files, near-duplicates (dHash),
  *   the metadata shortcut warning. inspectDataset(dir).
+ * - Cross-source proxy (proxy.ts): the test split re-prepared (downscale, intensity change, JPEG)
+ *   into RUN/data/proxy with its own manifest; writeProxySet.
  * - Cache (cache.ts, load.ts): packed per split and geometry, keyed by file sha256; loadSplit.
  * - Augmentation (augment.ts) for training only; phantoms (phantoms.ts, synth.ts); the shared
  *   real set's repository-relative location (real-data.ts).
@@ -37,6 +41,8 @@ export * from './audit.js';
 export * from './hash.js';
 export * from './cache.js';
 export * from './load.js';
+export * from './proxy.js';
+export * from './intensity.js';
 export * from './prepare.js';
 export * from './augment.js';
 export * from './phantoms.js';

@@ -16,6 +16,7 @@ import {
 import { readInputFile } from './decode.js';
 import { DataError } from './errors.js';
 import { sha256 } from './hash.js';
+import { learnLandmarks } from './intensity.js';
 import { entriesOf } from './manifest.js';
 import { mapLimit } from './pool.js';
 import { normalizeInto, resizeSource, validatePreprocess } from './preprocess.js';
@@ -87,10 +88,23 @@ export async function loadSplit(
   opts: LoadOptions = {},
 ): Promise<ImageSet> {
   validatePreprocess(cfg);
+  const y = Int32Array.from(entriesOf(manifest, split), (e) => e.label);
+  return toImageSet(await loadResized(manifest, split, cfg, opts), y, cfg);
+}
+
+/**
+ * The resized 8-bit images of a split (before intensity standardisation and normalisation, so one
+ * cache entry serves every `intensity` setting: the key is the content and the geometry).
+ */
+async function loadResized(
+  manifest: Manifest,
+  split: SplitName,
+  cfg: PreprocessConfig,
+  opts: LoadOptions,
+): Promise<CachedSet> {
   if (split !== 'train' && split !== 'val' && split !== 'test')
     throw new Error(`split: expected train, val or test, got ${JSON.stringify(split)}`);
   const entries = entriesOf(manifest, split);
-  const y = Int32Array.from(entries, (e) => e.label);
   const useCache = opts.cache !== false;
   const dir = opts.cacheDir ?? defaultCacheDir();
   const key = cacheKey(entries, cfg);
@@ -104,7 +118,22 @@ export async function loadSplit(
       pruneCache(dir, cacheLimitBytes(), path);
     }
   }
-  return toImageSet(set, y, cfg);
+  return set;
+}
+
+/**
+ * The preprocessing with histogram standardisation's landmarks learned on the manifest's train
+ * split (only): unchanged unless intensity is 'histogram' and no landmarks are given.
+ */
+export async function withTrainLandmarks(
+  manifest: Manifest,
+  cfg: PreprocessConfig,
+  opts: LoadOptions = {},
+): Promise<PreprocessConfig> {
+  if (cfg.intensity !== 'histogram' || cfg.landmarks) return cfg;
+  validatePreprocess(cfg);
+  const set = await loadResized(manifest, 'train', cfg, opts);
+  return { ...cfg, landmarks: learnLandmarks(set.images, set.size * set.size) };
 }
 
 /** Masks of a split in the preprocessed geometry (n×S×S, 0/1) when the sources have them, from the cache. */

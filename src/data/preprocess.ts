@@ -1,7 +1,8 @@
 /**
  * Preprocessing: grayscale raster → optional brain crop (Otsu threshold + largest connected
- * component) → zero-pad to a square → resize (sharp) → intensity normalisation (per-image z-score,
- * or min-max then ImageNet mean/std) → 3 channels. Boxes and masks follow every geometric step.
+ * component) → zero-pad to a square → resize (sharp) → optional intensity standardisation
+ * (intensity.ts: percentile or histogram) → intensity normalisation (per-image z-score, or min-max
+ * then ImageNet mean/std) → 3 channels. Boxes and masks follow every geometric step.
  * The resized 8-bit image is what the cache stores; `normalizeInto` turns it into the model input.
  */
 import sharp from 'sharp';
@@ -12,6 +13,7 @@ import { decodeImageSquare, decodeMask } from './decode-image.js';
 import { detectOrThrow } from './detect.js';
 import { boxFileOf, maskFileOf, parseYoloBoxes } from './sidecars.js';
 import { DataError } from './errors.js';
+import { standardizeIntensity } from './intensity.js';
 import { maskBox, type Raster } from './raster.js';
 import type { Box, PreparedImage, PreprocessConfig } from './types.js';
 
@@ -216,13 +218,14 @@ export async function resizeSource(
   return resizeRaster(raster, cfg);
 }
 
-/** Model input (3×S×S) from an 8-bit S×S image, written at `out[offset…]`. */
+/** Model input (3×S×S) from an 8-bit S×S image (standardised first when cfg.intensity says so), written at `out[offset…]`. */
 export function normalizeInto(
   out: Float32Array,
   offset: number,
-  u8: Uint8Array,
+  image: Uint8Array,
   cfg: PreprocessConfig,
 ): void {
+  const u8 = standardizeIntensity(image, cfg);
   const per = u8.length;
   if (cfg.normalize === 'zscore') {
     let s = 0,

@@ -40,3 +40,22 @@ export function noGrad<T>(fn: () => T): T {
     native.setGradEnabled(prev);
   }
 }
+/**
+ * Run `fn` (synchronous) under libtorch's CPU autocast to bfloat16: its own op lists decide which ops
+ * run in bf16 (convolutions, matmuls, linear) and which stay in float32; outputs of bf16 ops are
+ * bf16 tensors. Per thread; the previous state is restored and the cache of bf16 weight copies
+ * cleared on return (a cached copy would be stale after the next optimizer step). Backward needs
+ * no autocast: the recorded graph already holds the bf16 ops.
+ */
+export function withAutocast<T>(dtype: 'bfloat16', fn: () => T): T {
+  const prev = native.autocastEnter(dtype) as boolean;
+  try {
+    return fn();
+  } finally {
+    native.autocastExit(prev);
+  }
+}
+/** Whether CPU autocast is on in this thread (tests: nothing is left changed). */
+export function autocastEnabled(): boolean {
+  return native.autocastEnabled() as boolean;
+}

@@ -25,12 +25,13 @@ export function withStableTanhGrad<T>(fn: () => T): T {
   }
 }
 
-export type DType = 'float32' | 'int64';
+export type DType = 'float32' | 'int64' | 'bfloat16';
 export type Shape = readonly number[];
 
 interface NativeInfo {
   shape: number[];
   dtype: string;
+  channelsLast: boolean;
   requiresGrad: boolean;
   device: string;
 }
@@ -121,6 +122,10 @@ export class Tensor {
   get device(): string {
     return this.info().device;
   }
+  /** A 4-D tensor laid out NHWC in memory (channels-last), shape still N×C×H×W. */
+  get isChannelsLast(): boolean {
+    return this.info().channelsLast;
+  }
   get numel(): number {
     return this.shape.reduce((a, b) => a * b, 1);
   }
@@ -209,6 +214,21 @@ export class Tensor {
   }
   long(): Tensor {
     return this.unary('long');
+  }
+  bfloat16(): Tensor {
+    return this.unary('bfloat16');
+  }
+  /** The same values laid out channels-last (NHWC) in memory; a 4-D tensor only. */
+  channelsLast(): Tensor {
+    return this.unary('channels_last');
+  }
+  /**
+   * Re-lays this tensor out channels-last in place (for parameters: module and optimizer keep
+   * their reference; values, requiresGrad and leaf status unchanged).
+   */
+  channelsLast_(): this {
+    native.unary('channels_last_', this.handle).dispose();
+    return this;
   }
 
   // ----- elementwise -----

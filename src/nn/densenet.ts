@@ -13,6 +13,7 @@ import {
   cat,
   maxPool2d,
   readSafetensors,
+  withAutocast,
   type StEntry,
 } from '../engine/index.js';
 import { BatchNorm2d, Conv2d, Linear } from './layers.js';
@@ -138,6 +139,17 @@ class Features extends Module {
   }
 }
 
+/**
+ * How the convolutional features are computed: `bf16` runs them under libtorch's CPU autocast
+ * (convolutions in bfloat16, batch norm and the head in float32; the feature map returns as
+ * float32); `channelsLast` lays the input and every 4-D weight out NHWC, the layout oneDNN's
+ * convolutions prefer. Both default off (float32, contiguous).
+ */
+export interface ComputeOptions {
+  bf16?: boolean;
+  channelsLast?: boolean;
+}
+
 export interface ForwardOptions {
   /** Layer names whose outputs are returned with retained gradients (Grad-CAM), e.g. 'features.denseblock3'. */
   capture?: string[];
@@ -157,6 +169,7 @@ export class DenseNet extends Module {
   readonly features: Features;
   classifier: Head;
   readonly config: DenseNetConfig;
+  private compute: Readonly<ComputeOptions> = {};
 
   constructor(config: Partial<DenseNetConfig> = {}, head?: Head) {
     super();
@@ -181,6 +194,24 @@ export class DenseNet extends Module {
 
   get numFeatures(): number {
     return this.features.numFeatures;
+  }
+
+  /**
+   * Sets how the features are computed (see ComputeOptions). channelsLast re-lays the 4-D weights
+   * out in place (same tensors, same values, so optimizers built before or after keep working);
+   * it cannot be turned back off on the same model.
+   */
+  setCompute(opts: ComputeOptions): this {
+    if (this.compute.channelsLast && opts.channelsLast === false)
+      throw new Error('DenseNet.setCompute: channelsLast cannot be turned off once on');
+    if (opts.channelsLast)
+      for (const p of this.features.parameters()) if (p.shape.length === 4) p.channelsLast_();
+    this.compute = { ...this.compute, ...opts };
+    return this;
+  }
+
+  get computeOptions(): Readonly<ComputeOptions> {
+    return this.compute;
   }
 
   /** Valid names for `capture`. */
@@ -217,6 +248,27 @@ export class DenseNet extends Module {
     const release = (t: Tensor) => {
       if (t !== x && ![...captured.values()].includes(t)) t.dispose();
     };
+    const stages = () => this.runStages(this.compute.channelsLast ? x.channelsLast() : x, grab, release);
+    let h = this.compute.bf16 ? withAutocast('bfloat16', stages) : stages();
+    if (h.dtype !== 'float32') {
+      const f = h.float();
+      release(h);
+      h = f;
+    }
+    // in place like torchvision, unless the norm5 output itself was captured
+    const featureMap = captured.has('features.norm5') ? h.relu() : h.relu_();
+    if (featureMap !== h) release(h);
+    grab('features', featureMap);
+    const pooled = adaptiveAvgPool2d(featureMap, 1).flatten(1);
+    const logits = this.classifier.forward(pooled);
+    return { featureMap, pooled, logits, captured };
+  }
+
+  private runStages(
+    x: Tensor,
+    grab: (name: string, t: Tensor) => void,
+    release: (t: Tensor) => void,
+  ): Tensor {
     let h = x;
     for (const [name, stage] of this.features.stages) {
       const next = stage.forward(h);
@@ -233,13 +285,7 @@ export class DenseNet extends Module {
         grab('features.pool0', h);
       } else grab(`features.${name}`, h);
     }
-    // in place like torchvision, unless the norm5 output itself was captured
-    const featureMap = captured.has('features.norm5') ? h.relu() : h.relu_();
-    if (featureMap !== h) release(h);
-    grab('features', featureMap);
-    const pooled = adaptiveAvgPool2d(featureMap, 1).flatten(1);
-    const logits = this.classifier.forward(pooled);
-    return { featureMap, pooled, logits, captured };
+    return h;
   }
 
   forward(x: Tensor): Tensor {

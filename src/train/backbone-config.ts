@@ -41,5 +41,7 @@ export function resumeSettings(c: BackboneConfig): Record<string, unknown> {
     weights: c.weights ?? null,
     // absent rather than null when unset, so checkpoints written before the setting existed still fit
     ...(c.progressive ? { progressive: { size: c.progressive.size, epochs: c.progressive.epochs } } : {}),
+    // bf16 changes the arithmetic, so a resume keeps it; channels-last changes only the layout
+    ...(c.precision && c.precision !== 'fp32' ? { precision: c.precision } : {}),
   };
 }

@@ -84,6 +84,7 @@ function buildNet(cfg: BackboneConfig, densenet: DenseNetConfig): { net: DenseNe
   manualSeed(cfg.seed);
   const net = new DenseNet(densenet);
   if (cfg.weights) net.loadWeights(cfg.weights, { skipClassifier: true });
+  net.setCompute({ bf16: cfg.precision === 'bf16', channelsLast: cfg.channelsLast === true });
   const opt = new AdamW(net.parameters(), { lr: cfg.lr, weightDecay: cfg.weightDecay });
   return { net, opt };
 }
@@ -243,6 +244,7 @@ export function finishSession(s: Session): BackboneResult {
   s.net.loadStateDict(readSafetensors(p.model).tensors, { source: p.model });
   const val = evaluate(s.net, data.val, s.C, s.evalBatch);
   const test = evaluate(s.net, data.test, s.C, s.evalBatch);
+  const proxy = data.proxy ? evaluate(s.net, data.proxy, s.C, s.evalBatch) : undefined;
   const result: BackboneResult = {
     epochsDone: state.epoch,
     bestEpoch: state.bestEpoch,
@@ -251,17 +253,23 @@ export function finishSession(s: Session): BackboneResult {
     resumedFrom: s.resumedFrom,
     val,
     test,
+    ...(proxy ? { proxy } : {}),
     logs: state.logs,
   };
   if (lead)
     writeJsonAtomic(p.backboneMetrics, {
       ...result,
       classes: data.classes,
-      images: { train: s.n, val: data.val.y.length, test: data.test.y.length },
+      images: {
+        train: s.n,
+        val: data.val.y.length,
+        test: data.test.y.length,
+        ...(data.proxy ? { proxy: data.proxy.y.length } : {}),
+      },
       config: s.cfg,
     });
   s.log(
-    `backbone: best epoch ${state.bestEpoch + 1}, test accuracy ${(100 * test.accuracy).toFixed(2)}%, macro-F1 ${test.macroF1.toFixed(4)} (${state.stopped})`,
+    `backbone: best epoch ${state.bestEpoch + 1}, test accuracy ${(100 * test.accuracy).toFixed(2)}%, macro-F1 ${test.macroF1.toFixed(4)}${proxy ? `, cross-source proxy accuracy ${(100 * proxy.accuracy).toFixed(2)}%` : ''} (${state.stopped})`,
   );
   return result;
 }

@@ -14,6 +14,8 @@ export interface BackboneData {
   train: ArraySet;
   val: ArraySet;
   test: ArraySet;
+  /** optional cross-source proxy test set (src/data/proxy.ts), evaluated beside the test split */
+  proxy?: ArraySet;
   classes: string[];
   /** the preprocessing the images went through (stored in arch.json) */
   preprocess: BackboneArch['preprocess'];
@@ -42,5 +44,7 @@ export interface BackboneResult {
   resumedFrom: number | null;
   val: Metrics;
   test: Metrics;
+  /** on the cross-source proxy set, when the run has one */
+  proxy?: Metrics;
   logs: BackboneEpochLog[];
 }

@@ -9,8 +9,11 @@ import { Tensor, noGrad, tidy, withRuntime, writeSafetensors } from '../engine/i
 import {
   DEFAULT_PREPROCESS,
   augmentBatch,
+  entriesOf,
   loadSplit,
+  proxyManifestPath,
   readManifest,
+  withTrainLandmarks,
   type ImageSet,
   type Manifest,
   type PreprocessConfig,
@@ -75,6 +78,29 @@ async function loadSplits(
   return out;
 }
 
+/**
+ * RUN/data/proxy (src/data/proxy.ts, `qmri data proxy`): the re-prepared test split, when present
+ * and made from this manifest's test split (same classes, labels and groups in the same order);
+ * a stale one is skipped with a log line.
+ */
+async function loadProxy(
+  run: string,
+  m: Manifest,
+  pre: PreprocessConfig,
+  log?: (line: string) => void,
+): Promise<ImageSet | null> {
+  const path = proxyManifestPath(run);
+  if (!existsSync(path)) return null;
+  const proxy = readManifest(path);
+  const key = (x: Manifest) =>
+    JSON.stringify([x.classes, entriesOf(x, 'test').map((e) => [e.label, e.group, e.box])]);
+  if (key(proxy) !== key(m)) {
+    log?.(`${path}: made from another test split (prepare it again with 'qmri data proxy'); not evaluated`);
+    return null;
+  }
+  return loadSplit(proxy, 'test', pre);
+}
+
 const asArraySet = (s: ImageSet): ArraySet => ({ x: s.x, y: s.y, shape: [3, s.size, s.size] });
 
 export interface TrainBackboneOptions extends BackboneHooks {
@@ -94,7 +120,6 @@ export async function trainBackbone(
     throw new Error(`${p.manifest}: no data manifest in this run (prepare the data first)`);
   const m = readManifest(p.manifest);
   manifestLabels(m);
-  const pre = hooks.preprocess ?? runPreprocess(run);
   const ck = loadCheckpoint(p.checkpoint);
   if (ck) {
     const net = new DenseNet({ ...(cfg.densenet ?? {}), numClasses: m.classes.length });
@@ -102,13 +127,17 @@ export async function trainBackbone(
     net.dispose();
     checkCheckpointFits(p.checkpoint, ck.state, dn, m.classes, resumeSettings(cfg));
   }
+  // histogram standardisation: landmarks from the train split only, saved with the backbone's preprocessing
+  const pre = await withTrainLandmarks(m, hooks.preprocess ?? runPreprocess(run));
   const sets = await loadSplits(m, pre, hooks.progress);
+  const proxy = await loadProxy(run, m, pre, hooks.log);
   return trainBackboneOnData(
     run,
     {
       train: asArraySet(sets.get('train')!),
       val: asArraySet(sets.get('val')!),
       test: asArraySet(sets.get('test')!),
+      ...(proxy ? { proxy: asArraySet(proxy) } : {}),
       classes: m.classes,
       preprocess: { ...pre },
     },

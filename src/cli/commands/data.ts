@@ -3,14 +3,22 @@
  * files, near-duplicates, metadata shortcut warning) without splitting or writing anything.
  * `qmri data synth --out DIR --n N --size S --seed K`: phantom dataset in the folder-per-class layout
  * with YOLO boxes and PNG masks.
+ * `qmri data proxy RUN [--seed K]`: the cross-source proxy test set (src/data/proxy.ts) from the
+ * run's prepared test split into RUN/data/proxy/; training then reports proxy accuracy beside test.
  */
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import {
   DEFAULT_DUPLICATE_DISTANCE,
+  DEFAULT_PROXY,
   formatAudit,
   inspectDataset,
+  proxyManifestPath,
+  readManifest,
   writePhantomDataset,
+  writeProxySet,
 } from '../../data/index.js';
+import { runPaths } from '../../run/index.js';
 import { cliProgressSink } from '../../util/progress.js';
 import { UsageError } from '../errors.js';
 
@@ -76,6 +84,32 @@ async function runSynth(o: {
   );
 }
 
+async function runProxy(run: string, o: { seed: number; json?: boolean }): Promise<void> {
+  const mp = runPaths(run).manifest;
+  if (!existsSync(mp)) throw new UsageError(`${mp}: no data manifest in this run (prepare the data first)`);
+  const m = readManifest(mp);
+  const n = m.entries.filter((e) => e.split === 'test').length;
+  const bar = cliProgressSink({ json: o.json });
+  bar.start(n, 'proxy');
+  const proxy = await writeProxySet(
+    run,
+    m,
+    { ...DEFAULT_PROXY, seed: o.seed },
+    { onProgress: (d) => bar.update(d) },
+  );
+  bar.stop();
+  const res = {
+    manifest: proxyManifestPath(run),
+    images: proxy.entries.length,
+    settings: { ...DEFAULT_PROXY, seed: o.seed },
+  };
+  process.stdout.write(
+    o.json
+      ? JSON.stringify(res) + '\n'
+      : `wrote the cross-source proxy of ${res.images} test images to ${res.manifest}\n`,
+  );
+}
+
 export function registerData(program: Command): void {
   const data = program.command('data').description('datasets: audit a folder, write synthetic phantoms');
   data
@@ -116,4 +150,18 @@ export function registerData(program: Command): void {
     .option('--seed <k>', 'random seed', intOption('--seed', 0, 2 ** 31), 0)
     .option('--json', 'print {"out", "n", "size", "seed"} as JSON')
     .action(runSynth);
+  data
+    .command('proxy')
+    .description(
+      "cross-source proxy: the run's test split re-prepared (downscaled, gamma/contrast/brightness, JPEG) into RUN/data/proxy; training reports its accuracy beside the test accuracy",
+    )
+    .argument('<run>', 'run folder with a prepared data manifest')
+    .option(
+      '--seed <k>',
+      'seed of the per-image settings',
+      intOption('--seed', 0, 2 ** 31),
+      DEFAULT_PROXY.seed,
+    )
+    .option('--json', 'print {"manifest", "images", "settings"} as JSON')
+    .action(runProxy);
 }

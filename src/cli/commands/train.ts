@@ -119,6 +119,8 @@ async function runTrainRank(
       elapsedSeconds: backbone.elapsedSeconds,
       testAccuracy: backbone.test.accuracy,
       testMacroF1: backbone.test.macroF1,
+      // the cross-source proxy (RUN/data/proxy, `qmri data proxy`), when the run has one
+      ...(backbone.proxy ? { proxyAccuracy: backbone.proxy.accuracy } : {}),
       metrics: p.backboneMetrics,
     },
     features: ['train', 'val', 'test'].map((s) => p.features(s)),

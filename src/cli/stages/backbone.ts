@@ -15,6 +15,7 @@ export const backboneStage: StageDef = {
       { ...cfg.backbone, seed: cfg.seed, threads: cfg.threads },
       { log, progress },
     );
-    return `best epoch ${r.bestEpoch + 1}, test accuracy ${(100 * r.test.accuracy).toFixed(1)}%`;
+    const proxy = r.proxy ? `, cross-source proxy accuracy ${(100 * r.proxy.accuracy).toFixed(1)}%` : '';
+    return `best epoch ${r.bestEpoch + 1}, test accuracy ${(100 * r.test.accuracy).toFixed(1)}%${proxy}`;
   },
 };

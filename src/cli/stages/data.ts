@@ -1,14 +1,22 @@
 /** Stage `data`: the manifest and audit of the images (src/data prepareData). */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { changedEntries, prepareData, readManifest, type DataConfig } from '../../data/index.js';
+import {
+  DEFAULT_PROXY,
+  changedEntries,
+  prepareData,
+  readManifest,
+  writeProxySet,
+  type DataConfig,
+} from '../../data/index.js';
 import { runPaths } from '../../run/index.js';
 import type { ExperimentConfig } from '../config.js';
 import type { StageDef } from './types.js';
 
 /** The data stage's DataConfig (src/data) from the experiment config's data section. */
 export function dataConfigOf(run: string, cfg: ExperimentConfig): DataConfig {
-  const { synthetic, ...rest } = cfg.data;
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { synthetic, proxy, ...rest } = cfg.data;
   const dir = synthetic ? runPaths(run).phantomsDir : resolve(rest.dir!);
   return { ...rest, dir, layout: rest.layout as DataConfig['layout'] };
 }
@@ -40,6 +48,12 @@ export const dataStage: StageDef = {
       },
     });
     progress.stop();
+    if (cfg.data.proxy) {
+      const px = await writeProxySet(run, m, { ...DEFAULT_PROXY, seed: cfg.data.proxy.seed });
+      log(
+        `data: cross-source proxy of the ${px.entries.length} test images written (seed ${cfg.data.proxy.seed})`,
+      );
+    }
     return `${m.entries.length} images, ${m.classes.length} classes`;
   },
 };
