@@ -10,7 +10,8 @@
  * - Preprocessing (preprocess.ts): grayscale, optional brain crop, square pad, resize, z-score or
  *   ImageNet normalisation, 3 channels; boxes and masks follow. preprocessFile / preprocessBuffer.
  * - Datasets (scan.ts, split.ts, manifest.ts, prepare.ts): folder-per-class and Kaggle layouts,
- *   grouped stratified seeded splits, the manifest, prepareData(run, cfg).
+ *   grouped stratified seeded splits, the manifest, prepareData(run, cfg); folds.ts: grouped k-fold
+ *   cross-validation manifests (every group tested exactly once).
  * - Audit (audit.ts): counts, sizes, channels, formats, unreadable files, near-duplicates (dHash),
  *   the metadata shortcut warning. inspectDataset(dir).
  * - Cache (cache.ts, load.ts): packed per split and geometry, keyed by file sha256; loadSplit.
@@ -38,7 +39,8 @@ export {
   brainCropRect,
 } from './preprocess.js';
 export { scanDataset, groupOf, type Layout, type ScanItem, type ScanResult } from './scan.js';
-export { assignSplits, validateSplitSettings } from './split.js';
+export { assignSplits, fillQuotas, validateSplitSettings } from './split.js';
+export { assignFolds, foldManifest } from './folds.js';
 export { readManifest, writeManifest, validateManifest, entriesOf } from './manifest.js';
 export { buildAudit, formatAudit, shortcutCheck, type DatasetAudit } from './audit.js';
 export {
