@@ -1,7 +1,7 @@
 /**
  * Grouped k-fold cross-validation of the whole chain (compare.folds = k ≥ 2, issue 17 item 4). Fold
  * i is a sub-run, RUN/folds/fold-<i> (runPaths(run).fold(i); inside it the ordinary run layout),
- * walked like `qmri run` (stage-walk.ts, its own stages.json): data (the parent manifest re-split:
+ * walked like `qmri run` (stage-walk.ts, its own stages.json and run.json): data (the parent manifest re-split:
  * src/data foldManifest, fold i's groups as test) → backbone (the registry's stage: trained on the
  * fold's train part, per-epoch checkpoint) → features → compare (every head over the seeds, no
  * low-data study, no fine-tuning). A finished fold is skipped, an interrupted one resumes (its
@@ -11,6 +11,7 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { readManifest, foldManifest, writeManifest } from '../data/index.js';
+import { configHash } from '../report/index.js';
 import { runPaths, writeJsonAtomic } from '../run/index.js';
 import {
   applyFolds,
@@ -131,7 +132,11 @@ export async function crossValidate(
       log: (l: string) => log(`fold ${i + 1}/${k}: ${l}`),
       progress: hooks.progress ?? nullProgress,
     };
-    await walkStages(ctx, defs);
+    const t0 = performance.now();
+    const stages = await walkStages(ctx, defs);
+    // the sub-run's outcome, as `qmri run` writes it (this session's stages and seconds)
+    const seconds = (performance.now() - t0) / 1000;
+    writeJsonAtomic(paths.outcome, { run: sub, report: null, configHash: configHash(fcfg), stages, seconds });
     folds.push(readFold(sub, i + 1));
   }
   const out = applyFolds(main, folds);
