@@ -17,8 +17,10 @@
  *    s² as it is and inflates the variance of the mean from s²/k to (1/k + n_test/n_train)·s² for
  *    the training-set overlap, with a t quantile on k − 1 degrees of freedom, honest at k = 3..5.
  *    Because the test sets are disjoint (a partition), the only correlation left is the training
- *    overlap, which the correction (derived for random subsampling, where test sets overlap as well)
- *    over- rather than under-states: the test is conservative here, never anti-conservative.
+ *    overlap; the correction was derived for random subsampling, where test sets overlap as well,
+ *    so here it is expected to over- rather than under-state the correlation (the test leans
+ *    conservative). The partition is also why no group level is added: each group's test-set noise
+ *    enters the fold spread exactly once.
  * So the verdicts (primary and secondary metrics) use Nadeau–Bengio over the folds, with n_test /
  * n_train the folds' actual image counts (the val part is held out of training, so this is a little
  * above 1/(k − 1)); the hierarchical bootstrap over folds × groups × seeds is kept per head pair as
