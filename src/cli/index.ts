@@ -10,6 +10,8 @@
  *   pipeline.ts     runExperiment: the stages of the registry stages/ (data → backbone → features →
  *                   compare → explain → noise → report) into one run folder, each stage skipped when
  *                   done for the same config
+ *   stage-walk.ts   the stage walk itself (RUN/stages.json, hash chain, redo), also used per fold
+ *   folds.ts        compare.folds = k: grouped k-fold cross-validation, one sub-run per fold
  *   demo-config.ts  the built-in config of `qmri demo` (and --quick)
  * bin/qmri launches it with the libtorch runtime environment.
  */

@@ -43,6 +43,13 @@ export function compareSchema<H extends string>(heads: readonly H[]) {
      * from a derived seed and keeps the retrained head (the collapse stays reported). The same for every head kind.
      */
     collapsePolicy: oneOf(['keep', 'reinit'] as const, 'keep'),
+    /**
+     * grouped k-fold cross-validation of the whole chain (src/cli/folds.ts): k ≥ 2 trains a backbone
+     * per fold on that fold's train part, extracts features, trains the heads over seeds and tests
+     * them on the fold's held-out groups, and the verdicts use the fold level (Nadeau–Bengio over
+     * folds). Absent or 1: the one split only.
+     */
+    folds: Type.Optional(int(1, 20)),
     /** end-to-end: backbone + quantum head trained together on the images (slow on CPU) */
     finetune: Type.Optional(
       closed({ enabled: bool(), epochs: int(1, 1000), lr: lr(), batchSize: int(2, 4096) }, null),

@@ -12,7 +12,8 @@
  *   train split, withTrainLandmarks), z-score or ImageNet normalisation, 3 channels; boxes and masks
  *   follow. preprocessFile / preprocessBuffer.
  * - Datasets (scan.ts, split.ts, manifest.ts, prepare.ts): folder-per-class and Kaggle layouts,
- *   grouped stratified seeded splits, the manifest, prepareData(run, cfg).
+ *   grouped stratified seeded splits, the manifest, prepareData(run, cfg); folds.ts: grouped k-fold
+ *   cross-validation manifests (every group tested exactly once).
  * - Audit (audit.ts): counts, sizes, channels, formats, unreadable files, near-duplicates (dHash),
  *   the metadata shortcut warning. inspectDataset(dir).
  * - Cross-source proxy (proxy.ts): the test split re-prepared (downscale, intensity change, JPEG)
@@ -36,6 +37,7 @@ export * from './sidecars.js';
 export * from './preprocess.js';
 export * from './scan.js';
 export * from './split.js';
+export * from './folds.js';
 export * from './manifest.js';
 export * from './audit.js';
 export * from './hash.js';

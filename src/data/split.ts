@@ -20,7 +20,21 @@ export function assignSplits(
 ): SplitName[] {
   validateSplitSettings(s);
   const names: SplitName[] = ['train', 'val', 'test'];
-  const frac = [s.train, s.val, s.test];
+  const bins = fillQuotas(items, nClasses, [s.train, s.val, s.test], new Rng(s.seed).fork('split'));
+  return bins.map((b) => names[b]);
+}
+
+/**
+ * The greedy grouped, class-stratified assignment behind every split: the groups, shuffled by `rng`
+ * then taken biggest first, each go whole to the bin (fraction frac[b] > 0) whose per-class quota it
+ * fills best. Returns the bin of every item. Used for train/val/test and for cross-validation folds.
+ */
+export function fillQuotas(
+  items: readonly { label: number; group: string }[],
+  nClasses: number,
+  frac: readonly number[],
+  rng: Rng,
+): number[] {
   const groups = new Map<string, { counts: number[]; members: number[] }>();
   const classTotal = new Array(nClasses).fill(0);
   items.forEach((it, i) => {
@@ -31,16 +45,16 @@ export function assignSplits(
     classTotal[it.label]++;
   });
   const keys = [...groups.keys()].sort();
-  new Rng(s.seed).fork('split').shuffle(keys);
+  rng.shuffle(keys);
   const size = (k: string) => groups.get(k)!.members.length;
   keys.sort((a, b) => size(b) - size(a)); // stable: big groups first, random among equals
-  const cur = names.map(() => new Array(nClasses).fill(0));
-  const out = new Array<SplitName>(items.length);
+  const cur = frac.map(() => new Array(nClasses).fill(0));
+  const out = new Array<number>(items.length);
   for (const k of keys) {
     const g = groups.get(k)!;
     let best = 0;
     let bestScore = -Infinity;
-    for (let si = 0; si < 3; si++) {
+    for (let si = 0; si < frac.length; si++) {
       if (frac[si] === 0) continue;
       let score = 0;
       for (let c = 0; c < nClasses; c++)
@@ -49,7 +63,7 @@ export function assignSplits(
       if (score > bestScore + 1e-12) [best, bestScore] = [si, score];
     }
     for (let c = 0; c < nClasses; c++) cur[best][c] += g.counts[c];
-    for (const m of g.members) out[m] = names[best];
+    for (const m of g.members) out[m] = best;
   }
   return out;
 }

@@ -49,6 +49,8 @@ export interface Manifest {
     grouping: string;
     removedDuplicates?: number;
     configHash?: string;
+    /** a cross-validation fold's manifest (src/data/folds.ts): fold index (0-based) of `of` */
+    fold?: { index: number; of: number };
   };
 }
 

@@ -21,9 +21,9 @@
 import { groupedPermutationTest } from './grouped-permutation.js';
 import { hierarchicalBootstrap } from './hierarchical-bootstrap.js';
 import { nadeauBengio } from './nadeau-bengio.js';
-import { preparePaired, type PairedData } from './paired-data.js';
+import { preparePaired, type PairedData, type PreparedFold } from './paired-data.js';
 import { foldDiff, unitWeights } from './paired-diff.js';
-import { pairedMetric, scratchSize, type MetricName } from './paired-metrics/index.js';
+import { pairedMetric, scratchSize, type MetricName, type PairedMetric } from './paired-metrics/index.js';
 import { verdictLabel, type Verdict } from './verdict-object.js';
 
 export interface PairedVerdictOptions {
@@ -42,6 +42,17 @@ export interface PairedVerdictOptions {
   level?: number;
   /** Nadeau–Bengio n_test/n_train (default 1/(k − 1), k-fold cross-validation) */
   testTrainRatio?: number;
+}
+
+function preparedFoldDiffs(folds: readonly PreparedFold[], metric: PairedMetric, C: number): number[] {
+  const scratch = new Float64Array(scratchSize(C));
+  return folds.map((f) => 100 * foldDiff(f, metric, unitWeights(f.labels.length), C, scratch));
+}
+
+/** Per fold, the seed-mean difference head − reference in points (oriented: positive = head better). */
+export function foldDifferences(data: PairedData, metric: MetricName): number[] {
+  const m = pairedMetric(metric);
+  return preparedFoldDiffs(preparePaired(data, m.needsProbs), m, data.classes);
 }
 
 export function pairedVerdict(data: PairedData, opts: PairedVerdictOptions): Verdict {
@@ -70,8 +81,7 @@ export function pairedVerdict(data: PairedData, opts: PairedVerdictOptions): Ver
   };
   const groups = folds.reduce((a, f) => a + f.groups, 0);
   if (method === 'nadeau-bengio') {
-    const scratch = new Float64Array(scratchSize(C));
-    const diffs = folds.map((f) => 100 * foldDiff(f, metric, unitWeights(f.labels.length), C, scratch));
+    const diffs = preparedFoldDiffs(folds, metric, C);
     const nb = nadeauBengio(diffs, opts.testTrainRatio ?? 1 / (K - 1), level);
     const ci: [number, number] = [nb.lo, nb.hi];
     const n = { folds: K, groups, seeds, resamples: 0, permutations: 0 };

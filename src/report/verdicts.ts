@@ -95,6 +95,17 @@ export async function forestPlot(ctx: ReportContext, rows: readonly VerdictRow[]
   );
 }
 
+/** The cross-validation sentence of a k-fold run (results.folds), or ''. */
+function foldsLine(res: Record<string, unknown>): string {
+  const f = isObj(res.folds) ? res.folds : null;
+  if (!f || !isNum(f.k) || !Array.isArray(f.folds)) return '';
+  const tests = f.folds
+    .filter(isObj)
+    .map((x) => (isObj(x.images) && isNum(x.images.test) ? x.images.test : 0));
+  const ratio = isNum(f.testTrainRatio) ? `, n_test/n_train = ${fmt(f.testTrainRatio, 3)}` : '';
+  return ` Cross-validation: ${f.k} grouped folds (${typeof f.assignment === 'string' ? f.assignment : 'whole groups'}; ${tests.join(' + ')} test images); each fold has its own backbone trained on that fold's train part, its own features and heads over the seeds, tested on its held-out groups; the verdicts above are decided over the folds (the Nadeau–Bengio correction for the folds' overlapping training sets${ratio}), the one-split verdicts are kept in results.json (oneSplit), and a hierarchical bootstrap over folds × groups × seeds is stored as a sensitivity check.`;
+}
+
 /** The methods paragraph: what was resampled, how and how many times, and the Holm family. */
 export function methodsParagraph(res: Record<string, unknown>, rows: readonly VerdictRow[]): string {
   if (!rows.length) return '';
@@ -103,5 +114,5 @@ export function methodsParagraph(res: Record<string, unknown>, rows: readonly Ve
   const groups = typeof test.groupSource === 'string' ? ` Test groups: ${test.groupSource}.` : '';
   const cfg = isObj(res.verdicts) ? res.verdicts : {};
   const primary = typeof cfg.primaryMetric === 'string' ? cfg.primaryMetric : rows[0].v.metric;
-  return `<p><b>Methods.</b> Primary metric (declared in the config): ${esc(primary)}; the other metrics are secondary. ${methods.map(esc).join(' ')}${esc(groups)} The label is read off the interval against the equivalence margin (two one-sided tests): better ⇒ lower bound &gt; 0, worse ⇒ upper bound &lt; 0, equivalent ⇒ both inside ±margin, otherwise inconclusive. Holm's step-down adjustment runs over all ${rows.length} comparisons of the run (head pairs × metrics × low-data fractions). Per-seed McNemar tests below are descriptive only.</p>`;
+  return `<p><b>Methods.</b> Primary metric (declared in the config): ${esc(primary)}; the other metrics are secondary. ${methods.map(esc).join(' ')}${esc(groups)}${esc(foldsLine(res))} The label is read off the interval against the equivalence margin (two one-sided tests): better ⇒ lower bound &gt; 0, worse ⇒ upper bound &lt; 0, equivalent ⇒ both inside ±margin, otherwise inconclusive. Holm's step-down adjustment runs over all ${rows.length} comparisons of the run (head pairs × metrics × low-data fractions). Per-seed McNemar tests below are descriptive only.</p>`;
 }

@@ -18,6 +18,9 @@
  *   RUN/heads/representative.json       per head kind: the representative seed (never a collapsed one)
  *   RUN/compare/calibration.json        qmri compare --calibrate N: the A/A false-positive count
  *   RUN/compare/results.json            the head comparison; compare/finetune/ the fine-tuned model
+ *   RUN/folds/fold-<i>/                 compare.folds = k ≥ 2: fold i's sub-run (its own config.json,
+ *                                       stages.json, data/manifest.json, backbone/, features/, heads/,
+ *                                       compare/): the same layout, runPaths(fold(i))
  *   RUN/explain/audit.json, cases/, …   explanation audit and images
  *   RUN/noise/results.json, points.csv, plots/, quantum-aware-seed<k>.json   the noise study
  *   RUN/report.html, RUN/report/        the self-contained report, its plots and summary
@@ -55,6 +58,9 @@ export function runPaths(run: string) {
     head: (kind: string, seed: number) => join(run, 'heads', `${kind}-seed${seed}.json`),
     compareDir: join(run, 'compare'),
     compare: join(run, 'compare', 'results.json'),
+    foldsDir: join(run, 'folds'),
+    /** the sub-run folder of cross-validation fold i (0-based; named fold-1 … fold-k) */
+    fold: (i: number) => join(run, 'folds', `fold-${i + 1}`),
     finetuneDir: join(run, 'compare', 'finetune'),
     finetuneModel: join(run, 'compare', 'finetune', 'model.safetensors'),
     finetuneHead: join(run, 'compare', 'finetune', 'quantum-head.json'),

@@ -9,6 +9,7 @@
  *   compare*.ts         compareHeads: linear, parameter-matched bottleneck and quantum heads over
  *                       seeds, test metrics, bootstrap CIs, McNemar, low-data study, verdicts
  *   finetune.ts         optional end-to-end fine-tuning of backbone + quantum head
+ *   fold-verdicts.ts    compare.folds = k: the verdicts decided over the folds (Nadeau–Bengio; why there)
  */
 export * from './schedule.js';
 export * from './fit.js';
@@ -19,4 +20,5 @@ export * from './compare-config.js';
 export * from './compare.js';
 export * from './calibrate.js';
 export * from './finetune.js';
+export * from './fold-verdicts.js';
 export * from './stages.js';

@@ -2,7 +2,8 @@
  * `qmri compare --run RUN [--config FILE] [--json]`: the classical-versus-quantum head comparison on
  * the run's cached features (RUN/features): every head over the configured seeds, test metrics with
  * bootstrap CIs, McNemar per seed (descriptive), the low-data study and the structured verdicts (each
- * with its p and Holm-adjusted p, the sentence made from the object). Settings come from
+ * with its p and Holm-adjusted p, the sentence made from the object); with compare.folds = k ≥ 2
+ * also the k cross-validation folds (RUN/folds, resumable) and the verdicts over them. Settings come from
  * the experiment config's `compare` section (--config, else RUN/config.json, else the defaults).
  */
 import { existsSync } from 'node:fs';
@@ -14,11 +15,12 @@ import {
   calibrationSentence,
   compareHeads,
   type CompareConfig,
-  type CompareResult,
+  type FoldedCompareResult,
 } from '../../train/index.js';
 import { cliProgressSink } from '../../util/progress.js';
 import { UsageError } from '../errors.js';
 import { EXPERIMENT_SCHEMA } from '../config.js';
+import { crossValidate, foldCount } from '../folds.js';
 import { configFlag, parseThreads } from '../options.js';
 import { runConfig } from './train.js';
 
@@ -32,7 +34,7 @@ interface CompareOptions {
 }
 
 /** A compact JSON summary (the full results, with every seed's probabilities, stay in results.json). */
-export function compareSummary(r: CompareResult, path: string): Record<string, unknown> {
+export function compareSummary(r: FoldedCompareResult, path: string): Record<string, unknown> {
   return {
     results: path,
     classes: r.classes,
@@ -59,6 +61,7 @@ export function compareSummary(r: CompareResult, path: string): Record<string, u
       secondary: c.secondary,
       accuracyDiff: c.accuracyDiff,
       mcnemarP: c.mcnemar.map((m) => m.p),
+      ...(c.oneSplit ? { oneSplit: c.oneSplit } : {}),
     })),
     lowData: r.lowData.map((p) => ({
       fraction: p.fraction,
@@ -69,6 +72,7 @@ export function compareSummary(r: CompareResult, path: string): Record<string, u
     })),
     verdicts: r.verdicts,
     groups: r.test.groupSource,
+    ...(r.folds ? { folds: r.folds } : {}),
     seconds: r.seconds,
   };
 }
@@ -118,10 +122,25 @@ export function registerCompare(program: Command): void {
         else process.stdout.write(`${calibrationSentence(c)}\nresults in ${path}\n`);
         return;
       }
-      const r = await compareHeads(run, cfg, {
-        log: o.json ? undefined : (l) => process.stderr.write(`${l}\n`),
+      const hooks = {
+        log: o.json ? undefined : (l: string) => process.stderr.write(`${l}\n`),
         progress: cliProgressSink({ json: o.json }),
-      });
+      };
+      const main = await compareHeads(run, cfg, hooks);
+      // compare.folds = k ≥ 2: the k fold sub-runs (RUN/folds, resumed) and the verdicts over the folds
+      const r =
+        fromConfig && foldCount(fromConfig) >= 2
+          ? await crossValidate(
+              run,
+              {
+                ...fromConfig,
+                threads: cfg.threads!,
+                compare: { ...fromConfig.compare, ...(o.seeds ? { seeds: o.seeds } : {}) },
+              },
+              main,
+              hooks,
+            )
+          : main;
       const p = runPaths(run).compare;
       if (o.json) process.stdout.write(JSON.stringify(compareSummary(r, p)) + '\n');
       else {

@@ -1,0 +1,51 @@
+/**
+ * Grouped, class-stratified k-fold cross-validation splits of a manifest: every group (patient, case
+ * folder, block) goes whole to one of k folds (split.ts's quota filling, k equal fractions), so the
+ * folds' test sets partition the data and every group is tested exactly once. Fold i's manifest has
+ * fold i as its test split and the other folds' groups divided into train and val in the
+ * manifest's train : val proportion (again whole groups). Seeded by the manifest's split seed.
+ */
+import { Rng } from '../util/rng.js';
+import { fillQuotas } from './split.js';
+import type { Manifest, ManifestEntry, SplitName } from './types.js';
+
+/** The fold (0..k−1) of every entry: whole groups, class-stratified, seeded. */
+export function assignFolds(
+  items: readonly { label: number; group: string }[],
+  nClasses: number,
+  k: number,
+  seed: number,
+): number[] {
+  if (!Number.isInteger(k) || k < 2) throw new RangeError(`folds: k must be a whole number ≥ 2, got ${k}`);
+  const groups = new Set(items.map((e) => e.group)).size;
+  if (groups < k)
+    throw new RangeError(`folds: ${k} folds need at least ${k} groups, the data have ${groups}`);
+  return fillQuotas(items, nClasses, new Array<number>(k).fill(1 / k), new Rng(seed).fork('folds'));
+}
+
+/** Fold `fold` (0-based) of k as a manifest: test = that fold, train/val = the others' groups. */
+export function foldManifest(m: Manifest, k: number, fold: number): Manifest {
+  if (!Number.isInteger(fold) || fold < 0 || fold >= k)
+    throw new RangeError(`folds: fold must be in 0..${k - 1}, got ${fold}`);
+  const C = m.classes.length;
+  const of = assignFolds(m.entries, C, k, m.split.seed);
+  const rest = m.entries.filter((_, i) => of[i] !== fold);
+  const { train, val } = m.split;
+  const bins = fillQuotas(
+    rest,
+    C,
+    [train / (train + val), val / (train + val)],
+    new Rng(m.split.seed).fork(`fold-${fold}`),
+  );
+  const splitOf = new Map<ManifestEntry, SplitName>(rest.map((e, i) => [e, bins[i] === 0 ? 'train' : 'val']));
+  const entries = m.entries.map((e) => ({ ...e, split: splitOf.get(e) ?? ('test' as SplitName) }));
+  for (const s of ['train', 'val', 'test'] as const) {
+    const have = new Set(entries.filter((e) => e.split === s).map((e) => e.label));
+    const missing = m.classes.filter((_, c) => !have.has(c));
+    if (missing.length)
+      throw new RangeError(
+        `folds: fold ${fold + 1} of ${k}: its ${s} split has no image of class ${missing.map((c) => `'${c}'`).join(', ')} (too few groups per class for ${k} folds: lower compare.folds or use smaller groups, data.split.blockSize)`,
+      );
+  }
+  return { ...m, entries, split: { ...m.split, fold: { index: fold, of: k } } };
+}

@@ -1,0 +1,89 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { assignFolds, foldManifest, type Manifest } from '../../src/data/index.js';
+
+const CLASSES = ['glioma', 'meningioma', 'notumor', 'pituitary'];
+
+/** groupsPerClass groups per class, group g of class c holding 2 + (g % 3) slices. */
+function manifest(groupsPerClass: number): Manifest {
+  const entries: Manifest['entries'] = [];
+  for (let c = 0; c < CLASSES.length; c++)
+    for (let g = 0; g < groupsPerClass; g++)
+      for (let s = 0; s < 2 + (g % 3); s++)
+        entries.push({
+          file: `${CLASSES[c]}/p${g}-s${s}.png`,
+          label: c,
+          className: CLASSES[c],
+          group: `${CLASSES[c]}/p${g}`,
+          split: 'train',
+          sha256: (c * 1000 + g * 10 + s).toString(16).padStart(64, '0'),
+          box: null,
+        });
+  return {
+    version: 1,
+    root: '/data',
+    classes: CLASSES,
+    entries,
+    split: {
+      train: 0.7,
+      val: 0.15,
+      test: 0.15,
+      seed: 3,
+      blockSize: 20,
+      layout: 'folders',
+      grouping: 'patient',
+    },
+  };
+}
+
+test('grouped k-fold: whole groups, every group in exactly one fold, every class in every fold, seeded', () => {
+  const m = manifest(6);
+  const of = assignFolds(m.entries, 4, 3, 3);
+  const foldOf = new Map<string, number>();
+  m.entries.forEach((e, i) => {
+    assert.equal(foldOf.get(e.group) ?? of[i], of[i], `group ${e.group} split across folds`);
+    foldOf.set(e.group, of[i]);
+  });
+  for (let f = 0; f < 3; f++)
+    for (let c = 0; c < 4; c++)
+      assert.ok(
+        m.entries.some((e, i) => of[i] === f && e.label === c),
+        `fold ${f} has class ${c}`,
+      );
+  const sizes = [0, 1, 2].map((f) => of.filter((x) => x === f).length);
+  assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 4, `balanced folds: ${sizes}`);
+  assert.deepEqual(assignFolds(m.entries, 4, 3, 3), of, 'same seed, same folds');
+  assert.notDeepEqual(assignFolds(m.entries, 4, 3, 4), of, 'another seed, other folds');
+  assert.throws(() => assignFolds(m.entries, 4, 1, 3), /k must be a whole number ≥ 2/);
+  assert.throws(() => assignFolds(m.entries.slice(0, 5), 4, 3, 3), /3 folds need at least 3 groups/);
+});
+
+test('fold manifests: the test sets partition the data; train/val from the other folds, whole groups', () => {
+  const m = manifest(9);
+  const tested = new Map<string, number>();
+  for (let f = 0; f < 3; f++) {
+    const fm = foldManifest(m, 3, f);
+    assert.deepEqual(fm.split.fold, { index: f, of: 3 });
+    const splitOf = new Map<string, string>();
+    for (const e of fm.entries) {
+      assert.equal(splitOf.get(e.group) ?? e.split, e.split, `group ${e.group} straddles splits`);
+      splitOf.set(e.group, e.split);
+      if (e.split === 'test') {
+        assert.ok(!tested.has(e.file), `${e.file} tested twice`);
+        tested.set(e.file, f);
+      }
+    }
+    const n = (s: string) => fm.entries.filter((e) => e.split === s).length;
+    // train : val = 0.7 : 0.15 of the other folds, within a group or two per class
+    assert.ok(
+      Math.abs(n('val') / (n('train') + n('val')) - 0.15 / 0.85) < 0.1,
+      `${n('train')} / ${n('val')}`,
+    );
+  }
+  assert.equal(tested.size, m.entries.length, 'every image tested exactly once');
+  // too few groups per class for the folds: the class and the fix are named
+  assert.throws(
+    () => foldManifest(manifest(3), 3, 0),
+    /fold 1 of 3: its (train|val) split has no image of class 'glioma'.*lower compare\.folds/,
+  );
+});
