@@ -17,7 +17,7 @@
  *   RUN/heads/<kind>-seed<k>.json       HeadExport (plain arrays) of each trained head
  *   RUN/heads/representative.json       per head kind: the representative seed (never a collapsed one)
  *   RUN/compare/calibration.json        qmri compare --calibrate N: the A/A false-positive count
- *   RUN/compare/results.json            the head comparison; compare/finetune/ the fine-tuned model
+ *   RUN/compare/results.json            the head comparison; compare/finetune/<kind>-seed<k>.json fine-tuned heads
  *   RUN/explain/audit.json, cases/, …   explanation audit and images
  *   RUN/noise/results.json, points.csv, plots/, quantum-aware-seed<k>.json   the noise study
  *   RUN/report.html, RUN/report/        the self-contained report, its plots and summary
@@ -56,8 +56,9 @@ export function runPaths(run: string) {
     compareDir: join(run, 'compare'),
     compare: join(run, 'compare', 'results.json'),
     finetuneDir: join(run, 'compare', 'finetune'),
-    finetuneModel: join(run, 'compare', 'finetune', 'model.safetensors'),
-    finetuneHead: join(run, 'compare', 'finetune', 'quantum-head.json'),
+    /** a head of the end-to-end fine-tuning control (its backbone is not kept) */
+    finetuneHead: (kind: string, seed: number) =>
+      join(run, 'compare', 'finetune', `${kind}-seed${seed}.json`),
     explainDir,
     explainAudit: join(explainDir, 'audit.json'),
     explainCases: join(explainDir, 'cases'),

@@ -68,6 +68,10 @@ export function compareSummary(r: CompareResult, path: string): Record<string, u
       sentences: p.sentences,
     })),
     verdicts: r.verdicts,
+    ...(r.tuning
+      ? { tuning: { ...r.tuning, heads: r.tuning.heads.map((h) => ({ kind: h.kind, chosen: h.chosen })) } }
+      : {}),
+    ...(r.finetune ? { finetune: { ...r.finetune, runs: undefined } } : {}),
     groups: r.test.groupSource,
     seconds: r.seconds,
   };
