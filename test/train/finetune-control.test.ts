@@ -8,6 +8,9 @@ import { classificationMetrics, type Verdict } from '../../src/eval/index.js';
 import { headKinds } from '../../src/heads/index.js';
 import { runPaths } from '../../src/run/index.js';
 import { compareHeads, extractFeatures, trainBackbone } from '../../src/train/index.js';
+import { esc } from '../../src/report/html.js';
+import { finetuneHtml } from '../../src/report/sections/fairness.js';
+import { verdictRows } from '../../src/report/verdicts.js';
 import { TINY_DENSENET } from './helpers/tiny-backbone.js';
 
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), p));
@@ -95,4 +98,11 @@ test('every head kind gets an end-to-end fine-tuning control over 3 seeds, judge
   for (const g of ft.gains) checkVerdict(g.verdict, g.head, g.reference);
   // one Holm family over the frozen comparisons and the control: (2 pairs + 2 pairs + 3 kinds) × 4 metrics
   assert.equal(c.verdicts.family, (2 + 2 + 3) * 4);
+  // the report reads the control's verdicts into the run's verdict table and shows their sentences
+  const res = JSON.parse(JSON.stringify(c)) as Record<string, unknown>;
+  const rows = verdictRows(res);
+  assert.equal(rows.length, c.verdicts.family);
+  assert.equal(rows.filter((r) => r.role === 'fine-tune').length, 2 + 3);
+  const html = finetuneHtml(res);
+  for (const x of [...ft.comparisons, ...ft.gains]) assert.ok(html.includes(esc(x.sentence)), x.sentence);
 });

@@ -1,12 +1,14 @@
 /**
  * The head comparison (RUN/compare/results.json): accuracy and macro-F1 over seeds with CIs, the
  * structured verdicts (sentences, table with p and Holm p, forest plot, methods; ../verdicts.ts), the
- * per-seed McNemar table (descriptive) and the low-data study.
+ * per-seed McNemar table (descriptive), the low-data study and how the comparison was made fair
+ * (fairness.ts: the backbone's recipe, the tuning search, the fine-tuning control).
  */
 import { intervalChart, lineChart } from '../../util/charts.js';
 import type { ReportContext } from '../context.js';
 import { esc, failed, fmt, notRun, pct, table, type Section } from '../html.js';
 import { isNum, isObj, readJson } from '../read.js';
+import { fairnessHtml } from './fairness.js';
 import { forestPlot, methodsParagraph, verdictRows, verdictSentences, verdictTable } from '../verdicts.js';
 
 const ID = 'comparison';
@@ -106,6 +108,7 @@ export async function comparisonSection(ctx: ReportContext): Promise<Section> {
       intervalChart({ rows: iv, title: 'Test accuracy over seeds', xTitle: 'accuracy (mean, 95% CI)' }),
       'Mean test accuracy of each head over its seeds with the t-based 95% confidence interval of the mean.',
     );
+  html += fairnessHtml(ctx, res);
   if (vrows.length) {
     html += `<h3>Verdicts (every comparison of the run)</h3>${verdictTable(vrows)}`;
     html += await forestPlot(ctx, vrows);
