@@ -36,6 +36,14 @@ export function demoConfig(o: {
         seeds: quick ? 3 : 10,
         epochs: quick ? 15 : 30,
         lowData: quick ? [] : [0.05, 0.1, 0.25, 0.5, 1],
+        // the fair-comparison controls (issue 17 item 5) on the full demo only: the quick demo stays as
+        // fast as the chaos test needs; tuning is cheap (heads on features), fine-tuning is not
+        ...(quick
+          ? {}
+          : {
+              tune: { trials: 4, lr: [3e-3, 3e-2], epochs: [10, 40], weightDecay: [1e-5, 1e-3] },
+              finetune: { enabled: true, epochs: 1, lr: 1e-4, batchSize: 16, seeds: 3 },
+            }),
       },
       explain: { cases: quick ? 4 : 12, shapSamples: quick ? 256 : 1024, backgroundSize: quick ? 24 : 50 },
       noise: {
