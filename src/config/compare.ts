@@ -2,7 +2,7 @@
  * The compare section: the head comparison (src/train compareHeads). Every head gets the same
  * optimizer budget. The head kinds are the caller's registry names (so this layer needs no heads).
  */
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { METRIC_NAMES } from '../eval/paired-metrics/index.js';
 import { ROTATIONS, TEMPLATE_NAMES } from '../quantum/templates/index.js';
 import { bool, closed, int, lr, nameList, num, oneOf } from './kit.js';
@@ -50,11 +50,47 @@ export function compareSchema<H extends string>(heads: readonly H[]) {
      * folds). Absent or 1: the one split only.
      */
     folds: Type.Optional(int(1, 20)),
-    /** end-to-end: backbone + quantum head trained together on the images (slow on CPU) */
+    /**
+     * the same seeded random search for every head kind on the validation split (src/train/tune.ts);
+     * absent or 0 trials = off, every head then trains with epochs, lr and weightDecay above
+     */
+    tune: Type.Optional(
+      closed(
+        {
+          trials: int(0, 1000, 0),
+          /** learning rate, sampled log-uniformly in [lo, hi] */
+          lr: span(lr(), [1e-3, 1e-1]),
+          /** epochs, an integer sampled uniformly in [lo, hi] */
+          epochs: span(int(1, 10_000), [5, 60]),
+          /** AdamW weight decay, log-uniform in [lo, hi] (uniform when lo is 0) */
+          weightDecay: span(num(0, 10), [1e-6, 1e-2]),
+        },
+        null,
+      ),
+    ),
+    /**
+     * end-to-end control: backbone + head trained together on the images, for every head kind, from
+     * the frozen-feature heads of the first `seeds` seeds (slow on CPU); compared like the frozen heads
+     */
     finetune: Type.Optional(
-      closed({ enabled: bool(), epochs: int(1, 1000), lr: lr(), batchSize: int(2, 4096) }, null),
+      closed(
+        {
+          enabled: bool(),
+          epochs: int(1, 1000),
+          lr: lr(),
+          batchSize: int(2, 4096),
+          /** seeds per head kind (≥ 3 for a verdict with an interval worth reading; ≤ compare.seeds) */
+          seeds: int(1, 1000, 3),
+        },
+        null,
+      ),
     ),
   });
+}
+
+/** A [lo, hi] range of `item` values (checked lo ≤ hi by checkCompare). */
+function span<T extends TSchema>(item: T, def: [number, number]) {
+  return Type.Array(item, { minItems: 2, maxItems: 2, default: def });
 }
 type CompareSectionSchema<H extends string> = ReturnType<typeof compareSchema<H>>;
 export type CompareSection<H extends string = string> = Static<CompareSectionSchema<H>>;
@@ -65,10 +101,15 @@ export function compareStageSchema<H extends string>(heads: readonly H[]) {
 }
 export type CompareConfig<H extends string = string> = Static<ReturnType<typeof compareStageSchema<H>>>;
 
-/** Rules across keys: fine-tuning needs the quantum head. */
+/** Rules across keys: tuning ranges run low to high; fine-tuning starts from seeds the comparison trains. */
 export function checkCompare(c: CompareSection, at: string): void {
-  if (c.finetune?.enabled && !(c.heads as string[]).includes('quantum'))
+  for (const k of ['lr', 'epochs', 'weightDecay'] as const) {
+    const r = c.tune?.[k];
+    if (r && !(r[0] <= r[1]))
+      throw new Error(`${at}tune.${k}: expected [lo, hi] with lo ≤ hi, got [${r.join(', ')}]`);
+  }
+  if (c.finetune?.enabled && c.finetune.seeds! > c.seeds)
     throw new Error(
-      `${at}finetune: needs the 'quantum' head in 'heads' (it fine-tunes the backbone with it)`,
+      `${at}finetune.seeds: ${c.finetune.seeds} is more than seeds (${c.seeds}): each fine-tuned head starts from the frozen head of its seed`,
     );
 }

@@ -11,9 +11,9 @@ import type { ReportContext } from './context.js';
 import { esc, fmt, table } from './html.js';
 import { isNum, isObj } from './read.js';
 
-/** One verdict and where it comes from (main comparison, secondary metric, low-data fraction). */
+/** One verdict and where it comes from (main comparison, secondary metric, low-data fraction, fine-tuning control). */
 export interface VerdictRow {
-  role: 'primary' | 'secondary' | 'low-data';
+  role: 'primary' | 'secondary' | 'low-data' | 'fine-tune' | 'fine-tune secondary';
   fraction: number | null;
   v: Verdict;
 }
@@ -40,6 +40,13 @@ export function verdictRows(res: Record<string, unknown>): VerdictRow[] {
         const v = asVerdict(x);
         if (v) out.push({ role: 'low-data', fraction: pt.fraction, v });
       }
+  const ft = isObj(res.finetune) ? res.finetune : {};
+  for (const c of [ft.comparisons, ft.gains].flatMap((l) => (Array.isArray(l) ? l.filter(isObj) : []))) {
+    const v = asVerdict(c.verdict);
+    if (v) out.push({ role: 'fine-tune', fraction: null, v });
+    for (const w of Array.isArray(c.secondary) ? c.secondary.map(asVerdict) : [])
+      if (w) out.push({ role: 'fine-tune secondary', fraction: null, v: w });
+  }
   return out;
 }
 
@@ -114,5 +121,5 @@ export function methodsParagraph(res: Record<string, unknown>, rows: readonly Ve
   const groups = typeof test.groupSource === 'string' ? ` Test groups: ${test.groupSource}.` : '';
   const cfg = isObj(res.verdicts) ? res.verdicts : {};
   const primary = typeof cfg.primaryMetric === 'string' ? cfg.primaryMetric : rows[0].v.metric;
-  return `<p><b>Methods.</b> Primary metric (declared in the config): ${esc(primary)}; the other metrics are secondary. ${methods.map(esc).join(' ')}${esc(groups)}${esc(foldsLine(res))} The label is read off the interval against the equivalence margin (two one-sided tests): better ⇒ lower bound &gt; 0, worse ⇒ upper bound &lt; 0, equivalent ⇒ both inside ±margin, otherwise inconclusive. Holm's step-down adjustment runs over all ${rows.length} comparisons of the run (head pairs × metrics × low-data fractions). Per-seed McNemar tests below are descriptive only.</p>`;
+  return `<p><b>Methods.</b> Primary metric (declared in the config): ${esc(primary)}; the other metrics are secondary. ${methods.map(esc).join(' ')}${esc(groups)}${esc(foldsLine(res))} The label is read off the interval against the equivalence margin (two one-sided tests): better ⇒ lower bound &gt; 0, worse ⇒ upper bound &lt; 0, equivalent ⇒ both inside ±margin, otherwise inconclusive. Holm's step-down adjustment runs over all ${rows.length} comparisons of the run (head pairs × metrics × low-data fractions${rows.some((r) => r.role === 'fine-tune') ? ' + the fine-tuning control' : ''}). Per-seed McNemar tests below are descriptive only.</p>`;
 }

@@ -17,7 +17,7 @@
  *   RUN/heads/<kind>-seed<k>.json       HeadExport (plain arrays) of each trained head
  *   RUN/heads/representative.json       per head kind: the representative seed (never a collapsed one)
  *   RUN/compare/calibration.json        qmri compare --calibrate N: the A/A false-positive count
- *   RUN/compare/results.json            the head comparison; compare/finetune/ the fine-tuned model
+ *   RUN/compare/results.json            the head comparison; compare/finetune/<kind>-seed<k>.json fine-tuned heads
  *   RUN/folds/fold-<i>/                 compare.folds = k ≥ 2: fold i's sub-run (its own config.json,
  *                                       stages.json, data/manifest.json, backbone/, features/, heads/,
  *                                       compare/): the same layout, runPaths(fold(i))
@@ -62,8 +62,9 @@ export function runPaths(run: string) {
     /** the sub-run folder of cross-validation fold i (0-based; named fold-1 … fold-k) */
     fold: (i: number) => join(run, 'folds', `fold-${i + 1}`),
     finetuneDir: join(run, 'compare', 'finetune'),
-    finetuneModel: join(run, 'compare', 'finetune', 'model.safetensors'),
-    finetuneHead: join(run, 'compare', 'finetune', 'quantum-head.json'),
+    /** a head of the end-to-end fine-tuning control (its backbone is not kept) */
+    finetuneHead: (kind: string, seed: number) =>
+      join(run, 'compare', 'finetune', `${kind}-seed${seed}.json`),
     explainDir,
     explainAudit: join(explainDir, 'audit.json'),
     explainCases: join(explainDir, 'cases'),

@@ -70,10 +70,21 @@ export function pairVerdicts(
   };
 }
 
-/** What Holm adjusts: every comparison's verdicts and every low-data point's (fraction < 1). */
+/** A comparison's primary and secondary verdicts and its sentence (made after Holm). */
+interface Comparison {
+  verdict: Verdict;
+  secondary: Verdict[];
+  sentence: string;
+}
+
+/**
+ * What Holm adjusts: every comparison's verdicts, every low-data point's (fraction < 1) and, with
+ * the fine-tuning control (finetune-control.ts), its comparisons and gains (last, in that order).
+ */
 interface Family {
-  comparisons: { verdict: Verdict; secondary: Verdict[]; sentence: string }[];
+  comparisons: Comparison[];
   lowData: { fraction: number; verdicts: Verdict[]; sentences: string[] }[];
+  finetune?: { comparisons: Comparison[]; gains: Comparison[] };
 }
 
 /**
@@ -82,18 +93,22 @@ interface Family {
  */
 export function adjustFamily(f: Family): number {
   const low = f.lowData.filter((p) => p.fraction < 1);
+  const tuned = f.finetune ? [...f.finetune.comparisons, ...f.finetune.gains] : [];
   const all = [
     ...f.comparisons.flatMap((c) => [c.verdict, ...c.secondary]),
     ...low.flatMap((p) => p.verdicts),
+    ...tuned.flatMap((c) => [c.verdict, ...c.secondary]),
   ];
   const adjusted = holmFamily(all);
   let k = 0;
-  for (const c of f.comparisons) {
+  const take = (c: Comparison) => {
     c.verdict = adjusted[k++];
     c.secondary = c.secondary.map(() => adjusted[k++]);
     c.sentence = verdictSentence(c.verdict);
-  }
+  };
+  f.comparisons.forEach(take);
   for (const p of low) p.verdicts = p.verdicts.map(() => adjusted[k++]);
+  tuned.forEach(take);
   for (const p of f.lowData) {
     if (p.fraction >= 1) p.verdicts = f.comparisons.map((c) => c.verdict);
     p.sentences = p.verdicts.map(verdictSentence);

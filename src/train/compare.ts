@@ -27,7 +27,7 @@ import {
   type SeedSummary,
   type Verdict,
 } from '../eval/index.js';
-import { comparisonPairs, exportHead, hasCircuit, headDef, type HeadKind } from '../heads/index.js';
+import { comparisonPairs, exportHead, headDef, type HeadKind } from '../heads/index.js';
 import type { HeadModule } from '../nn/index.js';
 import { testGroups } from '../data/index.js';
 import { loadArch, loadFeatures, runPaths, saveHead } from '../run/index.js';
@@ -38,8 +38,9 @@ import { checkClassCoverage } from './backbone.js';
 import { adjustFamily, pairVerdicts, type SeedPredictions, type VerdictContext } from './compare-verdicts.js';
 import { applyCollapsePolicy, type CollapseRecord, type SeedSignals } from './compare-collapse.js';
 import { resolveCompareConfig, type CompareConfig } from './compare-config.js';
-import { finetuneQuantum, type FinetuneResult } from './finetune.js';
+import { finetuneControl, type FinetuneResult } from './finetune-control.js';
 import { fit, predict, type ArraySet } from './fit.js';
+import { tuneHeads, withParams, type TuneResult } from './tune.js';
 
 export interface SeedRun {
   seed: number;
@@ -122,7 +123,9 @@ export interface CompareResult {
   heads: HeadSummary[];
   comparisons: HeadComparison[];
   lowData: LowDataPoint[];
-  /** end-to-end fine-tuning of backbone + quantum head (when configured) */
+  /** the tuning search on the validation split and each head kind's chosen settings (compare.tune) */
+  tuning?: TuneResult;
+  /** the end-to-end fine-tuning control of every head kind (compare.finetune) */
   finetune?: FinetuneResult;
   seconds: number;
 }
@@ -241,6 +244,8 @@ interface Study {
   data: Features;
   C: number;
   make: (kind: HeadKind) => HeadModule;
+  /** each head kind's training settings: cfg, with its tuned hyperparameters when compare.tune is on */
+  cfgOf: Map<HeadKind, CompareConfig>;
   seeds: number[];
   yTest: Int32Array;
   ctx: VerdictContext;
@@ -261,7 +266,8 @@ function openStudy(run: string, cfg: CompareConfig, hooks: CompareHooks): Study 
   const C = data.classes.length;
   const seeds = Array.from({ length: cfg.seeds }, (_, s) => cfg.firstSeed! + s);
   const lowFractions = cfg.lowData.filter((f) => f < 1);
-  const jobs = cfg.heads.length * seeds.length * (1 + lowFractions.length);
+  const trials = cfg.tune?.trials ?? 0;
+  const jobs = cfg.heads.length * (seeds.length * (1 + lowFractions.length) + trials);
   let done = 0;
   const { groups, source } = testGroups(run, data.files);
   hooks.progress?.start(jobs, 'heads');
@@ -271,6 +277,7 @@ function openStudy(run: string, cfg: CompareConfig, hooks: CompareHooks): Study 
     data,
     C,
     make: headMaker(cfg, data.train.shape[0], C),
+    cfgOf: new Map(cfg.heads.map((k) => [k, cfg])),
     seeds,
     yTest: data.test.y,
     ctx: {
@@ -290,8 +297,8 @@ function openStudy(run: string, cfg: CompareConfig, hooks: CompareHooks): Study 
 /** One seed of one head on the full training features: trained, saved, scored on the test split. */
 /** `seed` names the head (its slot); `trainSeed` (default the same) seeds its training. */
 function runSeed(st: Study, kind: HeadKind, seed: number, trainSeed = seed) {
-  const { data, cfg, C, yTest } = st;
-  const trained = trainHead(st.make, kind, trainSeed, data.train, data.val, cfg, C);
+  const { data, C, yTest } = st;
+  const trained = trainHead(st.make, kind, trainSeed, data.train, data.val, st.cfgOf.get(kind)!, C);
   const { head, epochs, seconds } = trained;
   const valProbs = predict(head, data.val, C, 256);
   const valPred = argmaxRows(valProbs, C);
@@ -408,7 +415,7 @@ function lowDataHead(st: Study, kind: HeadKind, fraction: number, main: Map<Head
     for (const seed of st.seeds) {
       const sub = stratifiedSubset(data.train, fraction, new Rng(seed).fork(`low-data-${fraction}`));
       images = sub.y.length;
-      const { head } = trainHead(st.make, kind, seed, sub, data.val, st.cfg, C);
+      const { head } = trainHead(st.make, kind, seed, sub, data.val, st.cfgOf.get(kind)!, C);
       const probs = predict(head, data.test, C, 256);
       head.dispose();
       preds.pred.push(argmaxRows(probs, C));
@@ -441,20 +448,33 @@ function lowDataPoint(st: Study, fraction: number, main: Map<HeadKind, SeedPredi
   return point;
 }
 
-/** End-to-end fine-tuning of the backbone with the circuit head's first seed (when configured). */
+/** The tuning search on train/val (compare.tune): sets each head kind's settings to its chosen ones. */
+function tuneStep(st: Study): TuneResult | null {
+  const { data, C, cfg } = st;
+  const train = (kind: HeadKind, c: CompareConfig) => {
+    const r = trainHead(st.make, kind, cfg.firstSeed, data.train, data.val, c, C);
+    st.tick({ head: kind, tune: c.lr });
+    return r;
+  };
+  const tuning = tuneHeads(cfg, data.val, C, train, st.log);
+  for (const h of tuning?.heads ?? []) st.cfgOf.set(h.kind, withParams(cfg, h.chosen));
+  return tuning;
+}
+
+/** The end-to-end fine-tuning control of every head kind (when configured), with its verdicts. */
 async function finetuneStep(
   st: Study,
   preds: Map<HeadKind, SeedPredictions>,
   hooks: CompareHooks,
 ): Promise<FinetuneResult | undefined> {
-  if (!st.cfg.finetune?.enabled) return undefined;
-  const seed = st.seeds[0];
-  const kind = st.cfg.heads.find(hasCircuit)!;
-  const f = await finetuneQuantum(st.run, st.cfg.finetune, seed, preds.get(kind)!.pred[0], hooks);
-  st.log(
-    `fine-tuned backbone + quantum head (seed ${seed}): test accuracy ${(100 * f.test.accuracy).toFixed(2)}%, ${f.accuracyGain >= 0 ? '+' : '−'}${Math.abs(f.accuracyGain).toFixed(1)} points vs frozen features, McNemar p = ${f.mcnemar.p.toPrecision(2)}`,
-  );
-  return f;
+  const f = st.cfg.finetune;
+  if (!f?.enabled) return undefined;
+  const r = await finetuneControl(st.run, f, st.cfg.heads, st.seeds, preds, st.ctx, hooks);
+  for (const h of r.heads)
+    st.log(
+      `fine-tuned backbone + ${h.kind} head: test accuracy ${(100 * h.accuracy.mean).toFixed(2)}% ± ${(100 * h.accuracy.sd).toFixed(2)} over ${r.seeds.length} seeds`,
+    );
+  return r;
 }
 
 /**
@@ -470,6 +490,7 @@ export async function compareHeads(
   const cfg = resolveCompareConfig(partial);
   const st = openStudy(run, cfg, hooks);
   return withRuntime({ threads: cfg.threads }, async () => {
+    const tuning = tuneStep(st);
     const heads: HeadSummary[] = [];
     const preds = new Map<HeadKind, SeedPredictions>();
     for (const kind of cfg.heads) {
@@ -479,10 +500,11 @@ export async function compareHeads(
     }
     const comparisons = comparisonPairs(cfg.heads).map(([h, r]) => compareHead(st, h, r, preds));
     const lowData = cfg.lowData.map((fraction) => lowDataPoint(st, fraction, preds));
-    const family = adjustFamily({ comparisons, lowData });
-    for (const c of comparisons) st.log(c.sentence);
     hooks.progress?.stop();
     const finetune = await finetuneStep(st, preds, hooks);
+    const family = adjustFamily({ comparisons, lowData, finetune });
+    for (const c of [...comparisons, ...(finetune?.comparisons ?? []), ...(finetune?.gains ?? [])])
+      st.log(c.sentence);
     const { data } = st;
     const result: CompareResult = {
       version: 1,
@@ -500,6 +522,7 @@ export async function compareHeads(
       heads,
       comparisons,
       lowData,
+      ...(tuning ? { tuning } : {}),
       ...(finetune ? { finetune } : {}),
       seconds: (performance.now() - t0) / 1000,
     };

@@ -164,11 +164,18 @@ export function applyFolds(main: FoldedCompareResult, folds: readonly FoldRecord
     };
   });
   const lowData = main.lowData.map((p) => ({ ...p }));
-  const family = adjustFamily({ comparisons, lowData });
+  // the fine-tuning control (one split: folds run no fine-tuning) stays in the one Holm family
+  const finetune = main.finetune && {
+    ...main.finetune,
+    comparisons: main.finetune.comparisons.map((c) => ({ ...c })),
+    gains: main.finetune.gains.map((c) => ({ ...c })),
+  };
+  const family = adjustFamily({ comparisons, lowData, finetune });
   return {
     ...main,
     comparisons,
     lowData,
+    ...(finetune ? { finetune } : {}),
     verdicts: { ...main.verdicts, family },
     folds: { k, assignment: FOLD_ASSIGNMENT, testTrainRatio, folds: folds.map(foldSummary), pairs },
   };

@@ -8,8 +8,11 @@
  *   calibrate.ts        qmri compare --calibrate N: A/A comparisons of the reference head against itself
  *   compare*.ts         compareHeads: linear, parameter-matched bottleneck and quantum heads over
  *                       seeds, test metrics, bootstrap CIs, McNemar, low-data study, verdicts
- *   finetune.ts         optional end-to-end fine-tuning of backbone + quantum head
+ *   tune.ts             compare.tune: the same seeded random search (lr, epochs, weight decay) for
+ *                       every head kind, chosen on the validation primary metric only
+ *   finetune.ts         end-to-end fine-tuning of backbone + one frozen head (any kind, one seed)
  *   fold-verdicts.ts    compare.folds = k: the verdicts decided over the folds (Nadeau–Bengio; why there)
+ *   finetune-control.ts compare.finetune: that control for every head kind × seeds, with verdicts
  */
 export * from './schedule.js';
 export * from './fit.js';
@@ -21,4 +24,6 @@ export * from './compare.js';
 export * from './calibrate.js';
 export * from './finetune.js';
 export * from './fold-verdicts.js';
+export * from './finetune-control.js';
+export * from './tune.js';
 export * from './stages.js';

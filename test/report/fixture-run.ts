@@ -27,7 +27,7 @@ function features(n: number, dim: number, rng: Rng) {
 
 export async function writeFixtureRun(
   run: string,
-  o: { dim?: number; seeds?: number; lowData?: number[] } = {},
+  o: { dim?: number; seeds?: number; lowData?: number[]; tune?: { trials: number } } = {},
 ): Promise<void> {
   setNumThreads(1);
   const dim = o.dim ?? 16;
@@ -106,5 +106,6 @@ export async function writeFixtureRun(
     lr: 0.05,
     lowData: o.lowData ?? [],
     threads: 1,
+    ...(o.tune ? { tune: { lr: [0.01, 0.1], epochs: [2, 4], weightDecay: [1e-5, 1e-3], ...o.tune } } : {}),
   });
 }

@@ -191,10 +191,18 @@ test('bad compare configs fail by field before any training', async () => {
   assert.throws(
     () =>
       resolveCompareConfig({
-        heads: ['linear'],
-        finetune: { enabled: true, epochs: 1, lr: 1e-4, batchSize: 8 },
+        seeds: 2,
+        finetune: { enabled: true, epochs: 1, lr: 1e-4, batchSize: 8, seeds: 3 },
       }),
-    /finetune: needs the 'quantum' head/,
+    /finetune\.seeds: 3 is more than seeds \(2\)/,
+  );
+  assert.throws(
+    () => resolveCompareConfig({ tune: { trials: 2, lr: [0.1, 0.01], epochs: [1, 2], weightDecay: [0, 0] } }),
+    /tune\.lr: expected \[lo, hi\] with lo ≤ hi, got \[0\.1, 0\.01\]/,
+  );
+  assert.throws(
+    () => resolveCompareConfig({ tune: { trials: 2, epochs: [0, 2] } as never }),
+    /tune\.epochs\[0\]: must be an integer/,
   );
   // validation comes before reading features: a run folder without features still reports the config error
   const empty = mkdtempSync(join(tmpdir(), 'qmri-compare-empty-'));
@@ -203,7 +211,7 @@ test('bad compare configs fail by field before any training', async () => {
   // fine-tuning needs the images and the backbone: missing ones are named before any head is trained
   const ft = featureRun();
   await assert.rejects(
-    compareHeads(ft, { ...small, finetune: { enabled: true, epochs: 1, lr: 1e-4, batchSize: 8 } }),
+    compareHeads(ft, { ...small, finetune: { enabled: true, epochs: 1, lr: 1e-4, batchSize: 8, seeds: 2 } }),
     /data\/manifest\.json: needed by compare\.finetune and missing/,
   );
   assert.equal(listHeads(ft).length, 0, 'no head was trained');

@@ -71,6 +71,10 @@ export function compareSummary(r: FoldedCompareResult, path: string): Record<str
       sentences: p.sentences,
     })),
     verdicts: r.verdicts,
+    ...(r.tuning
+      ? { tuning: { ...r.tuning, heads: r.tuning.heads.map((h) => ({ kind: h.kind, chosen: h.chosen })) } }
+      : {}),
+    ...(r.finetune ? { finetune: { ...r.finetune, runs: undefined } } : {}),
     groups: r.test.groupSource,
     ...(r.folds ? { folds: r.folds } : {}),
     seconds: r.seconds,

@@ -1,12 +1,14 @@
 /**
  * The head comparison (RUN/compare/results.json): accuracy and macro-F1 over seeds with CIs, the
  * structured verdicts (sentences, table with p and Holm p, forest plot, methods; ../verdicts.ts), the
- * per-seed McNemar table (descriptive) and the low-data study.
+ * per-seed McNemar table (descriptive), the low-data study and how the comparison was made fair
+ * (fairness.ts: the backbone's recipe, the tuning search, the fine-tuning control).
  */
 import { intervalChart, lineChart } from '../../util/charts.js';
 import type { ReportContext } from '../context.js';
 import { esc, failed, fmt, notRun, pct, table, type Section } from '../html.js';
 import { isNum, isObj, readJson } from '../read.js';
+import { fairnessHtml } from './fairness.js';
 import {
   forestPlot,
   methodsParagraph,
@@ -176,6 +178,7 @@ export async function comparisonSection(ctx: ReportContext): Promise<Section> {
     .map((v) => `<p class="verdict">${esc(v)}</p>`)
     .join('');
   html += await headsTable(ctx, res.heads.filter(isObj));
+  html += fairnessHtml(ctx, res);
   html += await verdictsHtml(ctx, res, vrows);
   html += mcnemarTable(res);
   html += await lowDataHtml(ctx, res, vrows);
