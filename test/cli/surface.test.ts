@@ -57,7 +57,7 @@ test('qmri --help lists every subcommand, and each has its own help', () => {
   walk(program, []);
   assert.deepEqual(program.commands.map((c) => c.name()).sort(), [...all].sort());
   const data = program.commands.find((c) => c.name() === 'data')!;
-  assert.deepEqual(data.commands.map((c) => c.name()).sort(), ['inspect', 'synth']);
+  assert.deepEqual(data.commands.map((c) => c.name()).sort(), ['inspect', 'proxy', 'synth']);
   assert.match(program.commands.find((c) => c.name() === 'predict')!.helpInformation(), /--run <dir>/);
   assert.match(program.commands.find((c) => c.name() === 'demo')!.helpInformation(), /--quick/);
 });
