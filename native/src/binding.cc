@@ -50,6 +50,7 @@ Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
   exports.Set("getRngState", Napi::Function::New(env, GetRngState));
   exports.Set("setRngState", Napi::Function::New(env, SetRngState));
   exports.Set("memory", Napi::Function::New(env, Memory));
+  exports.Set("trimMemory", Napi::Function::New(env, TrimMemory));
   exports.Set("runtimeInfo", Napi::Function::New(env, RuntimeInfo));
   exports.Set("toDevice", Napi::Function::New(env, ToDevice));
   exports.Set("autocastEnter", Napi::Function::New(env, AutocastEnter));

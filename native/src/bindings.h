@@ -42,6 +42,7 @@ Napi::Value ManualSeed(const Napi::CallbackInfo& info);
 Napi::Value GetRngState(const Napi::CallbackInfo& info);
 Napi::Value SetRngState(const Napi::CallbackInfo& info);
 Napi::Value Memory(const Napi::CallbackInfo& info);
+Napi::Value TrimMemory(const Napi::CallbackInfo& info);
 Napi::Value RuntimeInfo(const Napi::CallbackInfo& info);
 Napi::Value ToDevice(const Napi::CallbackInfo& info);
 Napi::Value AutocastEnter(const Napi::CallbackInfo& info);

@@ -19,6 +19,7 @@ class OptimWrap : public Napi::ObjectWrap<OptimWrap> {
                                        InstanceMethod("setLr", &OptimWrap::SetLr),
                                        InstanceMethod("saveState", &OptimWrap::SaveState),
                                        InstanceMethod("loadState", &OptimWrap::LoadState),
+                                       InstanceMethod("dispose", &OptimWrap::Dispose),
                                    });
     Data(env)->optimCtor = Napi::Persistent(f);
     exports.Set("NativeOptimizer", f);
@@ -69,30 +70,41 @@ class OptimWrap : public Napi::ObjectWrap<OptimWrap> {
   }
 
  private:
+  // the optimizer holds the parameters (and their gradients) and its moments: ~3x the model's size.
+  // Released here, deterministically; a finalizer only runs when V8 collects the wrapper, which a
+  // tight synchronous training loop with a small JS heap may not do for many models.
+  Napi::Value Dispose(const Napi::CallbackInfo& info) {
+    opt_.reset();
+    return info.Env().Undefined();
+  }
+  torch::optim::Optimizer& live(const Napi::CallbackInfo& info) {
+    if (!opt_) throw Napi::Error::New(info.Env(), "optimizer used after dispose()");
+    return *opt_;
+  }
   Napi::Value Step(const Napi::CallbackInfo& info) {
     return guard(info, [&]() -> Napi::Value {
       at::NoGradGuard ng;
-      opt_->step();
+      live(info).step();
       return info.Env().Undefined();
     });
   }
   Napi::Value ZeroGradAll(const Napi::CallbackInfo& info) {
     return guard(info, [&]() -> Napi::Value {
-      opt_->zero_grad();
+      live(info).zero_grad();
       return info.Env().Undefined();
     });
   }
   Napi::Value SetLr(const Napi::CallbackInfo& info) {
     return guard(info, [&]() -> Napi::Value {
       double lr = Num(info, 0);
-      for (auto& g : opt_->param_groups()) g.options().set_lr(lr);
+      for (auto& g : live(info).param_groups()) g.options().set_lr(lr);
       return info.Env().Undefined();
     });
   }
   Napi::Value SaveState(const Napi::CallbackInfo& info) {
     return guard(info, [&]() -> Napi::Value {
       torch::serialize::OutputArchive ar;
-      opt_->save(ar);
+      live(info).save(ar);
       std::ostringstream os;
       ar.save_to(os);
       std::string s = os.str();
@@ -107,10 +119,10 @@ class OptimWrap : public Napi::ObjectWrap<OptimWrap> {
       torch::serialize::InputArchive ar;
       // map_location: the state follows the parameters' device, wherever it was saved
       c10::optional<torch::Device> dev;
-      for (auto& g : opt_->param_groups())
+      for (auto& g : live(info).param_groups())
         if (!g.params().empty()) dev = g.params()[0].device();
       ar.load_from(is, dev);
-      opt_->load(ar);
+      live(info).load(ar);
       return info.Env().Undefined();
     });
   }

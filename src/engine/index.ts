@@ -15,7 +15,7 @@
  *   ProcessGroup      data-parallel collectives through c10d (Gloo; NCCL on the same path): bucketed
  *                     gradient allreduce, broadcast, barrier; distOptionsFromEnv (RANK, WORLD_SIZE, ...).
  *   safetensors       read/write .safetensors (F32, I64), atomic writes.
- *   runtime           setNumThreads, manualSeed, get/setRngState, memory().
+ *   runtime           setNumThreads, manualSeed, get/setRngState, memory(), trimMemory().
  *   device            the device as a setting: withDevice('cpu'|'cuda[:n]', fn) (new tensors go there),
  *                     withDeviceCheck (device-tagging assertion, proves the plumbing on CPU).
  *   applyExternal     a function computed in TypeScript (the quantum circuit) as a libtorch autograd

@@ -19,6 +19,7 @@ export interface NativeOptimizer {
   setLr(lr: number): void;
   saveState(): Buffer;
   loadState(b: Buffer): void;
+  dispose(): void;
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

@@ -23,6 +23,7 @@ export interface AdamOptions {
 export abstract class Optimizer {
   private readonly impl: NativeOptimizer;
   private currentLr: number;
+  private released = false;
 
   protected constructor(
     kind: string,
@@ -60,6 +61,19 @@ export abstract class Optimizer {
   }
   loadStateBytes(b: Uint8Array): void {
     this.impl.loadState(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  }
+  /**
+   * Releases the optimizer's hold on the parameters, their gradients and its moments (about three
+   * models' worth of memory) now rather than whenever V8 collects it; any later call throws. Whoever
+   * creates an optimizer disposes it, as with tensors.
+   */
+  dispose(): void {
+    if (this.released) return;
+    this.released = true;
+    this.impl.dispose();
+  }
+  get disposed(): boolean {
+    return this.released;
   }
 }
 

@@ -3,7 +3,7 @@
  * validation (one layer or a head's named layers), the TypeScript forward (rows through W·x + b,
  * softmax) and the split of a head after its first layer (what SHAP explains through).
  */
-import { Tensor, noGrad, unaryF64InPlace } from '../engine/index.js';
+import { Tensor, noGrad, tidy, unaryF64InPlace } from '../engine/index.js';
 import type { Linear } from '../nn/index.js';
 import type { HeadExport, SplitHead } from './types.js';
 
@@ -23,10 +23,12 @@ export const plainLinear = (l: Linear): PlainLinear => ({
 });
 
 export function setLinear(l: Linear, p: PlainLinear): void {
-  noGrad(() => {
-    l.weight.copy_(Tensor.from(Float32Array.from(p.weight), [p.outDim, p.inDim]));
-    l.bias!.copy_(Tensor.from(Float32Array.from(p.bias), [p.outDim]));
-  });
+  tidy(() =>
+    noGrad(() => {
+      l.weight.copy_(Tensor.from(Float32Array.from(p.weight), [p.outDim, p.inDim]));
+      l.bias!.copy_(Tensor.from(Float32Array.from(p.bias), [p.outDim]));
+    }),
+  );
 }
 
 export function checkPlain(name: string, l: PlainLinear | undefined, source: string): void {

@@ -3,7 +3,7 @@
  * n→classes linear. Its plain export is the DressedHeadParams the TypeScript simulator runs (SHAP,
  * the noise study, the web viewer).
  */
-import { Tensor, noGrad } from '../engine/index.js';
+import { Tensor, noGrad, tidy } from '../engine/index.js';
 import { QuantumHead, quantumHeadParamCount, type HeadModule } from '../nn/index.js';
 import {
   dressedCircuit,
@@ -85,8 +85,10 @@ export const quantumHead: HeadDef<QuantumExport> = {
     });
     setLinear(h.pre, { inDim: d.inDim, outDim: d.nQubits, ...d.pre });
     setLinear(h.post, { inDim: d.nQubits, outDim: d.nClasses, ...d.post });
-    noGrad(() =>
-      h.quantum.weights.copy_(Tensor.from(Float32Array.from(d.circuit.weights), h.quantum.weights.shape)),
+    tidy(() =>
+      noGrad(() =>
+        h.quantum.weights.copy_(Tensor.from(Float32Array.from(d.circuit.weights), h.quantum.weights.shape)),
+      ),
     );
     return h;
   },

@@ -1,24 +1,20 @@
 /** Basic layers with PyTorch's parameter names and default initialisation. */
-import { Tensor, batchNorm, conv2d, linear, noGrad } from '../engine/index.js';
+import { Tensor, batchNorm, conv2d, linear, noGrad, tidy } from '../engine/index.js';
 import { Module } from './module.js';
 
 /** uniform(-b, b) from libtorch's seeded generator. */
 export function uniformTensor(shape: number[], bound: number): Tensor {
-  return noGrad(() => {
-    const r = Tensor.rand(shape);
-    const t = r.mul(2 * bound).sub(bound);
-    r.dispose();
-    return t;
-  });
+  return tidy(() =>
+    noGrad(() =>
+      Tensor.rand(shape)
+        .mul(2 * bound)
+        .sub(bound),
+    ),
+  );
 }
 
 export function normalTensor(shape: number[], std: number): Tensor {
-  return noGrad(() => {
-    const r = Tensor.randn(shape);
-    const t = r.mul(std);
-    r.dispose();
-    return t;
-  });
+  return tidy(() => noGrad(() => Tensor.randn(shape).mul(std)));
 }
 
 export class Linear extends Module {

@@ -5,7 +5,7 @@
  * mode uses the adjoint method, noisy or finite-shot mode uses the parameter-shift rule over the supplied evaluator. The circuit weights live in a libtorch leaf
  * tensor (float32) so any engine optimizer updates them.
  */
-import { Tensor } from '../engine/index.js';
+import { Tensor, noGrad, tidy } from '../engine/index.js';
 import {
   adjointVjp,
   exactEvaluator,
@@ -38,7 +38,7 @@ export class QuantumLayer extends Module {
     // PennyLane's TorchLayer default: uniform in [0, 2π)
     this.weights = this.registerParameter(
       'weights',
-      uniformTensor([this.circuit.nWeights], Math.PI).add(Math.PI),
+      tidy(() => noGrad(() => uniformTensor([this.circuit.nWeights], Math.PI).add(Math.PI))),
     );
   }
 

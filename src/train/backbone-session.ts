@@ -11,6 +11,7 @@ import {
   manualSeed,
   setNumThreads,
   setRngState,
+  trimMemory,
   readSafetensors,
   type ProcessGroup,
 } from '../engine/index.js';
@@ -229,6 +230,7 @@ export function trainEpoch(s: Session): void {
     writeFileAtomic(p.trainLog, state.logs.map((l) => JSON.stringify(l) + '\n').join(''));
     saveCheckpoint(p.checkpoint, p.checkpointState, s.net, s.opt, state);
   }
+  trimMemory(); // the epoch's freed activations go back to the system (engine/runtime.ts)
   s.log(
     `epoch ${epoch + 1}/${cfg.epochs}: loss ${r.loss.toFixed(4)}, val acc ${(100 * vm.accuracy).toFixed(2)}%, val macro-F1 ${vm.macroF1.toFixed(4)}, ${entry.imagesPerSecond.toFixed(1)} img/s${inputSize ? ` at ${inputSize} px` : ''}, ${entry.seconds.toFixed(0)} s${state.bestEpoch === epoch ? ' (best)' : ''}${state.epoch < cfg.epochs ? `, at most ${formatMinutes((state.elapsedSeconds / state.logs.length) * (cfg.epochs - state.epoch))} to go` : ''}`,
   );

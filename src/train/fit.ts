@@ -11,6 +11,7 @@ import {
   interpolateBilinear,
   noGrad,
   tidy,
+  trimMemory,
   shardOf,
   type Optimizer,
   type ProcessGroup,
@@ -156,45 +157,50 @@ export function fit(model: TrainableModel, train: ArraySet, val: ArraySet, o: Fi
   let bestState: Map<string, Float32Array> | null = null;
   let since = 0;
   let step = 0;
-  for (let epoch = 0; epoch < o.epochs; epoch++) {
-    const t0 = performance.now();
-    const order = rng.fork(`epoch-${epoch}`).permutation(n);
-    const r = trainOneEpoch(model, opt, train, order, {
-      batchSize: o.batchSize,
-      weight,
-      labelSmoothing: o.labelSmoothing ?? 0,
-      lrAt: (k) => cosineWithWarmup(k, total, warm, o.lr),
-      firstStep: step,
-    });
-    step += r.steps;
-    const probs = predict(model, val, o.classes);
-    const vm = classificationMetrics(val.y, argmaxRows(probs, o.classes), o.classes);
-    const log = {
-      epoch,
-      loss: r.loss,
-      valAccuracy: vm.accuracy,
-      valMacroF1: vm.macroF1,
-      lr: opt.lr,
-      seconds: (performance.now() - t0) / 1000,
-    };
-    logs.push(log);
-    o.onEpoch?.(log);
-    if (vm.macroF1 > best) {
-      best = vm.macroF1;
-      bestState = new Map(
-        [...model.stateDict()]
-          .filter(([, t]) => t.dtype === 'float32')
-          .map(([k, t]) => [k, t.toFloat32Array()]),
-      );
-      since = 0;
-    } else if (++since >= (o.patience ?? Infinity)) break;
+  try {
+    for (let epoch = 0; epoch < o.epochs; epoch++) {
+      const t0 = performance.now();
+      const order = rng.fork(`epoch-${epoch}`).permutation(n);
+      const r = trainOneEpoch(model, opt, train, order, {
+        batchSize: o.batchSize,
+        weight,
+        labelSmoothing: o.labelSmoothing ?? 0,
+        lrAt: (k) => cosineWithWarmup(k, total, warm, o.lr),
+        firstStep: step,
+      });
+      step += r.steps;
+      const probs = predict(model, val, o.classes);
+      const vm = classificationMetrics(val.y, argmaxRows(probs, o.classes), o.classes);
+      const log = {
+        epoch,
+        loss: r.loss,
+        valAccuracy: vm.accuracy,
+        valMacroF1: vm.macroF1,
+        lr: opt.lr,
+        seconds: (performance.now() - t0) / 1000,
+      };
+      logs.push(log);
+      o.onEpoch?.(log);
+      if (vm.macroF1 > best) {
+        best = vm.macroF1;
+        bestState = new Map(
+          [...model.stateDict()]
+            .filter(([, t]) => t.dtype === 'float32')
+            .map(([k, t]) => [k, t.toFloat32Array()]),
+        );
+        since = 0;
+      } else if (++since >= (o.patience ?? Infinity)) break;
+    }
+    if (bestState) {
+      const own = model.stateDict();
+      noGrad(() => {
+        for (const [k, v] of bestState!) tidy(() => own.get(k)!.copy_(Tensor.from(v, own.get(k)!.shape)));
+      });
+    }
+  } finally {
+    opt.dispose();
+    weight.dispose();
+    trimMemory();
   }
-  if (bestState) {
-    const own = model.stateDict();
-    noGrad(() => {
-      for (const [k, v] of bestState!) tidy(() => own.get(k)!.copy_(Tensor.from(v, own.get(k)!.shape)));
-    });
-  }
-  weight.dispose();
   return logs;
 }
