@@ -75,8 +75,8 @@ Napi::Value Memory(const Napi::CallbackInfo& info) {
 }
 
 // Hands the allocator's free pages back to the system between whole trainings. bin/qmri preloads
-// jemalloc with page purging off (scripts/env.sh: purging on every free made DenseNet121 ~1.5x
-// slower), so freed activations stay resident at their high-water mark, and a process that trains
+// jemalloc with page purging off (scripts/env.sh: its default decay purging made DenseNet121's
+// forward ~1.5x slower), so freed activations stay resident at their high-water mark, and a process that trains
 // model after model (folds, fine-tuning, tuning trials) grew by hundreds of MB per model, to 24 GiB
 // in the full demo. Under jemalloc this purges every arena (mallctl "arena.<ALL>.purge", found at
 // run time, so the addon needs no jemalloc to build or load); under glibc malloc it is malloc_trim.

@@ -23,7 +23,6 @@ export interface AdamOptions {
 export abstract class Optimizer {
   private readonly impl: NativeOptimizer;
   private currentLr: number;
-  private released = false;
 
   protected constructor(
     kind: string,
@@ -65,15 +64,10 @@ export abstract class Optimizer {
   /**
    * Releases the optimizer's hold on the parameters, their gradients and its moments (about three
    * models' worth of memory) now rather than whenever V8 collects it; any later call throws. Whoever
-   * creates an optimizer disposes it, as with tensors.
+   * creates an optimizer disposes it, as with tensors. Disposing twice is harmless.
    */
   dispose(): void {
-    if (this.released) return;
-    this.released = true;
     this.impl.dispose();
-  }
-  get disposed(): boolean {
-    return this.released;
   }
 }
 

@@ -77,8 +77,8 @@ export async function trainingSection(ctx: ReportContext): Promise<Section> {
     html += `<p>Epochs done: ${fmt(v.epochsDone)}, best epoch: ${isNum(v.bestEpoch) ? v.bestEpoch + 1 : '—'}, stopped by: ${fmt(v.stopped)}, training time ${isNum(v.elapsedSeconds) ? `${v.elapsedSeconds.toFixed(0)} s` : '—'}.</p>`;
     if (rows.length)
       html += table(['backbone classifier', 'images', 'accuracy', 'balanced accuracy', 'macro-F1'], rows);
-    html += proxyNote(v);
     const test = v.test as MetricsLike | undefined;
+    html += proxyNote(test, v.proxy);
     const classes = Array.isArray(v.classes) ? (v.classes as string[]) : undefined;
     if (test && Array.isArray(test.confusion))
       html += await ctx.chart(
@@ -102,9 +102,7 @@ export async function trainingSection(ctx: ReportContext): Promise<Section> {
  * changes; its gap to the test accuracy stands in for the unseen-scanner accuracy the shared set
  * cannot measure (each of its sources is a class, so no source can be held out).
  */
-function proxyNote(v: Record<string, unknown>): string {
-  const test = v.test as MetricsLike | undefined;
-  const proxy = v.proxy as MetricsLike | undefined;
+function proxyNote(test: MetricsLike | undefined, proxy: unknown): string {
   if (!isObj(proxy) || !isNum(proxy.accuracy) || !test || !isNum(test.accuracy))
     return '<p>Cross-source proxy: not run (<code>data.proxy</code> off).</p>';
   const gap = 100 * (proxy.accuracy - test.accuracy);
