@@ -25,3 +25,21 @@ test('qmri train passes every data setting to the data stage (duplicate removal 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('qmri train writes the cross-source proxy a config asks for (data.proxy) and scores the backbone on it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'qmri-train-proxy-'));
+  const run = join(dir, 'run');
+  try {
+    const config = join(dir, 'config.json');
+    const cfg = tinyConfig(run, 1);
+    writeFileSync(config, JSON.stringify({ ...cfg, data: { ...cfg.data, proxy: { seed: 3 } } }));
+    const out = (await runTrain({ run, config, json: true })) as { backbone: { proxyAccuracy?: number } };
+    const proxy = JSON.parse(readFileSync(join(run, 'data', 'proxy', 'manifest.json'), 'utf8'));
+    const metrics = JSON.parse(readFileSync(join(run, 'backbone', 'metrics.json'), 'utf8'));
+    assert.ok(proxy.entries.length > 0);
+    assert.equal(metrics.images.proxy, proxy.entries.length);
+    assert.equal(out.backbone.proxyAccuracy, metrics.proxy.accuracy);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

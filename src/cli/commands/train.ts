@@ -17,7 +17,7 @@ import { writeJsonAtomic } from '../../util/atomic.js';
 import { readJsonFile } from '../../util/json-file.js';
 import { cliProgressSink } from '../../util/progress.js';
 import { loadConfig, resolveConfig, type ExperimentConfig } from '../config.js';
-import { dataConfigOf } from '../stages/index.js';
+import { dataConfigOf, prepareRunData } from '../stages/index.js';
 import { UsageError } from '../errors.js';
 import { configFlag, parseIntOption, parseThreads } from '../options.js';
 import { BackboneSchema } from '../../config/index.js';
@@ -90,8 +90,11 @@ async function runTrainRank(
     const dir = runPaths(run).phantomsDir;
     if (!existsSync(dir)) await writePhantomDataset(dir, cfg.data.synthetic);
   }
-  // every data setting (removeDuplicates, duplicateDistance, badInput, maxPixels included), as `qmri run`
-  const manifest = await prepareData(run, dataConfigOf(run, cfg), { log });
+  // every data setting (removeDuplicates, duplicateDistance, badInput, maxPixels included) and the
+  // cross-source proxy (data.proxy), as `qmri run`; the other ranks read what rank 0 wrote
+  const manifest = lead
+    ? await prepareRunData(run, cfg, { log })
+    : await prepareData(run, dataConfigOf(run, cfg), {});
   if (lead) dist?.barrier();
   log(`data: ${manifest.entries.length} images, classes ${manifest.classes.join(', ')}`);
   const backbone = await trainBackbone(

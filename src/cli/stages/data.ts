@@ -11,6 +11,7 @@ import {
 } from '../../data/index.js';
 import { runPaths } from '../../run/index.js';
 import type { ExperimentConfig } from '../config.js';
+import type { Manifest } from '../../data/index.js';
 import type { StageDef } from './types.js';
 
 /** The data stage's DataConfig (src/data) from the experiment config's data section. */
@@ -19,6 +20,25 @@ export function dataConfigOf(run: string, cfg: ExperimentConfig): DataConfig {
   const { synthetic, proxy, ...rest } = cfg.data;
   const dir = synthetic ? runPaths(run).phantomsDir : resolve(rest.dir!);
   return { ...rest, dir, layout: rest.layout as DataConfig['layout'] };
+}
+
+/**
+ * The data of a run as `qmri run` and `qmri train` both prepare it: the manifest and audit, then the
+ * cross-source proxy of the test split when the config asks for one (data.proxy).
+ */
+export async function prepareRunData(
+  run: string,
+  cfg: ExperimentConfig,
+  o: { log?: (line: string) => void; onProgress?: (done: number, total: number) => void },
+): Promise<Manifest> {
+  const m = await prepareData(run, dataConfigOf(run, cfg), o);
+  if (cfg.data.proxy) {
+    const px = await writeProxySet(run, m, { ...DEFAULT_PROXY, seed: cfg.data.proxy.seed });
+    o.log?.(
+      `data: cross-source proxy of the ${px.entries.length} test images written (seed ${cfg.data.proxy.seed})`,
+    );
+  }
+  return m;
 }
 
 export const dataStage: StageDef = {
@@ -39,7 +59,7 @@ export const dataStage: StageDef = {
   },
   async run({ run, cfg, log, progress }) {
     let started = false;
-    const m = await prepareData(run, dataConfigOf(run, cfg), {
+    const m = await prepareRunData(run, cfg, {
       log,
       onProgress: (done, total) => {
         if (!started) progress.start(total, 'data: decode and audit');
@@ -48,12 +68,6 @@ export const dataStage: StageDef = {
       },
     });
     progress.stop();
-    if (cfg.data.proxy) {
-      const px = await writeProxySet(run, m, { ...DEFAULT_PROXY, seed: cfg.data.proxy.seed });
-      log(
-        `data: cross-source proxy of the ${px.entries.length} test images written (seed ${cfg.data.proxy.seed})`,
-      );
-    }
     return `${m.entries.length} images, ${m.classes.length} classes`;
   },
 };

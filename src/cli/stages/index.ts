@@ -13,7 +13,7 @@ import { reportStage } from './report.js';
 import type { StageDef } from './types.js';
 
 export type { StageContext, StageDef } from './types.js';
-export { dataConfigOf } from './data.js';
+export { dataConfigOf, prepareRunData } from './data.js';
 
 export const STAGE_DEFS: readonly StageDef[] = [
   phantomsStage,
