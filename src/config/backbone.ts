@@ -51,6 +51,17 @@ export const BackboneSectionSchema = closed({
   precision: Type.Optional(oneOf(PRECISIONS)),
   /** channels-last (NHWC) memory for the input and convolution weights (unset = false) */
   channelsLast: Type.Optional(bool()),
+  /**
+   * exponential moving average of the weights (src/train/ema.ts, as timm's ModelEmaV2): its decay d
+   * in (0, 1), typically 0.999. The average (parameters and batch-norm statistics) is what is
+   * validated, chosen as the best epoch and saved as the backbone. Unset = off.
+   */
+  ema: Type.Optional(num(0, 1, undefined, 'both')),
+  /**
+   * warm-up of the EMA's decay: update t uses min(ema, (1 + t) / (10 + t)), so a short run is not
+   * dominated by the initial weights (needs `ema`; unset = false)
+   */
+  emaWarmup: Type.Optional(bool()),
 });
 export type BackboneSection = Static<typeof BackboneSectionSchema>;
 
@@ -62,8 +73,10 @@ export const BackboneSchema = closed({
 });
 export type BackboneConfig = Static<typeof BackboneSchema>;
 
-/** Rules across keys: progressive resizing lasts at most the whole training. */
+/** Rules across keys: progressive resizing lasts at most the whole training; the EMA warm-up needs the EMA. */
 export function checkBackbone(c: BackboneSection, at: string): void {
+  if (c.emaWarmup && c.ema === undefined)
+    throw new Error(`${at}.emaWarmup: warms up the EMA's decay, so it needs 'ema' (e.g. 0.999)`);
   if (c.progressive && c.progressive.epochs > c.epochs)
     throw new Error(
       `${at}.progressive.epochs: must be an integer in [1, ${c.epochs}] (the backbone's epochs), got ${c.progressive.epochs}`,

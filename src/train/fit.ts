@@ -93,6 +93,8 @@ export interface EpochOptions {
   onBatch?: (done: number, meanLoss: number) => void;
   /** data parallel: this rank trains on its shard of each global batch; gradients are averaged */
   dist?: ProcessGroup;
+  /** after each optimizer step, with that step's global number (e.g. an EMA of the weights) */
+  afterStep?: (k: number) => void;
 }
 
 /** One pass over `train` in the given sample order; returns the mean loss and the steps taken. */
@@ -121,7 +123,8 @@ export function trainOneEpoch(
       yb[i] = train.y[k];
     }
     o.augment?.(xb.subarray(0, m * d), m);
-    opt.setLr(o.lrAt(o.firstStep + steps++));
+    const step = o.firstStep + steps++;
+    opt.setLr(o.lrAt(step));
     tidy(() => {
       opt.zeroGrad();
       const full = Tensor.from(xb.subarray(0, m * d), [m, ...train.shape]);
@@ -135,6 +138,7 @@ export function trainOneEpoch(
       o.dist?.allreduceGrads(model.parameters());
       opt.step();
     });
+    o.afterStep?.(step);
     done += m;
     o.onBatch?.(s + mAll, lossSum / done);
   }
