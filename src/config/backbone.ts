@@ -1,6 +1,7 @@
 /** The backbone section: DenseNet training settings (src/train trainBackbone). */
 import { Type, type Static } from '@sinclair/typebox';
-import { MAX_SEED, bool, closed, int, lr, num, oneOf, str } from './kit.js';
+import { TTA_NAMES } from '../data/tta/index.js';
+import { MAX_SEED, bool, closed, int, lr, nameList, num, oneOf, str } from './kit.js';
 
 /** Arithmetic of the backbone's convolutions (float32 when unset). */
 export const PRECISIONS = ['fp32', 'bf16'] as const;
@@ -62,6 +63,13 @@ export const BackboneSectionSchema = closed({
    * dominated by the initial weights (needs `ema`; unset = false)
    */
   emaWarmup: Type.Optional(bool()),
+  /**
+   * test-time augmentation: the views (src/data/tta: 'identity', 'hflip') whose softmax
+   * probabilities are averaged for the final val / test / proxy metrics, and whose pooled features
+   * are averaged for the head comparison, e.g. ['identity', 'hflip']. The per-epoch validation (best
+   * epoch) stays on the images as they are. Unset = off (the images as they are).
+   */
+  tta: Type.Optional(nameList(TTA_NAMES)),
 });
 export type BackboneSection = Static<typeof BackboneSectionSchema>;
 

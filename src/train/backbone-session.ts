@@ -3,7 +3,8 @@
  * optimizer, EMA of the weights when backbone.ema is set, and state, fresh or resumed from
  * RUN/backbone/checkpoint), the time-limit check before an epoch, one epoch (train, validate, keep
  * the best weights, checkpoint, log), and finish (reload the best epoch's weights, score val and
- * test, write the metrics). With the EMA, the average is what is validated, kept and saved.
+ * test, with test-time augmentation when backbone.tta is set, write the metrics). With the EMA,
+ * the average is what is validated, kept and saved.
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import {
@@ -17,6 +18,7 @@ import {
   type ProcessGroup,
 } from '../engine/index.js';
 import { argmaxRows, classificationMetrics, type Metrics } from '../eval/index.js';
+import type { TtaView } from '../data/tta/index.js';
 import { DenseNet, type DenseNetConfig } from '../nn/index.js';
 import { runPaths, saveBackbone, type BackboneArch, type RunPaths } from '../run/index.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
@@ -35,6 +37,7 @@ import {
 import { WeightEma } from './ema.js';
 import { predict, trainOneEpoch, type ArraySet } from './fit.js';
 import { classWeights, cosineWithWarmup } from './schedule.js';
+import { viewsOf } from './tta.js';
 
 export interface Session {
   run: string;
@@ -259,9 +262,11 @@ export function finishSession(s: Session): BackboneResult {
   s.dist?.barrier(); // rank 0's files are written before any rank reads them
   if (!existsSync(p.model)) throw new Error(`${p.model}: no epoch finished within the time limit`);
   s.net.loadStateDict(readSafetensors(p.model).tensors, { source: p.model });
-  const val = evaluate(s.net, data.val, s.C, s.evalBatch);
-  const test = evaluate(s.net, data.test, s.C, s.evalBatch);
-  const proxy = data.proxy ? evaluate(s.net, data.proxy, s.C, s.evalBatch) : undefined;
+  // the final scores with test-time augmentation when backbone.tta is set
+  const views = viewsOf(s.cfg.tta);
+  const val = evaluate(s.net, data.val, s.C, s.evalBatch, views);
+  const test = evaluate(s.net, data.test, s.C, s.evalBatch, views);
+  const proxy = data.proxy ? evaluate(s.net, data.proxy, s.C, s.evalBatch, views) : undefined;
   const result: BackboneResult = {
     epochsDone: state.epoch,
     bestEpoch: state.bestEpoch,
@@ -315,8 +320,14 @@ function withWeights<T>(s: Session, fn: () => T): T {
   return s.ema ? s.ema.withShadow(s.net, fn) : fn();
 }
 
-function evaluate(net: DenseNet, set: ArraySet, C: number, batch: number): Metrics {
-  return classificationMetrics(set.y, argmaxRows(predict(net, set, C, batch), C), C);
+function evaluate(
+  net: DenseNet,
+  set: ArraySet,
+  C: number,
+  batch: number,
+  views: readonly TtaView[] | null = null,
+): Metrics {
+  return classificationMetrics(set.y, argmaxRows(predict(net, set, C, batch, views), C), C);
 }
 
 /** True when `flag` holds on any rank (so every rank takes the same branch). */

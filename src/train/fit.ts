@@ -19,7 +19,9 @@ import {
 import { argmaxRows, classificationMetrics } from '../eval/index.js';
 import type { Module } from '../nn/index.js';
 import { Rng } from '../util/rng.js';
+import type { TtaView } from '../data/tta/index.js';
 import { classWeights, cosineWithWarmup } from './schedule.js';
+import { meanOverViews } from './tta.js';
 
 export interface TrainableModel extends Module {
   forward(x: Tensor): Tensor;
@@ -56,8 +58,17 @@ export interface EpochLog {
 
 const per = (s: ArraySet) => s.shape.reduce((a, b) => a * b, 1);
 
-/** Class scores (softmax probabilities) for a whole set, in batches, no grad. */
-export function predict(model: TrainableModel, set: ArraySet, classes: number, batchSize = 64): Float32Array {
+/**
+ * Class scores (softmax probabilities) for a whole set, in batches, no grad; with test-time
+ * augmentation views, each image's probabilities averaged over the views (src/train/tta.ts).
+ */
+export function predict(
+  model: TrainableModel,
+  set: ArraySet,
+  classes: number,
+  batchSize = 64,
+  views: readonly TtaView[] | null = null,
+): Float32Array {
   const n = set.y.length;
   const out = new Float32Array(n * classes);
   const d = per(set);
@@ -65,12 +76,17 @@ export function predict(model: TrainableModel, set: ArraySet, classes: number, b
   model.eval();
   for (let s = 0; s < n; s += batchSize) {
     const m = Math.min(batchSize, n - s);
-    tidy(() =>
-      noGrad(() => {
-        const x = Tensor.from(set.x.subarray(s * d, (s + m) * d), [m, ...set.shape]);
-        out.set(model.forward(x).softmax(1).toFloat32Array(), s * classes);
-      }),
-    );
+    const probs = (x: Float32Array) =>
+      tidy(() =>
+        noGrad(() =>
+          model
+            .forward(Tensor.from(x, [m, ...set.shape]))
+            .softmax(1)
+            .toFloat32Array(),
+        ),
+      );
+    const x = set.x.subarray(s * d, (s + m) * d);
+    out.set(views ? meanOverViews(x, m, set.shape, views, probs) : probs(x), s * classes);
   }
   model.train(wasTraining);
   return out;
