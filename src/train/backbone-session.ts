@@ -18,7 +18,7 @@ import {
   type ProcessGroup,
 } from '../engine/index.js';
 import { argmaxRows, classificationMetrics, type Metrics } from '../eval/index.js';
-import type { TtaView } from '../data/tta/index.js';
+import { viewsOf, type TtaView } from '../data/index.js';
 import { DenseNet, type DenseNetConfig } from '../nn/index.js';
 import { runPaths, saveBackbone, type BackboneArch, type RunPaths } from '../run/index.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
@@ -37,7 +37,6 @@ import {
 import { WeightEma } from './ema.js';
 import { predict, trainOneEpoch, type ArraySet } from './fit.js';
 import { classWeights, cosineWithWarmup } from './schedule.js';
-import { viewsOf } from './tta.js';
 
 export interface Session {
   run: string;

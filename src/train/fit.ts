@@ -19,9 +19,8 @@ import {
 import { argmaxRows, classificationMetrics } from '../eval/index.js';
 import type { Module } from '../nn/index.js';
 import { Rng } from '../util/rng.js';
-import type { TtaView } from '../data/tta/index.js';
+import { meanOverViews, type TtaView } from '../data/tta/index.js';
 import { classWeights, cosineWithWarmup } from './schedule.js';
-import { meanOverViews } from './tta.js';
 
 export interface TrainableModel extends Module {
   forward(x: Tensor): Tensor;
@@ -60,7 +59,7 @@ const per = (s: ArraySet) => s.shape.reduce((a, b) => a * b, 1);
 
 /**
  * Class scores (softmax probabilities) for a whole set, in batches, no grad; with test-time
- * augmentation views, each image's probabilities averaged over the views (src/train/tta.ts).
+ * augmentation views, each image's probabilities averaged over the views (src/data/tta).
  */
 export function predict(
   model: TrainableModel,

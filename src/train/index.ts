@@ -4,7 +4,6 @@
  *                       smoothing, early stopping on validation macro-F1) and predict()
  *   backbone*.ts        DenseNet backbone training with an atomic per-epoch checkpoint
  *                       (checkpoint.ts) and bit-exact resume after kill -9; settings validated
- *   tta.ts              test-time augmentation: outputs averaged over src/data/tta's views (backbone.tta)
  *   ema.ts              an exponential moving average of a model's weights (backbone.ema)
  *   stages.ts           trainBackbone / extractFeatures: manifest → images → RUN/backbone, RUN/features
  *   calibrate.ts        qmri compare --calibrate N: A/A comparisons of the reference head against itself
@@ -17,7 +16,6 @@
  *   finetune-control.ts compare.finetune: that control for every head kind × seeds, with verdicts
  */
 export * from './schedule.js';
-export * from './tta.js';
 export * from './fit.js';
 export * from './backbone-config.js';
 export * from './ema.js';

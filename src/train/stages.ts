@@ -20,6 +20,8 @@ import {
   type SplitName,
   type TtaName,
   type TtaView,
+  meanOverViews,
+  viewsOf,
 } from '../data/index.js';
 import { DenseNet } from '../nn/index.js';
 import type { ProgressSink } from '../util/progress.js';
@@ -32,7 +34,6 @@ import {
 } from './backbone.js';
 import { checkCheckpointFits, loadCheckpoint } from './checkpoint.js';
 import type { ArraySet } from './fit.js';
-import { meanOverViews, viewsOf } from './tta.js';
 import { loadBackbone, runPaths, saveFeatures } from '../run/index.js';
 
 const SPLITS: SplitName[] = ['train', 'val', 'test'];

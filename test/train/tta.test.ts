@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { TTA_VIEWS } from '../../src/data/index.js';
+import { TTA_VIEWS, viewsOf } from '../../src/data/index.js';
 import { manualSeed } from '../../src/engine/index.js';
 import { argmaxRows, classificationMetrics } from '../../src/eval/index.js';
 import { DenseNet } from '../../src/nn/index.js';
@@ -19,7 +19,6 @@ import {
   predict,
   resolveBackboneConfig,
   trainBackboneOnData,
-  viewsOf,
   type ArraySet,
 } from '../../src/train/index.js';
 import { Rng } from '../../src/util/rng.js';

@@ -1,9 +1,10 @@
 /**
- * Test-time augmentation at evaluation (backbone.tta): a batch's per-image outputs (softmax
- * probabilities, pooled features) averaged over the views of src/data/tta. Unset or empty = off:
- * the callers then take their plain path, so seeded default runs give the numbers they always did.
+ * Test-time augmentation's average: a batch's per-image outputs (softmax probabilities, pooled
+ * features) averaged over the views of backbone.tta. Unset or empty = off: the callers then take
+ * their plain path, so seeded default runs give the numbers they always did.
  */
-import { ttaViews, type TtaName, type TtaView } from '../data/tta/index.js';
+import { ttaViews, type TtaName } from './registry.js';
+import type { TtaView } from './types.js';
 
 /** The views of backbone.tta, or null when test-time augmentation is off. */
 export function viewsOf(names: readonly TtaName[] | undefined): TtaView[] | null {
