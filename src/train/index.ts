@@ -12,6 +12,7 @@
  *   tune.ts             compare.tune: the same seeded random search (lr, epochs, weight decay) for
  *                       every head kind, chosen on the validation primary metric only
  *   finetune.ts         end-to-end fine-tuning of backbone + one frozen head (any kind, one seed)
+ *   ensemble.ts         the k-fold backbone ensemble: the folds' softmax averaged on one split
  *   fold-verdicts.ts    compare.folds = k: the verdicts decided over the folds (Nadeau–Bengio; why there)
  *   finetune-control.ts compare.finetune: that control for every head kind × seeds, with verdicts
  */
@@ -26,6 +27,7 @@ export * from './compare.js';
 export * from './calibrate.js';
 export * from './finetune.js';
 export * from './fold-verdicts.js';
+export * from './ensemble.js';
 export * from './finetune-control.js';
 export * from './tune.js';
 export * from './stages.js';

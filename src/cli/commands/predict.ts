@@ -10,13 +10,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import {
-  preprocessFile,
-  viewsOf,
-  type PreprocessConfig,
-  type TtaName,
-  type TtaView,
-} from '../../data/index.js';
+import { preprocessFile, viewsOf, type PreprocessConfig, type TtaName } from '../../data/index.js';
 import { setNumThreads } from '../../engine/index.js';
 import { analyzeCase, METHODS, type CaseAnalysis } from '../../explain/index.js';
 import { openRun, runPaths } from '../../run/index.js';
@@ -109,12 +103,12 @@ function printText(r: PredictResult): void {
   for (const n of r.notes) w(`  note: ${n}`);
 }
 
-/** The run's test-time augmentation views (RUN/config.json backbone.tta), or null when off. */
-function runTta(run: string): TtaView[] | null {
+/** The run's test-time augmentation views (RUN/config.json backbone.tta); undefined when off. */
+export function runTta(run: string): TtaName[] | undefined {
   const path = runPaths(run).config;
-  if (!existsSync(path)) return null;
+  if (!existsSync(path)) return undefined;
   const cfg = readJsonFile(path) as { backbone?: { tta?: TtaName[] } } | null;
-  return viewsOf(cfg?.backbone?.tta);
+  return cfg?.backbone?.tta;
 }
 
 interface PredictOptions {
@@ -140,7 +134,7 @@ async function predictImages(
     .filter(Boolean);
   setNumThreads(o.threads);
   const open = openRun(run);
-  const tta = runTta(run);
+  const tta = viewsOf(runTta(run));
   const outDir = resolve(o.out ?? runPaths(run).predictDir);
   const progress = cliProgressSink({ json: o.json });
   const results: PredictResult[] = [];
