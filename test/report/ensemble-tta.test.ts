@@ -48,3 +48,22 @@ test("the report's training section names the TTA views and shows the fold ensem
     rmSync(run, { recursive: true, force: true });
   }
 });
+
+test("the report's backbone recipe names the EMA of the weights when the checkpoint was trained with it", async () => {
+  const run = mkdtempSync(join(tmpdir(), 'qmri-report-ema-'));
+  try {
+    await writeFixtureRun(run);
+    const p = runPaths(run);
+    const settings = { epochs: 3, lr: 0.001, weightDecay: 0.0001, batchSize: 8, seed: 5, augment: true };
+    writeJsonAtomic(p.checkpointState, { settings });
+    const recipe = (html: string) => html.slice(html.indexOf('What the backbone was trained with'));
+    assert.doesNotMatch(recipe(readFileSync(await writeReport(run), 'utf8')), /moving average/);
+    writeJsonAtomic(p.checkpointState, { settings: { ...settings, ema: 0.999, emaWarmup: true } });
+    assert.match(
+      recipe(readFileSync(await writeReport(run), 'utf8')),
+      /an exponential moving average of the weights \(decay 0\.999, warmed up\) validated and saved/,
+    );
+  } finally {
+    rmSync(run, { recursive: true, force: true });
+  }
+});

@@ -41,7 +41,7 @@ export function backboneRecipe(ctx: ReportContext, res: Obj): string {
     ? `${fmt(mv.epochsDone)} epochs (best epoch ${isNum(mv.bestEpoch) ? mv.bestEpoch + 1 : '—'}, stopped by ${fmt(mv.stopped)})`
     : `${fmt(s.epochs)} epochs`;
   const ema = isNum(s.ema)
-    ? `an exponential moving average of the weights (decay ${fmt(s.ema, 4)}${s.emaWarmup ? ', warmed up' : ''}) validated and saved, `
+    ? `an exponential moving average of the weights (decay ${esc(String(s.ema))}${s.emaWarmup ? ', warmed up' : ''}) validated and saved, `
     : '';
   return (
     `<p><b>What the backbone was trained with.</b> DenseNet121 ${s.weights ? `started from ${esc(s.weights)}` : 'trained from scratch'} ` +
