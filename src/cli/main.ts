@@ -9,6 +9,7 @@ import { registerCompare } from './commands/compare.js';
 import { registerData } from './commands/data.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEmbed } from './commands/embed.js';
+import { registerEnsemble } from './commands/ensemble.js';
 import { registerExplain } from './commands/explain.js';
 import { registerNoise } from './commands/noise.js';
 import { registerPredict } from './commands/predict.js';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerData(program);
   registerDemo(program);
   registerEmbed(program);
+  registerEnsemble(program);
   registerExplain(program);
   registerNoise(program);
   registerPredict(program);
@@ -48,7 +50,18 @@ export function buildProgram(): Command {
 }
 
 // commands that compute with libtorch take --device; it holds for the command's lifetime
-const COMPUTING = ['compare', 'demo', 'embed', 'explain', 'noise', 'predict', 'run', 'serve', 'train'];
+const COMPUTING = [
+  'compare',
+  'demo',
+  'embed',
+  'ensemble',
+  'explain',
+  'noise',
+  'predict',
+  'run',
+  'serve',
+  'train',
+];
 
 function addDeviceOption(program: Command): void {
   for (const c of program.commands)

@@ -1,6 +1,7 @@
 /** The backbone section: DenseNet training settings (src/train trainBackbone). */
 import { Type, type Static } from '@sinclair/typebox';
-import { MAX_SEED, bool, closed, int, lr, num, oneOf, str } from './kit.js';
+import { TTA_NAMES } from '../data/tta/index.js';
+import { MAX_SEED, bool, closed, int, lr, nameList, num, oneOf, str } from './kit.js';
 
 /** Arithmetic of the backbone's convolutions (float32 when unset). */
 export const PRECISIONS = ['fp32', 'bf16'] as const;
@@ -51,6 +52,24 @@ export const BackboneSectionSchema = closed({
   precision: Type.Optional(oneOf(PRECISIONS)),
   /** channels-last (NHWC) memory for the input and convolution weights (unset = false) */
   channelsLast: Type.Optional(bool()),
+  /**
+   * exponential moving average of the weights (src/train/ema.ts, as timm's ModelEmaV2): its decay d
+   * in (0, 1), typically 0.999. The average (parameters and batch-norm statistics) is what is
+   * validated, chosen as the best epoch and saved as the backbone. Unset = off.
+   */
+  ema: Type.Optional(num(0, 1, undefined, 'both')),
+  /**
+   * warm-up of the EMA's decay: update t uses min(ema, (1 + t) / (10 + t)), so a short run is not
+   * dominated by the initial weights (needs `ema`; unset = false)
+   */
+  emaWarmup: Type.Optional(bool()),
+  /**
+   * test-time augmentation: the views (src/data/tta: 'identity', 'hflip') whose softmax
+   * probabilities are averaged for the final val / test / proxy metrics, and whose pooled features
+   * are averaged for the head comparison, e.g. ['identity', 'hflip']. The per-epoch validation (best
+   * epoch) stays on the images as they are. Unset = off (the images as they are).
+   */
+  tta: Type.Optional(nameList(TTA_NAMES)),
 });
 export type BackboneSection = Static<typeof BackboneSectionSchema>;
 
@@ -62,8 +81,10 @@ export const BackboneSchema = closed({
 });
 export type BackboneConfig = Static<typeof BackboneSchema>;
 
-/** Rules across keys: progressive resizing lasts at most the whole training. */
+/** Rules across keys: progressive resizing lasts at most the whole training; the EMA warm-up needs the EMA. */
 export function checkBackbone(c: BackboneSection, at: string): void {
+  if (c.emaWarmup && c.ema === undefined)
+    throw new Error(`${at}.emaWarmup: warms up the EMA's decay, so it needs 'ema' (e.g. 0.999)`);
   if (c.progressive && c.progressive.epochs > c.epochs)
     throw new Error(
       `${at}.progressive.epochs: must be an integer in [1, ${c.epochs}] (the backbone's epochs), got ${c.progressive.epochs}`,

@@ -11,7 +11,8 @@
  *   report.ts      report section                           experiment.ts  the whole `qmri run` config
  *   flags.ts       CLI flag parsers that take a key's range from its definition
  * Adding a key = one line in its section; its CLI flag (if any) = `flagParser(Section.properties.key, '--flag')`.
- * Below every stage in the import order: it imports only src/quantum's registries.
+ * Below every stage in the import order: it imports only src/quantum's registries and src/data/tta's
+ * view names.
  */
 export * from './kit.js';
 export * from './validate.js';

@@ -8,7 +8,8 @@
  *                                                            // model's prediction unless given)
  *     models: ModelCase[] {
  *       name: 'classical' | 'hybrid' | 'bottleneck', source: head file kind or 'backbone',
- *       probs: number[], predicted: number,
+ *       probs: number[], predicted: number,  // with opts.tta: from the pooled features averaged
+ *                                            // over the views (the maps and SHAP explain the image as it is)
  *       maps: { <CAM method or spatial SHAP explainer>: { map: Float32Array S×S in [0,1],
  *               raw, h, w (the map's own cells), png?: Buffer (overlay, tumor box drawn), ms } }
  *       localization: { <map name>: MapLocalization }       // pointing (raw-cell peak), with
@@ -35,7 +36,7 @@
  * kernelshap (512 coalitions), shapcam.
  */
 import { noGrad, Tensor, tidy } from '../engine/index.js';
-import type { Box, PreparedImage } from '../data/index.js';
+import { meanOverViews, type Box, type PreparedImage, type TtaView } from '../data/index.js';
 import { hasCircuit, headProbs, splitHead, type HeadExport } from '../heads/index.js';
 import { type OpenRun } from '../run/index.js';
 import { auditCase, localize, type AuditThresholds, type CaseAudit, type MapLocalization } from './audit.js';
@@ -97,6 +98,11 @@ export interface AnalyzeOptions extends Partial<Omit<CamOptions, 'layer'>> {
   seed?: number;
   /** deletion / insertion curve points per map (faithfulness.ts); 0 or absent: not measured */
   faithfulnessSteps?: number;
+  /**
+   * test-time augmentation (the run's backbone.tta): each head's probabilities from the pooled
+   * features averaged over these views, as its features were; maps and SHAP explain the image as it is
+   */
+  tta?: readonly TtaView[] | null;
 }
 
 export interface MapResult {
@@ -281,6 +287,8 @@ interface CaseSetup {
   tolerance: number | null;
   caps: Map<string, LocalizationCap | null>;
   faithfulnessSteps: number;
+  /** the pooled features averaged over the test-time augmentation views (opts.tta), or null */
+  ttaPooled: Float32Array | null;
   png(map: Float32Array, title: string): Promise<Buffer | undefined>;
 }
 
@@ -323,6 +331,9 @@ function setupCase(
     tolerance: img.sourceSide ? tolPx / img.sourceSide : null,
     caps: new Map(),
     faithfulnessSteps: opts.faithfulnessSteps ?? 0,
+    ttaPooled: opts.tta
+      ? meanOverViews(img.input, 1, [3, S, S], opts.tta, (v) => pooledOf(open, v, 1, S))
+      : null,
     png: async (map, title) =>
       wantPng ? await overlayPng(img.display, map, S, { title, box: img.box }) : undefined,
   };
@@ -533,7 +544,7 @@ async function analyzeHead(
     targetClass: target,
     classes: h.head.classes,
   });
-  const probs = Array.from(headProbs(h.head, a.final.pooled));
+  const probs = Array.from(headProbs(h.head, setup.ttaPooled ?? a.final.pooled));
   let predicted = 0;
   for (let c = 1; c < probs.length; c++) if (probs[c] > probs[predicted]) predicted = c;
   // the maps explain the requested class, which is this head's prediction for the first model

@@ -21,6 +21,8 @@
  *   RUN/folds/fold-<i>/                 compare.folds = k ≥ 2: fold i's sub-run (its own config.json,
  *                                       stages.json, data/manifest.json, backbone/, features/, heads/,
  *                                       compare/): the same layout, runPaths(fold(i))
+ *   RUN/ensemble/metrics.json           `qmri ensemble`: the fold backbones' averaged probabilities on one
+ *                                       split, its metrics beside each fold's, the images the folds saw
  *   RUN/explain/audit.json, cases/, …   explanation audit and images
  *   RUN/noise/results.json, points.csv, plots/, quantum-aware-seed<k>.json   the noise study
  *   RUN/report.html, RUN/report/        the self-contained report, its plots and summary
@@ -61,6 +63,9 @@ export function runPaths(run: string) {
     foldsDir: join(run, 'folds'),
     /** the sub-run folder of cross-validation fold i (0-based; named fold-1 … fold-k) */
     fold: (i: number) => join(run, 'folds', `fold-${i + 1}`),
+    ensembleDir: join(run, 'ensemble'),
+    /** the k-fold backbone ensemble's scores (src/train/ensemble.ts) */
+    ensembleMetrics: join(run, 'ensemble', 'metrics.json'),
     finetuneDir: join(run, 'compare', 'finetune'),
     /** a head of the end-to-end fine-tuning control (its backbone is not kept) */
     finetuneHead: (kind: string, seed: number) =>

@@ -43,5 +43,7 @@ export function resumeSettings(c: BackboneConfig): Record<string, unknown> {
     ...(c.progressive ? { progressive: { size: c.progressive.size, epochs: c.progressive.epochs } } : {}),
     // bf16 changes the arithmetic, so a resume keeps it; channels-last changes only the layout
     ...(c.precision && c.precision !== 'fp32' ? { precision: c.precision } : {}),
+    // the EMA is what is validated and saved, so a resume keeps it (and its warm-up)
+    ...(c.ema !== undefined ? { ema: c.ema, emaWarmup: c.emaWarmup === true } : {}),
   };
 }

@@ -1,8 +1,10 @@
 /**
  * One session of backbone training, as the named steps trainBackboneOnData runs: open (the network,
- * optimizer and state, fresh or resumed from RUN/backbone/checkpoint), the time-limit check before an
- * epoch, one epoch (train, validate, keep the best weights, checkpoint, log), and finish (reload the
- * best epoch's weights, score val and test, write the metrics).
+ * optimizer, EMA of the weights when backbone.ema is set, and state, fresh or resumed from
+ * RUN/backbone/checkpoint), the time-limit check before an epoch, one epoch (train, validate, keep
+ * the best weights, checkpoint, log), and finish (reload the best epoch's weights, score val and
+ * test, with test-time augmentation when backbone.tta is set, write the metrics). With the EMA,
+ * the average is what is validated, kept and saved.
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import {
@@ -16,6 +18,7 @@ import {
   type ProcessGroup,
 } from '../engine/index.js';
 import { argmaxRows, classificationMetrics, type Metrics } from '../eval/index.js';
+import { viewsOf, type TtaView } from '../data/index.js';
 import { DenseNet, type DenseNetConfig } from '../nn/index.js';
 import { runPaths, saveBackbone, type BackboneArch, type RunPaths } from '../run/index.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
@@ -23,12 +26,15 @@ import { Rng } from '../util/rng.js';
 import { resumeSettings, type BackboneConfig } from './backbone-config.js';
 import type { BackboneData, BackboneHooks, BackboneResult } from './backbone-types.js';
 import {
+  EMA_PREFIX,
   checkCheckpointFits,
   loadCheckpoint,
   saveCheckpoint,
   type BackboneEpochLog,
   type CheckpointState,
+  type LoadedCheckpoint,
 } from './checkpoint.js';
+import { WeightEma } from './ema.js';
 import { predict, trainOneEpoch, type ArraySet } from './fit.js';
 import { classWeights, cosineWithWarmup } from './schedule.js';
 
@@ -44,6 +50,8 @@ export interface Session {
   size: number;
   net: DenseNet;
   opt: AdamW;
+  /** the EMA of the weights (backbone.ema), or null */
+  ema: WeightEma | null;
   weight: Tensor;
   arch: BackboneArch;
   state: CheckpointState;
@@ -122,23 +130,31 @@ export function openSession(
     lead: !dist || dist.rank === 0,
     seedRng: new Rng(cfg.seed),
     resumedFrom: null,
+    ema: null,
   };
   // every rank starts from rank 0's weights (the same seed or checkpoint gives them anyway)
   dist?.broadcast([...net.parameters(), ...net.namedBuffers().map(([, b]) => b)], 0);
-  if (ck) {
-    net.loadStateDict(ck.model, { source: p.checkpoint });
-    opt.loadStateBytes(ck.optimizer);
-    setRngState(ck.torchRng);
-    s.state = { ...ck.state, stopped: ck.state.stopped === 'time-limit' ? null : ck.state.stopped };
-    s.resumedFrom = s.state.epoch;
-    log(
-      `resuming from ${p.checkpoint}: epoch ${s.state.epoch + 1}/${cfg.epochs}, best val macro-F1 ${s.state.bestMacroF1.toFixed(4)}`,
-    );
-  } else if (s.lead) {
+  if (cfg.ema !== undefined) s.ema = new WeightEma(net, { decay: cfg.ema, warmup: cfg.emaWarmup === true });
+  if (ck) resume(s, ck);
+  else if (s.lead) {
     mkdirSync(p.backboneDir, { recursive: true });
     for (const f of [p.trainLog, p.backboneMetrics, p.model, p.arch]) rmSync(f, { force: true });
   }
   return s;
+}
+
+/** The network, optimizer, EMA, libtorch generator and loop state from the checkpoint. */
+function resume(s: Session, ck: LoadedCheckpoint): void {
+  const { p, cfg } = s;
+  s.net.loadStateDict(ck.model, { source: p.checkpoint });
+  s.ema?.load(ck.tensors, EMA_PREFIX, p.checkpoint);
+  s.opt.loadStateBytes(ck.optimizer);
+  setRngState(ck.torchRng);
+  s.state = { ...ck.state, stopped: ck.state.stopped === 'time-limit' ? null : ck.state.stopped };
+  s.resumedFrom = s.state.epoch;
+  s.log(
+    `resuming from ${p.checkpoint}: epoch ${s.state.epoch + 1}/${cfg.epochs}, best val macro-F1 ${s.state.bestMacroF1.toFixed(4)}`,
+  );
 }
 
 const inputSizeAt = (cfg: BackboneConfig, epoch: number) =>
@@ -186,12 +202,13 @@ function fitEpoch(s: Session, epoch: number, inputSize: number | undefined, t0: 
         'img/s': Math.round(done / ((performance.now() - t0) / 1000)),
       }),
     dist: s.dist,
+    // data parallel: after the gradient allreduce every rank holds the same parameters, so each rank
+    // updates its own shadow and the shadow parameters stay identical across ranks
+    afterStep: s.ema ? (k) => s.ema!.update(s.net, k) : undefined,
   });
+  // batch-norm statistics are per rank during an epoch: rank 0's (and its shadow's) are broadcast
   if (s.dist)
-    s.dist.broadcast(
-      s.net.namedBuffers().map(([, b]) => b),
-      0,
-    );
+    s.dist.broadcast([...s.net.namedBuffers().map(([, b]) => b), ...(s.ema?.buffers(s.net) ?? [])], 0);
   hooks.progress?.stop();
   return r;
 }
@@ -204,7 +221,7 @@ export function trainEpoch(s: Session): void {
   const t0 = performance.now();
   const r = fitEpoch(s, epoch, inputSize, t0);
   const trainSeconds = (performance.now() - t0) / 1000;
-  const vm = evaluate(s.net, s.data.val, s.C, s.evalBatch);
+  const vm = withWeights(s, () => evaluate(s.net, s.data.val, s.C, s.evalBatch));
   const entry: BackboneEpochLog = {
     epoch,
     loss: r.loss,
@@ -223,12 +240,12 @@ export function trainEpoch(s: Session): void {
     state.bestMacroF1 = vm.macroF1;
     state.bestEpoch = epoch;
     state.since = 0;
-    if (s.lead) saveBackbone(s.run, s.net, s.arch);
+    if (s.lead) withWeights(s, () => saveBackbone(s.run, s.net, s.arch));
   } else if (cfg.patience > 0 && ++state.since >= cfg.patience) state.stopped = 'early-stop';
   if (state.stopped === null && state.epoch >= cfg.epochs) state.stopped = 'epochs';
   if (s.lead) {
     writeFileAtomic(p.trainLog, state.logs.map((l) => JSON.stringify(l) + '\n').join(''));
-    saveCheckpoint(p.checkpoint, p.checkpointState, s.net, s.opt, state);
+    saveCheckpoint(p.checkpoint, p.checkpointState, s.net, s.opt, state, s.ema ?? undefined);
   }
   trimMemory(); // the epoch's freed activations go back to the system (engine/runtime.ts)
   s.log(
@@ -240,13 +257,15 @@ export function trainEpoch(s: Session): void {
 export function finishSession(s: Session): BackboneResult {
   const { state, p, data, lead } = s;
   if (lead && state.stopped === 'time-limit')
-    saveCheckpoint(p.checkpoint, p.checkpointState, s.net, s.opt, state);
+    saveCheckpoint(p.checkpoint, p.checkpointState, s.net, s.opt, state, s.ema ?? undefined);
   s.dist?.barrier(); // rank 0's files are written before any rank reads them
   if (!existsSync(p.model)) throw new Error(`${p.model}: no epoch finished within the time limit`);
   s.net.loadStateDict(readSafetensors(p.model).tensors, { source: p.model });
-  const val = evaluate(s.net, data.val, s.C, s.evalBatch);
-  const test = evaluate(s.net, data.test, s.C, s.evalBatch);
-  const proxy = data.proxy ? evaluate(s.net, data.proxy, s.C, s.evalBatch) : undefined;
+  // the final scores with test-time augmentation when backbone.tta is set
+  const views = viewsOf(s.cfg.tta);
+  const val = evaluate(s.net, data.val, s.C, s.evalBatch, views);
+  const test = evaluate(s.net, data.test, s.C, s.evalBatch, views);
+  const proxy = data.proxy ? evaluate(s.net, data.proxy, s.C, s.evalBatch, views) : undefined;
   const result: BackboneResult = {
     epochsDone: state.epoch,
     bestEpoch: state.bestEpoch,
@@ -295,8 +314,19 @@ function nextEpochSeconds(logs: readonly BackboneEpochLog[], nextSize: number, f
   return last.seconds * (nextSize / (last.inputSize ?? fullSize)) ** 2;
 }
 
-function evaluate(net: DenseNet, set: ArraySet, C: number, batch: number): Metrics {
-  return classificationMetrics(set.y, argmaxRows(predict(net, set, C, batch), C), C);
+/** fn with the weights that are validated and saved: the EMA's when it is on, else the live ones */
+function withWeights<T>(s: Session, fn: () => T): T {
+  return s.ema ? s.ema.withShadow(s.net, fn) : fn();
+}
+
+function evaluate(
+  net: DenseNet,
+  set: ArraySet,
+  C: number,
+  batch: number,
+  views: readonly TtaView[] | null = null,
+): Metrics {
+  return classificationMetrics(set.y, argmaxRows(predict(net, set, C, batch, views), C), C);
 }
 
 /** True when `flag` holds on any rank (so every rank takes the same branch). */

@@ -70,6 +70,7 @@ function trainWithin(
     return finishSession(s);
   } finally {
     s.weight.dispose();
+    s.ema?.dispose();
     s.opt.dispose();
     s.net.dispose();
   }

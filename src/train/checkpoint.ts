@@ -1,7 +1,7 @@
 /**
  * The backbone checkpoint: everything needed to continue training bit-exactly after a kill -9 —
  * model parameters and buffers, the optimizer's full state (moments, step counts), libtorch's RNG
- * state, and the loop state (next epoch, global step, best-so-far, early-stopping counter, epoch
+ * state, the EMA's shadow weights when backbone.ema is on (`ema.<name>`), and the loop state (next epoch, global step, best-so-far, early-stopping counter, epoch
  * logs) — in ONE .safetensors file written atomically, so a checkpoint is either the old one or the
  * new one, never half of each. RUN/backbone/checkpoint.json is a human-readable copy of the loop
  * state, written after it.
@@ -12,6 +12,7 @@ import type { DenseNetConfig } from '../nn/index.js';
 import type { Module } from '../nn/index.js';
 import type { Optimizer } from '../engine/index.js';
 import { writeJsonAtomic } from '../util/atomic.js';
+import type { WeightEma } from './ema.js';
 import type { EpochLog } from './fit.js';
 
 /** One backbone epoch: fit's epoch log plus throughput and the epoch's image size. */
@@ -62,10 +63,12 @@ export function saveCheckpoint(
   model: Module,
   opt: Optimizer,
   state: CheckpointState,
+  ema?: WeightEma,
 ): void {
   const optBytes = opt.stateBytes();
   const rng = getRngState();
   const entries: [string, StEntry][] = model.stateEntries().map(([k, e]) => [`model.${k}`, e]);
+  if (ema) entries.push(...ema.entries(EMA_PREFIX));
   entries.push(['optimizer', bytesEntry(optBytes)], ['torch_rng', bytesEntry(rng)]);
   writeSafetensors(path, entries, {
     state: JSON.stringify(state),
@@ -75,9 +78,14 @@ export function saveCheckpoint(
   writeJsonAtomic(humanCopy, state);
 }
 
+/** the prefix of the EMA's shadow weights in the checkpoint */
+export const EMA_PREFIX = 'ema.';
+
 export interface LoadedCheckpoint {
   state: CheckpointState;
   model: Map<string, StEntry>;
+  /** every tensor of the file by name (the EMA's under EMA_PREFIX) */
+  tensors: Map<string, StEntry>;
   optimizer: Uint8Array;
   torchRng: Uint8Array;
 }
@@ -98,6 +106,7 @@ export function loadCheckpoint(path: string): LoadedCheckpoint | null {
   return {
     state,
     model,
+    tensors: st.tensors,
     optimizer: entryBytes(
       st.tensors.get('optimizer'),
       Number(st.metadata.optimizer_bytes),
@@ -126,9 +135,11 @@ export function checkCheckpointFits(
     throw new Error(
       `${path}: checkpoint classes [${state.classes.join(', ')}] differ from the data's [${classes.join(', ')}]`,
     );
-  for (const [k, v] of Object.entries(settings))
-    if (JSON.stringify(state.settings[k]) !== JSON.stringify(v))
+  // both ways: a setting the checkpoint has and this run leaves unset (e.g. ema) differs too
+  const show = (v: unknown) => (v === undefined ? 'unset' : JSON.stringify(v));
+  for (const k of new Set([...Object.keys(settings), ...Object.keys(state.settings)]))
+    if (JSON.stringify(state.settings[k]) !== JSON.stringify(settings[k]))
       throw new Error(
-        `${path}: checkpoint was trained with ${k} = ${JSON.stringify(state.settings[k])}, this run asks for ${JSON.stringify(v)}; resume needs the same settings (or delete the checkpoint)`,
+        `${path}: checkpoint was trained with ${k} = ${show(state.settings[k])}, this run asks for ${show(settings[k])}; resume needs the same settings (or delete the checkpoint)`,
       );
 }

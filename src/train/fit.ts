@@ -19,6 +19,7 @@ import {
 import { argmaxRows, classificationMetrics } from '../eval/index.js';
 import type { Module } from '../nn/index.js';
 import { Rng } from '../util/rng.js';
+import { meanOverViews, type TtaView } from '../data/tta/index.js';
 import { classWeights, cosineWithWarmup } from './schedule.js';
 
 export interface TrainableModel extends Module {
@@ -56,8 +57,17 @@ export interface EpochLog {
 
 const per = (s: ArraySet) => s.shape.reduce((a, b) => a * b, 1);
 
-/** Class scores (softmax probabilities) for a whole set, in batches, no grad. */
-export function predict(model: TrainableModel, set: ArraySet, classes: number, batchSize = 64): Float32Array {
+/**
+ * Class scores (softmax probabilities) for a whole set, in batches, no grad; with test-time
+ * augmentation views, each image's probabilities averaged over the views (src/data/tta).
+ */
+export function predict(
+  model: TrainableModel,
+  set: ArraySet,
+  classes: number,
+  batchSize = 64,
+  views: readonly TtaView[] | null = null,
+): Float32Array {
   const n = set.y.length;
   const out = new Float32Array(n * classes);
   const d = per(set);
@@ -65,12 +75,17 @@ export function predict(model: TrainableModel, set: ArraySet, classes: number, b
   model.eval();
   for (let s = 0; s < n; s += batchSize) {
     const m = Math.min(batchSize, n - s);
-    tidy(() =>
-      noGrad(() => {
-        const x = Tensor.from(set.x.subarray(s * d, (s + m) * d), [m, ...set.shape]);
-        out.set(model.forward(x).softmax(1).toFloat32Array(), s * classes);
-      }),
-    );
+    const probs = (x: Float32Array) =>
+      tidy(() =>
+        noGrad(() =>
+          model
+            .forward(Tensor.from(x, [m, ...set.shape]))
+            .softmax(1)
+            .toFloat32Array(),
+        ),
+      );
+    const x = set.x.subarray(s * d, (s + m) * d);
+    out.set(views ? meanOverViews(x, m, set.shape, views, probs) : probs(x), s * classes);
   }
   model.train(wasTraining);
   return out;
@@ -93,6 +108,8 @@ export interface EpochOptions {
   onBatch?: (done: number, meanLoss: number) => void;
   /** data parallel: this rank trains on its shard of each global batch; gradients are averaged */
   dist?: ProcessGroup;
+  /** after each optimizer step, with that step's global number (e.g. an EMA of the weights) */
+  afterStep?: (k: number) => void;
 }
 
 /** One pass over `train` in the given sample order; returns the mean loss and the steps taken. */
@@ -121,7 +138,8 @@ export function trainOneEpoch(
       yb[i] = train.y[k];
     }
     o.augment?.(xb.subarray(0, m * d), m);
-    opt.setLr(o.lrAt(o.firstStep + steps++));
+    const step = o.firstStep + steps++;
+    opt.setLr(o.lrAt(step));
     tidy(() => {
       opt.zeroGrad();
       const full = Tensor.from(xb.subarray(0, m * d), [m, ...train.shape]);
@@ -135,6 +153,7 @@ export function trainOneEpoch(
       o.dist?.allreduceGrads(model.parameters());
       opt.step();
     });
+    o.afterStep?.(step);
     done += m;
     o.onBatch?.(s + mAll, lossSum / done);
   }

@@ -4,6 +4,7 @@
  *                       smoothing, early stopping on validation macro-F1) and predict()
  *   backbone*.ts        DenseNet backbone training with an atomic per-epoch checkpoint
  *                       (checkpoint.ts) and bit-exact resume after kill -9; settings validated
+ *   ema.ts              an exponential moving average of a model's weights (backbone.ema)
  *   stages.ts           trainBackbone / extractFeatures: manifest → images → RUN/backbone, RUN/features
  *   calibrate.ts        qmri compare --calibrate N: A/A comparisons of the reference head against itself
  *   compare*.ts         compareHeads: linear, parameter-matched bottleneck and quantum heads over
@@ -11,12 +12,14 @@
  *   tune.ts             compare.tune: the same seeded random search (lr, epochs, weight decay) for
  *                       every head kind, chosen on the validation primary metric only
  *   finetune.ts         end-to-end fine-tuning of backbone + one frozen head (any kind, one seed)
+ *   ensemble.ts         the k-fold backbone ensemble: the folds' softmax averaged on one split
  *   fold-verdicts.ts    compare.folds = k: the verdicts decided over the folds (Nadeau–Bengio; why there)
  *   finetune-control.ts compare.finetune: that control for every head kind × seeds, with verdicts
  */
 export * from './schedule.js';
 export * from './fit.js';
 export * from './backbone-config.js';
+export * from './ema.js';
 export * from './checkpoint.js';
 export * from './backbone.js';
 export * from './compare-config.js';
@@ -24,6 +27,7 @@ export * from './compare.js';
 export * from './calibrate.js';
 export * from './finetune.js';
 export * from './fold-verdicts.js';
+export * from './ensemble.js';
 export * from './finetune-control.js';
 export * from './tune.js';
 export * from './stages.js';

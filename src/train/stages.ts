@@ -18,6 +18,10 @@ import {
   type Manifest,
   type PreprocessConfig,
   type SplitName,
+  type TtaName,
+  type TtaView,
+  meanOverViews,
+  viewsOf,
 } from '../data/index.js';
 import { DenseNet } from '../nn/index.js';
 import type { ProgressSink } from '../util/progress.js';
@@ -148,14 +152,15 @@ export async function trainBackbone(
 
 /**
  * Pooled features N×numFeatures of an image set, in batches, eval mode, no grad; with `maps`, also
- * the final feature maps N×numFeatures×h×w (same pass).
+ * the final feature maps N×numFeatures×h×w (same pass). With test-time augmentation `views`, each
+ * image's pooled features are averaged over the views (the maps stay those of the image as it is).
  */
 export function embedImages(
   net: DenseNet,
   set: ArraySet,
   batchSize = 32,
   onBatch?: (done: number) => void,
-  o: { maps?: boolean } = {},
+  o: { maps?: boolean; views?: readonly TtaView[] | null } = {},
 ): { pooled: Float32Array; maps: Float32Array | null; mapShape: number[] } {
   const n = set.y.length;
   const d = set.shape.reduce((a, b) => a * b, 1);
@@ -165,10 +170,17 @@ export function embedImages(
   net.eval();
   for (let s = 0; s < n; s += batchSize) {
     const k = Math.min(batchSize, n - s);
+    const x = set.x.subarray(s * d, (s + k) * d);
+    if (o.views) {
+      const pooledOf = (v: Float32Array) =>
+        tidy(() => noGrad(() => net.forwardAll(Tensor.from(v, [k, ...set.shape])).pooled.toFloat32Array()));
+      pooled.set(meanOverViews(x, k, set.shape, o.views, pooledOf), s * net.numFeatures);
+    }
     tidy(() =>
       noGrad(() => {
-        const r = net.forwardAll(Tensor.from(set.x.subarray(s * d, (s + k) * d), [k, ...set.shape]));
-        pooled.set(r.pooled.toFloat32Array(), s * net.numFeatures);
+        if (o.views && !o.maps) return;
+        const r = net.forwardAll(Tensor.from(x, [k, ...set.shape]));
+        if (!o.views) pooled.set(r.pooled.toFloat32Array(), s * net.numFeatures);
         if (o.maps) {
           const per = r.featureMap.numel / k;
           mapShape = r.featureMap.shape.slice(1);
@@ -191,6 +203,8 @@ export interface ExtractOptions {
   log?: (line: string) => void;
   /** splits whose final feature maps are stored too (RUN/features/<split>-maps.safetensors) */
   maps?: SplitName[];
+  /** test-time augmentation (backbone.tta): the pooled features averaged over these views */
+  tta?: readonly TtaName[];
 }
 
 /** The trained backbone's pooled features of every split → RUN/features/<split>.safetensors. */
@@ -219,6 +233,7 @@ async function extractWithin(run: string, o: ExtractOptions): Promise<void> {
       const withMaps = !!o.maps?.includes(s);
       const e = embedImages(net, asArraySet(set), o.batchSize ?? 32, (done) => o.progress?.update(done), {
         maps: withMaps,
+        views: viewsOf(o.tta),
       });
       o.progress?.stop();
       saveFeatures(p.features(s), { x: e.pooled, y: set.y, dim: net.numFeatures, files: set.files });

@@ -23,6 +23,7 @@ test('qmri --help lists every subcommand, and each has its own help', () => {
     'data',
     'train',
     'embed',
+    'ensemble',
     'compare',
     'explain',
     'noise',

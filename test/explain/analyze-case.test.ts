@@ -4,7 +4,10 @@ import { rmSync } from 'node:fs';
 import sharp from 'sharp';
 import { openRun } from '../../src/run/index.js';
 import { analyzeCase } from '../../src/explain/analyze-case.js';
-import { buildTinyRun, phantomCases } from './tiny-run.js';
+import { TTA_VIEWS, viewsOf } from '../../src/data/index.js';
+import { disposeHeads, explainHeads } from '../../src/explain/explain-heads.js';
+import { headProbs } from '../../src/heads/index.js';
+import { S, buildTinyRun, phantomCases } from './tiny-run.js';
 
 const run = buildTinyRun();
 const open = openRun(run);
@@ -108,4 +111,43 @@ test('analyzeCase on a run without feature files: Grad-CAM still works, SHAP ski
     o.net.dispose();
     rmSync(bare, { recursive: true, force: true });
   }
+});
+
+test('analyzeCase with test-time augmentation: each head scores the pooled features averaged over the views', async () => {
+  const views = viewsOf(['identity', 'hflip'])!;
+  const opts = { methods: ['gradcam'], png: false };
+  // a left–right symmetric image: the views agree, so the probabilities are the plain ones
+  const sym = { ...cases[0], input: cases[0].input.slice() };
+  for (let o = 0; o < sym.input.length; o += S)
+    for (let c = S / 2; c < S; c++) sym.input[o + c] = sym.input[o + S - 1 - c];
+  const plainSym = await analyzeCase(open, sym, opts);
+  const ttaSym = await analyzeCase(open, sym, { ...opts, tta: views });
+  assert.deepEqual(
+    ttaSym.models.map((m) => m.probs),
+    plainSym.models.map((m) => m.probs),
+  );
+  // any other image: the head of the mean of the two pooled feature vectors
+  const img = cases[1];
+  const plain = await analyzeCase(open, img, opts);
+  const tta = await analyzeCase(open, img, { ...opts, tta: views });
+  const mirror = { ...img, input: TTA_VIEWS.hflip.apply(img.input, 1, [3, S, S]) };
+  const mirrored = await analyzeCase(open, mirror, opts);
+  const pooled = plain.features.map((v, i) => (v + mirrored.features[i]) / 2);
+  const heads = explainHeads(open);
+  try {
+    tta.models.forEach((m, k) => {
+      const want = headProbs(heads[k].head, pooled);
+      m.probs.forEach((p, c) =>
+        assert.ok(Math.abs(p - want[c]) < 1e-5, `${m.name}[${c}]: ${p} vs ${want[c]}`),
+      );
+    });
+  } finally {
+    disposeHeads(heads);
+  }
+  assert.ok(
+    tta.models.some((m, k) => m.probs.some((p, c) => Math.abs(p - plain.models[k].probs[c]) > 1e-6)),
+    'the mirror changes the probabilities',
+  );
+  // the maps explain the image as it is
+  assert.deepEqual(tta.models[0].maps.gradcam!.map, plain.models[0].maps.gradcam!.map);
 });

@@ -1,18 +1,21 @@
 /**
  * `qmri predict --run RUN IMAGE... [--json]`: per image, every head's class probabilities and
  * predicted class, Grad-CAM overlay PNGs (written next to each other in --out) and the top SHAP
- * features, through analyzeCase (src/explain) on images preprocessed as the backbone was trained.
+ * features, through analyzeCase (src/explain) on images preprocessed as the backbone was trained;
+ * with the run's backbone.tta, each head's probabilities come from the pooled features averaged over
+ * the test-time augmentation views, as the heads' training features were.
  * `--nproc N` spreads the images over N workers (this process and N-1 local processes) and merges
  * their results in input order (the same JSON and overlay names as one process).
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { preprocessFile, type PreprocessConfig } from '../../data/index.js';
+import { preprocessFile, viewsOf, type PreprocessConfig, type TtaName } from '../../data/index.js';
 import { setNumThreads } from '../../engine/index.js';
 import { analyzeCase, METHODS, type CaseAnalysis } from '../../explain/index.js';
 import { openRun, runPaths } from '../../run/index.js';
 import { writeFileAtomic } from '../../util/atomic.js';
+import { readJsonFile } from '../../util/json-file.js';
 import { cliProgressSink } from '../../util/progress.js';
 import {
   ownsItem,
@@ -100,6 +103,14 @@ function printText(r: PredictResult): void {
   for (const n of r.notes) w(`  note: ${n}`);
 }
 
+/** The run's test-time augmentation views (RUN/config.json backbone.tta); undefined when off. */
+export function runTta(run: string): TtaName[] | undefined {
+  const path = runPaths(run).config;
+  if (!existsSync(path)) return undefined;
+  const cfg = readJsonFile(path) as { backbone?: { tta?: TtaName[] } } | null;
+  return cfg?.backbone?.tta;
+}
+
 interface PredictOptions {
   run: string;
   out?: string;
@@ -123,6 +134,7 @@ async function predictImages(
     .filter(Boolean);
   setNumThreads(o.threads);
   const open = openRun(run);
+  const tta = viewsOf(runTta(run));
   const outDir = resolve(o.out ?? runPaths(run).predictDir);
   const progress = cliProgressSink({ json: o.json });
   const results: PredictResult[] = [];
@@ -132,7 +144,7 @@ async function predictImages(
     for (let i = 0; i < images.length; i++) {
       if (!ownsItem(shard, i)) continue;
       const img = await preprocessFile(images[i], pre, { slice: o.slice });
-      const a = await analyzeCase(open, img, { methods });
+      const a = await analyzeCase(open, img, { methods, tta });
       results.push(summarise(a, images[i], outDir, i));
       progress.update(i + 1);
     }

@@ -109,7 +109,7 @@ async function runTrainRank(
   );
   if (backbone.stopped === 'time-limit')
     log('the time limit stopped training: features are extracted from the best epoch so far');
-  if (lead) await extractFeatures(run, { threads, progress, log, maps: ['test'] });
+  if (lead) await extractFeatures(run, { threads, progress, log, maps: ['test'], tta: cfg.backbone.tta });
   const p = runPaths(run);
   return {
     ...(dist ? { rank: dist.rank, worldSize: dist.worldSize } : {}),

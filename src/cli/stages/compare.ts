@@ -12,7 +12,8 @@ export const compareStage: StageDef = {
   name: 'compare',
   off: () => null,
   config: (cfg) => cfg.compare,
-  outputs: (p) => [p.headsDir, p.compareDir, p.foldsDir],
+  // the fold ensemble's scores (qmri ensemble) are made from the folds, so they go with them
+  outputs: (p) => [p.headsDir, p.compareDir, p.foldsDir, p.ensembleDir],
   done: (p) => existsSync(p.compare),
   async run({ run, cfg, log, progress }) {
     const main = await compareHeads(run, { ...cfg.compare, threads: cfg.threads }, { log, progress });

@@ -40,12 +40,15 @@ export function backboneRecipe(ctx: ReportContext, res: Obj): string {
   const epochs = isNum(mv.epochsDone)
     ? `${fmt(mv.epochsDone)} epochs (best epoch ${isNum(mv.bestEpoch) ? mv.bestEpoch + 1 : '—'}, stopped by ${fmt(mv.stopped)})`
     : `${fmt(s.epochs)} epochs`;
+  const ema = isNum(s.ema)
+    ? `an exponential moving average of the weights (decay ${esc(String(s.ema))}${s.emaWarmup ? ', warmed up' : ''}) validated and saved, `
+    : '';
   return (
     `<p><b>What the backbone was trained with.</b> DenseNet121 ${s.weights ? `started from ${esc(s.weights)}` : 'trained from scratch'} ` +
     `with its own linear classifier (${fmt(res.featureDim)} features → ${fmt(classes)} classes) for ${epochs}${prog}: ` +
     `AdamW, learning rate ${fmt(s.lr, 4)}, weight decay ${fmt(s.weightDecay, 5)}, batch size ${fmt(s.batchSize)}, ` +
     `linear warm-up (${fmt(s.warmupFraction, 2)} of the steps) then cosine decay, label smoothing ${fmt(s.labelSmoothing, 2)}, ` +
-    `augmentation ${s.augment ? 'on' : 'off'}, early-stopping patience ${s.patience ? fmt(s.patience) : 'off'}, seed ${fmt(s.seed)}. ` +
+    `augmentation ${s.augment ? 'on' : 'off'}, early-stopping patience ${s.patience ? fmt(s.patience) : 'off'}, ${ema}seed ${fmt(s.seed)}. ` +
     `Its own classifier: test accuracy ${pct(test.accuracy as number)}, balanced accuracy ${pct(test.balancedAccuracy as number)}. ` +
     `Every head is trained on the features of that backbone, learned for a linear read-out: this favours the linear head; ` +
     `the fine-tuning control below retrains the backbone with each head. (Settings: <code>${esc(from)}</code>.)</p>`

@@ -1,4 +1,8 @@
-/** Training curves (RUN/backbone/log.jsonl) and the backbone's own test metrics (RUN/backbone/metrics.json). */
+/**
+ * Training curves (RUN/backbone/log.jsonl) and the backbone's own test metrics (RUN/backbone/metrics.json,
+ * with the test-time augmentation views when backbone.tta was set), and the k-fold backbone ensemble's
+ * scores when `qmri ensemble` wrote them (RUN/ensemble/metrics.json).
+ */
 import { lineChart, confusionChart } from '../../util/charts.js';
 import type { ReportContext } from '../context.js';
 import { esc, failed, fmt, notRun, pct, table, type Section } from '../html.js';
@@ -78,7 +82,7 @@ export async function trainingSection(ctx: ReportContext): Promise<Section> {
     if (rows.length)
       html += table(['backbone classifier', 'images', 'accuracy', 'balanced accuracy', 'macro-F1'], rows);
     const test = v.test as MetricsLike | undefined;
-    html += proxyNote(test, v.proxy);
+    html += proxyNote(test, v.proxy) + ttaNote(v.config) + ensembleNote(ctx);
     const classes = Array.isArray(v.classes) ? (v.classes as string[]) : undefined;
     if (test && Array.isArray(test.confusion))
       html += await ctx.chart(
@@ -95,6 +99,35 @@ export async function trainingSection(ctx: ReportContext): Promise<Section> {
   else
     html += `<p class="notrun"><strong>not run</strong>: ${esc(ctx.paths.backboneMetrics)} is absent (training unfinished).</p>`;
   return { id: ID, title: TITLE, html };
+}
+
+/** Which test-time augmentation views the scores above average over (nothing when off). */
+function ttaNote(config: unknown): string {
+  const tta = isObj(config) && Array.isArray(config.tta) ? (config.tta as unknown[]).map(String) : [];
+  if (!tta.length) return '';
+  return `<p>Test-time augmentation: the val, test and proxy scores average the softmax probabilities over the views ${esc(tta.join(', '))} (the per-epoch validation curve does not).</p>`;
+}
+
+interface EnsembleLike {
+  folds: number[];
+  split: string;
+  images: number;
+  metrics: MetricsLike;
+  perFold: { fold: number; metrics: MetricsLike }[];
+  seen: { images: number };
+}
+
+/** The k-fold backbone ensemble's accuracy beside each fold's alone, when it was scored. */
+function ensembleNote(ctx: ReportContext): string {
+  const e = readJson<EnsembleLike>(ctx.paths.ensembleMetrics);
+  if (e.state !== 'ok' || !isObj(e.value) || !isObj(e.value.metrics) || !Array.isArray(e.value.perFold))
+    return '';
+  const r = e.value;
+  const each = r.perFold.map((f) => `fold ${fmt(f.fold)} ${pct(f.metrics.accuracy)}`).join(', ');
+  const seen = r.seen?.images
+    ? ` ${fmt(r.seen.images)} of these images were in the training or validation data of some fold, so this is optimistic, not a held-out estimate.`
+    : '';
+  return `<p>k-fold backbone ensemble (<code>qmri ensemble</code>): the mean of the softmax probabilities of folds ${esc(r.folds.join(', '))} on the ${esc(r.split)} split (${fmt(r.images)} images): accuracy ${pct(r.metrics.accuracy)}, macro-F1 ${fmt(r.metrics.macroF1)}; each fold alone: ${each}.${seen}</p>`;
 }
 
 /**
