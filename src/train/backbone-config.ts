@@ -43,5 +43,7 @@ export function resumeSettings(c: BackboneConfig): Record<string, unknown> {
     ...(c.progressive ? { progressive: { size: c.progressive.size, epochs: c.progressive.epochs } } : {}),
     // bf16 changes the arithmetic, so a resume keeps it; channels-last changes only the layout
     ...(c.precision && c.precision !== 'fp32' ? { precision: c.precision } : {}),
+    // box guidance changes the loss; absent when off, so older checkpoints still fit
+    ...(c.boxGuidance ? { boxGuidance: { weight: c.boxGuidance.weight, margin: c.boxGuidance.margin } } : {}),
   };
 }

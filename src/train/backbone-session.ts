@@ -179,13 +179,15 @@ function fitEpoch(s: Session, epoch: number, inputSize: number | undefined, t0: 
     lrAt: (k) => cosineWithWarmup(k, s.total, s.warm, cfg.lr),
     firstStep: state.step,
     inputSize,
-    augment: cfg.augment && hooks.augment ? (x, m) => hooks.augment!(x, m, s.size, augRng) : undefined,
+    augment:
+      cfg.augment && hooks.augment ? (x, m, masks) => hooks.augment!(x, m, s.size, augRng, masks) : undefined,
     onBatch: (done, loss) =>
       hooks.progress?.update(done, {
         loss: loss,
         'img/s': Math.round(done / ((performance.now() - t0) / 1000)),
       }),
     dist: s.dist,
+    boxGuidance: cfg.boxGuidance,
   });
   if (s.dist)
     s.dist.broadcast(
@@ -214,6 +216,7 @@ export function trainEpoch(s: Session): void {
     seconds: (performance.now() - t0) / 1000,
     imagesPerSecond: s.n / trainSeconds,
     ...(inputSize ? { inputSize } : {}),
+    ...(r.boxPenalty !== undefined ? { boxPenalty: r.boxPenalty } : {}),
   };
   state.logs.push(entry);
   state.step += r.steps;
@@ -232,7 +235,7 @@ export function trainEpoch(s: Session): void {
   }
   trimMemory(); // the epoch's freed activations go back to the system (engine/runtime.ts)
   s.log(
-    `epoch ${epoch + 1}/${cfg.epochs}: loss ${r.loss.toFixed(4)}, val acc ${(100 * vm.accuracy).toFixed(2)}%, val macro-F1 ${vm.macroF1.toFixed(4)}, ${entry.imagesPerSecond.toFixed(1)} img/s${inputSize ? ` at ${inputSize} px` : ''}, ${entry.seconds.toFixed(0)} s${state.bestEpoch === epoch ? ' (best)' : ''}${state.epoch < cfg.epochs ? `, at most ${formatMinutes((state.elapsedSeconds / state.logs.length) * (cfg.epochs - state.epoch))} to go` : ''}`,
+    `epoch ${epoch + 1}/${cfg.epochs}: loss ${r.loss.toFixed(4)}, val acc ${(100 * vm.accuracy).toFixed(2)}%, val macro-F1 ${vm.macroF1.toFixed(4)}, ${entry.imagesPerSecond.toFixed(1)} img/s${inputSize ? ` at ${inputSize} px` : ''}${r.boxPenalty !== undefined ? `, CAM outside box ${(100 * r.boxPenalty).toFixed(1)}%` : ''}, ${entry.seconds.toFixed(0)} s${state.bestEpoch === epoch ? ' (best)' : ''}${state.epoch < cfg.epochs ? `, at most ${formatMinutes((state.elapsedSeconds / state.logs.length) * (cfg.epochs - state.epoch))} to go` : ''}`,
   );
 }
 

@@ -4,6 +4,7 @@
  *                       smoothing, early stopping on validation macro-F1) and predict()
  *   backbone*.ts        DenseNet backbone training with an atomic per-epoch checkpoint
  *                       (checkpoint.ts) and bit-exact resume after kill -9; settings validated
+ *   box-guidance.ts     backbone.boxGuidance: the penalty on the true class's CAM outside the tumor box
  *   stages.ts           trainBackbone / extractFeatures: manifest → images → RUN/backbone, RUN/features
  *   calibrate.ts        qmri compare --calibrate N: A/A comparisons of the reference head against itself
  *   compare*.ts         compareHeads: linear, parameter-matched bottleneck and quantum heads over
@@ -16,6 +17,7 @@
  */
 export * from './schedule.js';
 export * from './fit.js';
+export * from './box-guidance.js';
 export * from './backbone-config.js';
 export * from './checkpoint.js';
 export * from './backbone.js';
