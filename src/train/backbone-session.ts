@@ -103,6 +103,10 @@ export function openSession(
   const ck = loadCheckpoint(p.checkpoint);
   if (ck) checkCheckpointFits(p.checkpoint, ck.state, densenet, data.classes, settings);
   const log = hooks.log ?? (() => {});
+  if (cfg.boxGuidance && data.train.boxes && !data.train.boxes.some((b) => b))
+    log(
+      'backbone: boxGuidance is on but no training image has a tumor box: it trains on the cross entropy alone',
+    );
   const size = data.train.shape[data.train.shape.length - 1];
   if (cfg.progressive && cfg.progressive.size >= size)
     throw new Error(

@@ -264,3 +264,31 @@ test('a tiny backbone trained with box guidance puts less of its CAM outside the
     `CAM share outside the boxes: guided ${guided.s.toFixed(3)} vs plain ${plain.s.toFixed(3)}`,
   );
 });
+
+test('box guidance on a training set without boxes says so and trains on the cross entropy', () => {
+  const noBoxes = (s: ArraySet): ArraySet => ({ ...s, boxes: s.boxes!.map(() => null) });
+  const data: BackboneData = {
+    train: noBoxes(boxedSet(16, 32, 1)),
+    val: boxedSet(8, 32, 2),
+    test: boxedSet(8, 32, 3),
+    classes: CLASSES,
+    preprocess: { size: 32, brainCrop: false, normalize: 'zscore' },
+  };
+  const lines: string[] = [];
+  const r = trainBackboneOnData(
+    tmp('qmri-boxguide-none-'),
+    data,
+    {
+      epochs: 1,
+      batchSize: 8,
+      seed: 3,
+      threads: 1,
+      augment: false,
+      densenet: TINY,
+      boxGuidance: { weight: 1, margin: 0 },
+    },
+    { log: (l) => lines.push(l) },
+  );
+  assert.ok(lines.some((l) => /no training image has a tumor box/.test(l)));
+  assert.equal(r.logs[0].boxPenalty, 0);
+});
