@@ -70,6 +70,15 @@ export const BackboneSectionSchema = closed({
    * epoch) stays on the images as they are. Unset = off (the images as they are).
    */
   tta: Type.Optional(nameList(TTA_NAMES)),
+  /**
+   * box-guided training ("right for the right reasons", src/train/box-guidance.ts): on training
+   * images with a tumor box, the loss adds `weight` × the share of the true class's CAM
+   * (ReLU(Σ_k W_ck·A_k) on the final feature map) that lies outside the box, the box grown by
+   * `margin` pixels of the preprocessed image on every side (default 0). Unset = off.
+   */
+  boxGuidance: Type.Optional(
+    closed({ weight: num(0, 1000, undefined, 'min'), margin: int(0, 4096, 0) }, null),
+  ),
 });
 export type BackboneSection = Static<typeof BackboneSectionSchema>;
 

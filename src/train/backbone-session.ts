@@ -111,6 +111,10 @@ export function openSession(
   const ck = loadCheckpoint(p.checkpoint);
   if (ck) checkCheckpointFits(p.checkpoint, ck.state, densenet, data.classes, settings);
   const log = hooks.log ?? (() => {});
+  if (cfg.boxGuidance && data.train.boxes && !data.train.boxes.some((b) => b))
+    log(
+      'backbone: boxGuidance is on but no training image has a tumor box: it trains on the cross entropy alone',
+    );
   const size = data.train.shape[data.train.shape.length - 1];
   if (cfg.progressive && cfg.progressive.size >= size)
     throw new Error(
@@ -195,7 +199,8 @@ function fitEpoch(s: Session, epoch: number, inputSize: number | undefined, t0: 
     lrAt: (k) => cosineWithWarmup(k, s.total, s.warm, cfg.lr),
     firstStep: state.step,
     inputSize,
-    augment: cfg.augment && hooks.augment ? (x, m) => hooks.augment!(x, m, s.size, augRng) : undefined,
+    augment:
+      cfg.augment && hooks.augment ? (x, m, masks) => hooks.augment!(x, m, s.size, augRng, masks) : undefined,
     onBatch: (done, loss) =>
       hooks.progress?.update(done, {
         loss: loss,
@@ -205,6 +210,7 @@ function fitEpoch(s: Session, epoch: number, inputSize: number | undefined, t0: 
     // data parallel: after the gradient allreduce every rank holds the same parameters, so each rank
     // updates its own shadow and the shadow parameters stay identical across ranks
     afterStep: s.ema ? (k) => s.ema!.update(s.net, k) : undefined,
+    boxGuidance: cfg.boxGuidance,
   });
   // batch-norm statistics are per rank during an epoch: rank 0's (and its shadow's) are broadcast
   if (s.dist)
@@ -231,6 +237,7 @@ export function trainEpoch(s: Session): void {
     seconds: (performance.now() - t0) / 1000,
     imagesPerSecond: s.n / trainSeconds,
     ...(inputSize ? { inputSize } : {}),
+    ...(r.boxPenalty !== undefined ? { boxPenalty: r.boxPenalty } : {}),
   };
   state.logs.push(entry);
   state.step += r.steps;
@@ -249,7 +256,7 @@ export function trainEpoch(s: Session): void {
   }
   trimMemory(); // the epoch's freed activations go back to the system (engine/runtime.ts)
   s.log(
-    `epoch ${epoch + 1}/${cfg.epochs}: loss ${r.loss.toFixed(4)}, val acc ${(100 * vm.accuracy).toFixed(2)}%, val macro-F1 ${vm.macroF1.toFixed(4)}, ${entry.imagesPerSecond.toFixed(1)} img/s${inputSize ? ` at ${inputSize} px` : ''}, ${entry.seconds.toFixed(0)} s${state.bestEpoch === epoch ? ' (best)' : ''}${state.epoch < cfg.epochs ? `, at most ${formatMinutes((state.elapsedSeconds / state.logs.length) * (cfg.epochs - state.epoch))} to go` : ''}`,
+    `epoch ${epoch + 1}/${cfg.epochs}: loss ${r.loss.toFixed(4)}, val acc ${(100 * vm.accuracy).toFixed(2)}%, val macro-F1 ${vm.macroF1.toFixed(4)}, ${entry.imagesPerSecond.toFixed(1)} img/s${inputSize ? ` at ${inputSize} px` : ''}${r.boxPenalty !== undefined ? `, CAM outside box ${(100 * r.boxPenalty).toFixed(1)}%` : ''}, ${entry.seconds.toFixed(0)} s${state.bestEpoch === epoch ? ' (best)' : ''}${state.epoch < cfg.epochs ? `, at most ${formatMinutes((state.elapsedSeconds / state.logs.length) * (cfg.epochs - state.epoch))} to go` : ''}`,
   );
 }
 

@@ -24,8 +24,11 @@ export interface BackboneData {
 export interface BackboneHooks {
   log?: (line: string) => void;
   progress?: ProgressSink;
-  /** in-place augmentation of the first m images of a training batch */
-  augment?: (x: Float32Array, m: number, size: number, rng: Rng) => void;
+  /**
+   * in-place augmentation of the first m images of a training batch; `masks` (m×size×size, given
+   * under box guidance) must get each image's geometry too (no intensity change)
+   */
+  augment?: (x: Float32Array, m: number, size: number, rng: Rng, masks?: Float32Array) => void;
   /**
    * data parallel (src/engine/distributed.ts): each rank trains on its shard of every global batch,
    * gradients are averaged; batch-norm statistics are per rank during an epoch and rank 0's running

@@ -20,6 +20,8 @@ export interface BackboneEpochLog extends EpochLog {
   imagesPerSecond: number;
   /** training image size of this epoch (progressive resizing); absent: full size */
   inputSize?: number;
+  /** box guidance: the epoch's mean share of the true class's CAM outside the box (boxed images) */
+  boxPenalty?: number;
 }
 
 export interface CheckpointState {

@@ -16,10 +16,12 @@ import {
   type Optimizer,
   type ProcessGroup,
 } from '../engine/index.js';
+import type { Box } from '../data/index.js';
 import { argmaxRows, classificationMetrics } from '../eval/index.js';
 import type { Module } from '../nn/index.js';
 import { Rng } from '../util/rng.js';
 import { meanOverViews, type TtaView } from '../data/tta/index.js';
+import { batchGuide, type BatchGuide, type BoxGuidanceOptions } from './box-guidance.js';
 import { classWeights, cosineWithWarmup } from './schedule.js';
 
 export interface TrainableModel extends Module {
@@ -31,6 +33,8 @@ export interface ArraySet {
   x: Float32Array;
   y: Int32Array;
   shape: number[]; // per-sample shape, e.g. [1024] or [3, 64, 64]
+  /** per sample: the tumor box (normalised, in the image), or null; images only, for box guidance */
+  boxes?: readonly (Box | null)[];
 }
 
 export interface FitOptions {
@@ -100,8 +104,11 @@ export interface EpochOptions {
   lrAt: (k: number) => number;
   /** global step number of the epoch's first batch */
   firstStep: number;
-  /** in-place augmentation of the m samples in xb (training only) */
-  augment?: (xb: Float32Array, m: number) => void;
+  /**
+   * in-place augmentation of the m samples in xb (training only); `masks` (m×S×S, with box
+   * guidance) must get the same geometry
+   */
+  augment?: (xb: Float32Array, m: number, masks?: Float32Array) => void;
   /** train on the batch downscaled (bilinear) to this many px square; absent: as stored */
   inputSize?: number;
   /** after each batch: samples done in this epoch and the running mean loss */
@@ -110,6 +117,31 @@ export interface EpochOptions {
   dist?: ProcessGroup;
   /** after each optimizer step, with that step's global number (e.g. an EMA of the weights) */
   afterStep?: (k: number) => void;
+  /** box-guided training (box-guidance.ts): needs `train.boxes` and a DenseNet; absent = plain CE */
+  boxGuidance?: BoxGuidanceOptions;
+}
+
+/** What one epoch gives: mean loss, steps, and with box guidance the mean penalty over boxed images. */
+export interface EpochResult {
+  loss: number;
+  steps: number;
+  boxPenalty?: number;
+}
+
+/** The loss of one batch: class-weighted CE, plus λ · the box penalty under box guidance. */
+function batchLoss(
+  model: TrainableModel,
+  x: Tensor,
+  yb: number[],
+  o: EpochOptions,
+  guide: { g: BatchGuide; boxed: number[] } | null,
+): { loss: Tensor; penalty: Tensor | null } {
+  const y = Tensor.int64(yb, [yb.length]);
+  const ce = { weight: o.weight, labelSmoothing: o.labelSmoothing };
+  if (!guide) return { loss: crossEntropy(model.forward(x), y, ce), penalty: null };
+  const r = guide.g.forward(x, y, guide.boxed);
+  const loss = crossEntropy(r.logits, y, ce);
+  return { loss: r.penalty ? loss.add(r.penalty.mul(guide.g.weight)) : loss, penalty: r.penalty };
 }
 
 /** One pass over `train` in the given sample order; returns the mean loss and the steps taken. */
@@ -119,36 +151,42 @@ export function trainOneEpoch(
   train: ArraySet,
   order: Int32Array,
   o: EpochOptions,
-): { loss: number; steps: number } {
+): EpochResult {
   const n = order.length;
   const d = per(train);
   const xb = new Float32Array(o.batchSize * d);
+  const S = train.shape[train.shape.length - 1];
+  const g = o.boxGuidance ? batchGuide(model, train.boxes, S, o.batchSize, o.boxGuidance) : null;
   let lossSum = 0;
   let steps = 0;
   let done = 0;
+  const pen = { sum: 0, images: 0 };
   model.train();
   for (let s = 0; s < n; s += o.batchSize) {
     const mAll = Math.min(o.batchSize, n - s);
     const { start, end } = o.dist ? shardOf(mAll, o.dist.rank, o.dist.worldSize) : { start: 0, end: mAll };
     const m = end - start;
+    const rows = order.subarray(s + start, s + end);
     const yb = new Array<number>(m);
     for (let i = 0; i < m; i++) {
-      const k = order[s + start + i];
+      const k = rows[i];
       xb.set(train.x.subarray(k * d, (k + 1) * d), i * d);
       yb[i] = train.y[k];
     }
-    o.augment?.(xb.subarray(0, m * d), m);
+    const boxed = g ? g.fill(rows) : [];
+    o.augment?.(xb.subarray(0, m * d), m, g?.masks.subarray(0, m * S * S));
     const step = o.firstStep + steps++;
     opt.setLr(o.lrAt(step));
     tidy(() => {
       opt.zeroGrad();
       const full = Tensor.from(xb.subarray(0, m * d), [m, ...train.shape]);
       const x = o.inputSize ? interpolateBilinear(full, [o.inputSize, o.inputSize]) : full;
-      const loss = crossEntropy(model.forward(x), Tensor.int64(yb, [m]), {
-        weight: o.weight,
-        labelSmoothing: o.labelSmoothing,
-      });
+      const { loss, penalty } = batchLoss(model, x, yb, o, g && { g, boxed });
       lossSum += loss.item() * m;
+      if (penalty) {
+        pen.sum += penalty.item() * boxed.length;
+        pen.images += boxed.length;
+      }
       loss.backward();
       o.dist?.allreduceGrads(model.parameters());
       opt.step();
@@ -157,7 +195,8 @@ export function trainOneEpoch(
     done += m;
     o.onBatch?.(s + mAll, lossSum / done);
   }
-  return { loss: lossSum / Math.max(1, done), steps };
+  const loss = lossSum / Math.max(1, done);
+  return g ? { loss, steps, boxPenalty: pen.images ? pen.sum / pen.images : 0 } : { loss, steps };
 }
 
 export function fit(model: TrainableModel, train: ArraySet, val: ArraySet, o: FitOptions): EpochLog[] {

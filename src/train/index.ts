@@ -5,6 +5,7 @@
  *   backbone*.ts        DenseNet backbone training with an atomic per-epoch checkpoint
  *                       (checkpoint.ts) and bit-exact resume after kill -9; settings validated
  *   ema.ts              an exponential moving average of a model's weights (backbone.ema)
+ *   box-guidance.ts     backbone.boxGuidance: the penalty on the true class's CAM outside the tumor box
  *   stages.ts           trainBackbone / extractFeatures: manifest → images → RUN/backbone, RUN/features
  *   calibrate.ts        qmri compare --calibrate N: A/A comparisons of the reference head against itself
  *   compare*.ts         compareHeads: linear, parameter-matched bottleneck and quantum heads over
@@ -18,6 +19,7 @@
  */
 export * from './schedule.js';
 export * from './fit.js';
+export * from './box-guidance.js';
 export * from './backbone-config.js';
 export * from './ema.js';
 export * from './checkpoint.js';

@@ -138,7 +138,8 @@ export async function trainBackbone(
   return trainBackboneOnData(
     run,
     {
-      train: asArraySet(sets.get('train')!),
+      // the train split's boxes feed box guidance (backbone.boxGuidance)
+      train: { ...asArraySet(sets.get('train')!), boxes: sets.get('train')!.boxes },
       val: asArraySet(sets.get('val')!),
       test: asArraySet(sets.get('test')!),
       ...(proxy ? { proxy: asArraySet(proxy) } : {}),
@@ -146,7 +147,10 @@ export async function trainBackbone(
       preprocess: { ...pre },
     },
     cfg,
-    { ...hooks, augment: hooks.augment ?? ((x, m, size, rng) => augmentBatch(x, m, size, rng)) },
+    {
+      ...hooks,
+      augment: hooks.augment ?? ((x, m, size, rng, masks) => augmentBatch(x, m, size, rng, {}, masks)),
+    },
   );
 }
 
