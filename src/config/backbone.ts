@@ -1,5 +1,6 @@
 /** The backbone section: DenseNet training settings (src/train trainBackbone). */
 import { Type, type Static } from '@sinclair/typebox';
+import { AUGMENTS, resolveAugment } from '../data/augment/index.js';
 import { MAX_SEED, bool, closed, int, lr, num, oneOf, str } from './kit.js';
 
 /** Arithmetic of the backbone's convolutions (float32 when unset). */
@@ -15,6 +16,9 @@ const DenseNetSchema = closed(
   null,
 );
 
+/** One augmentation step as the schema sees it; its kind's own schema checks the rest (checkBackbone). */
+const AugmentStepSchema = Type.Object({ kind: Type.String() }, { additionalProperties: true });
+
 /** The experiment config's backbone section (seed and threads come from the top level). */
 export const BackboneSectionSchema = closed({
   epochs: int(1, 10_000, 10),
@@ -25,8 +29,16 @@ export const BackboneSectionSchema = closed({
   labelSmoothing: num(0, 1, 0.05, 'max'),
   /** early stopping: epochs without a better validation macro-F1 (0 = off) */
   patience: int(0, 10_000, 4),
-  /** random flips / shifts / intensity changes on training batches */
-  augment: bool(true),
+  /**
+   * training-batch augmentation (src/data/augment): true = the classic flip / affine / bias field /
+   * gain set (as always), false = none, "scanner" = the scanner-robust preset, or a list of steps
+   * {kind, p?, ...options} run in order; each kind's options (ranges, defaults) are its registry
+   * entry's schema, checked by checkBackbone
+   */
+  augment: Type.Union([bool(), Type.Literal('scanner'), Type.Array(AugmentStepSchema)], {
+    default: true,
+    description: `true, false, "scanner" or a list of {kind, p?, ...options} with kind one of ${AUGMENTS.map((k) => k.name).join(', ')}`,
+  }),
   /** a reduced DenseNet for tests and quick runs; DenseNet121 when absent */
   densenet: Type.Optional(DenseNetSchema),
   /** optional torchvision DenseNet121 .safetensors to start from (classifier ignored) */
@@ -62,8 +74,9 @@ export const BackboneSchema = closed({
 });
 export type BackboneConfig = Static<typeof BackboneSchema>;
 
-/** Rules across keys: progressive resizing lasts at most the whole training. */
+/** Rules across keys: augmentation steps fit their kinds; progressive resizing lasts at most the whole training. */
 export function checkBackbone(c: BackboneSection, at: string): void {
+  resolveAugment(c.augment, `${at}.augment`);
   if (c.progressive && c.progressive.epochs > c.epochs)
     throw new Error(
       `${at}.progressive.epochs: must be an integer in [1, ${c.epochs}] (the backbone's epochs), got ${c.progressive.epochs}`,

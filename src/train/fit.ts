@@ -16,6 +16,7 @@ import {
   type Optimizer,
   type ProcessGroup,
 } from '../engine/index.js';
+import type { BatchMix } from '../data/index.js';
 import { argmaxRows, classificationMetrics } from '../eval/index.js';
 import type { Module } from '../nn/index.js';
 import { Rng } from '../util/rng.js';
@@ -85,14 +86,39 @@ export interface EpochOptions {
   lrAt: (k: number) => number;
   /** global step number of the epoch's first batch */
   firstStep: number;
-  /** in-place augmentation of the m samples in xb (training only) */
-  augment?: (xb: Float32Array, m: number) => void;
+  /**
+   * in-place augmentation of the m samples in xb (training only); a batch-mixing augmentation
+   * (mixup, cutmix) returns how it mixed, and the loss mixes the labels alike (batchLoss)
+   */
+  augment?: (xb: Float32Array, m: number) => BatchMix | void;
   /** train on the batch downscaled (bilinear) to this many px square; absent: as stored */
   inputSize?: number;
   /** after each batch: samples done in this epoch and the running mean loss */
   onBatch?: (done: number, meanLoss: number) => void;
   /** data parallel: this rank trains on its shard of each global batch; gradients are averaged */
   dist?: ProcessGroup;
+}
+
+/**
+ * The training loss of a batch: class-weighted cross entropy with label smoothing; for a mixed
+ * batch λ·CE(logits, y) + (1−λ)·CE(logits, y[perm]) with the same weights and smoothing.
+ */
+export function batchLoss(
+  logits: Tensor,
+  y: readonly number[],
+  mix: BatchMix | undefined,
+  o: { weight: Tensor; labelSmoothing: number },
+): Tensor {
+  const ce = (labels: readonly number[]) =>
+    crossEntropy(logits, Tensor.int64(labels, [labels.length]), {
+      weight: o.weight,
+      labelSmoothing: o.labelSmoothing,
+    });
+  if (!mix) return ce(y);
+  const partner = Array.from(mix.perm, (j) => y[j]);
+  return ce(y)
+    .mul(mix.lambda)
+    .add(ce(partner).mul(1 - mix.lambda));
 }
 
 /** One pass over `train` in the given sample order; returns the mean loss and the steps taken. */
@@ -120,16 +146,13 @@ export function trainOneEpoch(
       xb.set(train.x.subarray(k * d, (k + 1) * d), i * d);
       yb[i] = train.y[k];
     }
-    o.augment?.(xb.subarray(0, m * d), m);
+    const mix = o.augment?.(xb.subarray(0, m * d), m) ?? undefined;
     opt.setLr(o.lrAt(o.firstStep + steps++));
     tidy(() => {
       opt.zeroGrad();
       const full = Tensor.from(xb.subarray(0, m * d), [m, ...train.shape]);
       const x = o.inputSize ? interpolateBilinear(full, [o.inputSize, o.inputSize]) : full;
-      const loss = crossEntropy(model.forward(x), Tensor.int64(yb, [m]), {
-        weight: o.weight,
-        labelSmoothing: o.labelSmoothing,
-      });
+      const loss = batchLoss(model.forward(x), yb, mix, o);
       lossSum += loss.item() * m;
       loss.backward();
       o.dist?.allreduceGrads(model.parameters());
