@@ -1,6 +1,6 @@
 /** The backbone section: DenseNet training settings (src/train trainBackbone). */
 import { Type, type Static } from '@sinclair/typebox';
-import { AUGMENTS, resolveAugment } from '../data/augment/index.js';
+import { AUGMENTS, resolveAugment, type AugmentStep } from '../data/augment/index.js';
 import { MAX_SEED, bool, closed, int, lr, num, oneOf, str } from './kit.js';
 
 /** Arithmetic of the backbone's convolutions (float32 when unset). */
@@ -17,7 +17,9 @@ const DenseNetSchema = closed(
 );
 
 /** One augmentation step as the schema sees it; its kind's own schema checks the rest (checkBackbone). */
-const AugmentStepSchema = Type.Object({ kind: Type.String() }, { additionalProperties: true });
+const AugmentStepSchema = Type.Unsafe<AugmentStep>(
+  Type.Object({ kind: Type.String() }, { additionalProperties: true }),
+);
 
 /** The experiment config's backbone section (seed and threads come from the top level). */
 export const BackboneSectionSchema = closed({
