@@ -1,5 +1,6 @@
 /** The backbone section: DenseNet training settings (src/train trainBackbone). */
 import { Type, type Static } from '@sinclair/typebox';
+import { AUGMENTS, resolveAugment, type AugmentStep } from '../data/augment/index.js';
 import { TTA_NAMES } from '../data/tta/index.js';
 import { MAX_SEED, bool, closed, int, lr, nameList, num, oneOf, str } from './kit.js';
 
@@ -16,6 +17,11 @@ const DenseNetSchema = closed(
   null,
 );
 
+/** One augmentation step as the schema sees it; its kind's own schema checks the rest (checkBackbone). */
+const AugmentStepSchema = Type.Unsafe<AugmentStep>(
+  Type.Object({ kind: Type.String() }, { additionalProperties: true }),
+);
+
 /** The experiment config's backbone section (seed and threads come from the top level). */
 export const BackboneSectionSchema = closed({
   epochs: int(1, 10_000, 10),
@@ -26,8 +32,16 @@ export const BackboneSectionSchema = closed({
   labelSmoothing: num(0, 1, 0.05, 'max'),
   /** early stopping: epochs without a better validation macro-F1 (0 = off) */
   patience: int(0, 10_000, 4),
-  /** random flips / shifts / intensity changes on training batches */
-  augment: bool(true),
+  /**
+   * training-batch augmentation (src/data/augment): true = the classic flip / affine / bias field /
+   * gain set (as always), false = none, "scanner" = the scanner-robust preset, or a list of steps
+   * {kind, p?, ...options} run in order; each kind's options (ranges, defaults) are its registry
+   * entry's schema, checked by checkBackbone
+   */
+  augment: Type.Union([bool(), Type.Literal('scanner'), Type.Array(AugmentStepSchema)], {
+    default: true,
+    description: `true, false, "scanner" or a list of {kind, p?, ...options} with kind one of ${AUGMENTS.map((k) => k.name).join(', ')}`,
+  }),
   /** a reduced DenseNet for tests and quick runs; DenseNet121 when absent */
   densenet: Type.Optional(DenseNetSchema),
   /** optional torchvision DenseNet121 .safetensors to start from (classifier ignored) */
@@ -90,8 +104,12 @@ export const BackboneSchema = closed({
 });
 export type BackboneConfig = Static<typeof BackboneSchema>;
 
-/** Rules across keys: progressive resizing lasts at most the whole training; the EMA warm-up needs the EMA. */
+/**
+ * Rules across keys: augmentation steps fit their kinds; progressive resizing lasts at most the whole
+ * training; the EMA warm-up needs the EMA.
+ */
 export function checkBackbone(c: BackboneSection, at: string): void {
+  resolveAugment(c.augment, `${at}.augment`);
   if (c.emaWarmup && c.ema === undefined)
     throw new Error(`${at}.emaWarmup: warms up the EMA's decay, so it needs 'ema' (e.g. 0.999)`);
   if (c.progressive && c.progressive.epochs > c.epochs)

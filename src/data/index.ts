@@ -19,8 +19,8 @@
  * - Cross-source proxy (proxy.ts): the test split re-prepared (downscale, intensity change, JPEG)
  *   into RUN/data/proxy with its own manifest; writeProxySet.
  * - Cache (cache.ts, load.ts): packed per split and geometry, keyed by file sha256; loadSplit.
- * - Augmentation (augment.ts) for training only; test-time augmentation views (tta/, a registry:
- *   identity, hflip; backbone.tta); phantoms (phantoms.ts, synth.ts); the shared
+ * - Augmentation (augment/: a registry of transforms) for training only; test-time augmentation
+ *   views (tta/, a registry: identity, hflip; backbone.tta); phantoms (phantoms.ts, synth.ts); the shared
  *   real set's repository-relative location (real-data.ts).
  * Bad input always fails with a DataError naming the file and the problem, with a stable code
  * (errors.ts DATA_ERROR_CODES; the server maps codes to HTTP statuses).
@@ -47,7 +47,7 @@ export * from './load.js';
 export * from './proxy.js';
 export * from './intensity.js';
 export * from './prepare.js';
-export * from './augment.js';
+export * from './augment/index.js';
 export * from './tta/index.js';
 export * from './phantoms.js';
 export * from './synth.js';

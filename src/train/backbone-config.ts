@@ -4,6 +4,7 @@
  * read or any weight is allocated.
  */
 import { existsSync } from 'node:fs';
+import { resolveAugment } from '../data/index.js';
 import { BackboneSchema, ConfigError, checkBackbone, resolve, type BackboneConfig } from '../config/index.js';
 
 export type { BackboneConfig } from '../config/index.js';
@@ -37,7 +38,8 @@ export function resumeSettings(c: BackboneConfig): Record<string, unknown> {
     labelSmoothing: c.labelSmoothing,
     patience: c.patience,
     seed: c.seed,
-    augment: c.augment,
+    // true / false as written (so older checkpoints still fit); a preset or list as the steps it runs
+    augment: typeof c.augment === 'boolean' ? c.augment : resolveAugment(c.augment),
     weights: c.weights ?? null,
     // absent rather than null when unset, so checkpoints written before the setting existed still fit
     ...(c.progressive ? { progressive: { size: c.progressive.size, epochs: c.progressive.epochs } } : {}),

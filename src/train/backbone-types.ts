@@ -2,11 +2,11 @@
  * The shapes backbone training takes and gives: the in-memory splits, the hooks (log, progress,
  * augmentation, data parallel) and the result.
  */
+import type { AugmentFn } from '../data/index.js';
 import type { ProcessGroup } from '../engine/index.js';
 import type { Metrics } from '../eval/index.js';
 import type { BackboneArch } from '../run/index.js';
 import type { ProgressSink } from '../util/progress.js';
-import type { Rng } from '../util/rng.js';
 import type { BackboneEpochLog, CheckpointState } from './checkpoint.js';
 import type { ArraySet } from './fit.js';
 
@@ -25,10 +25,10 @@ export interface BackboneHooks {
   log?: (line: string) => void;
   progress?: ProgressSink;
   /**
-   * in-place augmentation of the first m images of a training batch; `masks` (m×size×size, given
-   * under box guidance) must get each image's geometry too (no intensity change)
+   * in-place augmentation of the first m images of a training batch (and of their mask planes,
+   * m×size×size, when given); a batch-mixing step returns how the labels mix
    */
-  augment?: (x: Float32Array, m: number, size: number, rng: Rng, masks?: Float32Array) => void;
+  augment?: AugmentFn;
   /**
    * data parallel (src/engine/distributed.ts): each rank trains on its shard of every global batch,
    * gradients are averaged; batch-norm statistics are per rank during an epoch and rank 0's running

@@ -16,7 +16,7 @@ import {
   type Optimizer,
   type ProcessGroup,
 } from '../engine/index.js';
-import type { Box } from '../data/index.js';
+import type { BatchMix, Box } from '../data/index.js';
 import { argmaxRows, classificationMetrics } from '../eval/index.js';
 import type { Module } from '../nn/index.js';
 import { Rng } from '../util/rng.js';
@@ -106,9 +106,10 @@ export interface EpochOptions {
   firstStep: number;
   /**
    * in-place augmentation of the m samples in xb (training only); `masks` (m×S×S, with box
-   * guidance) must get the same geometry
+   * guidance) get the same geometry; a batch-mixing augmentation (mixup, cutmix) returns how it
+   * mixed, and the loss mixes the labels alike (batchLoss)
    */
-  augment?: (xb: Float32Array, m: number, masks?: Float32Array) => void;
+  augment?: (xb: Float32Array, m: number, masks?: Float32Array) => BatchMix | void;
   /** train on the batch downscaled (bilinear) to this many px square; absent: as stored */
   inputSize?: number;
   /** after each batch: samples done in this epoch and the running mean loss */
@@ -128,20 +129,45 @@ export interface EpochResult {
   boxPenalty?: number;
 }
 
-/** The loss of one batch: class-weighted CE, plus λ · the box penalty under box guidance. */
-function batchLoss(
+/**
+ * The loss of one batch: batchLoss (cross entropy, label-mixed for a mixed batch), plus under box
+ * guidance λ · the box penalty (each image's own class and box; cutmix pastes the partner's mask with
+ * its pixels, mixup leaves the masks as they are).
+ */
+function guidedLoss(
   model: TrainableModel,
   x: Tensor,
   yb: number[],
+  mix: BatchMix | undefined,
   o: EpochOptions,
   guide: { g: BatchGuide; boxed: number[] } | null,
 ): { loss: Tensor; penalty: Tensor | null } {
-  const y = Tensor.int64(yb, [yb.length]);
-  const ce = { weight: o.weight, labelSmoothing: o.labelSmoothing };
-  if (!guide) return { loss: crossEntropy(model.forward(x), y, ce), penalty: null };
-  const r = guide.g.forward(x, y, guide.boxed);
-  const loss = crossEntropy(r.logits, y, ce);
+  if (!guide) return { loss: batchLoss(model.forward(x), yb, mix, o), penalty: null };
+  const r = guide.g.forward(x, Tensor.int64(yb, [yb.length]), guide.boxed);
+  const loss = batchLoss(r.logits, yb, mix, o);
   return { loss: r.penalty ? loss.add(r.penalty.mul(guide.g.weight)) : loss, penalty: r.penalty };
+}
+
+/**
+ * The training loss of a batch: class-weighted cross entropy with label smoothing; for a mixed
+ * batch λ·CE(logits, y) + (1−λ)·CE(logits, y[perm]) with the same weights and smoothing.
+ */
+export function batchLoss(
+  logits: Tensor,
+  y: readonly number[],
+  mix: BatchMix | undefined,
+  o: { weight: Tensor; labelSmoothing: number },
+): Tensor {
+  const ce = (labels: readonly number[]) =>
+    crossEntropy(logits, Tensor.int64(labels, [labels.length]), {
+      weight: o.weight,
+      labelSmoothing: o.labelSmoothing,
+    });
+  if (!mix) return ce(y);
+  const partner = Array.from(mix.perm, (j) => y[j]);
+  return ce(y)
+    .mul(mix.lambda)
+    .add(ce(partner).mul(1 - mix.lambda));
 }
 
 /** One pass over `train` in the given sample order; returns the mean loss and the steps taken. */
@@ -174,14 +200,14 @@ export function trainOneEpoch(
       yb[i] = train.y[k];
     }
     const boxed = g ? g.fill(rows) : [];
-    o.augment?.(xb.subarray(0, m * d), m, g?.masks.subarray(0, m * S * S));
+    const mix = o.augment?.(xb.subarray(0, m * d), m, g?.masks.subarray(0, m * S * S)) ?? undefined;
     const step = o.firstStep + steps++;
     opt.setLr(o.lrAt(step));
     tidy(() => {
       opt.zeroGrad();
       const full = Tensor.from(xb.subarray(0, m * d), [m, ...train.shape]);
       const x = o.inputSize ? interpolateBilinear(full, [o.inputSize, o.inputSize]) : full;
-      const { loss, penalty } = batchLoss(model, x, yb, o, g && { g, boxed });
+      const { loss, penalty } = guidedLoss(model, x, yb, mix, o, g && { g, boxed });
       lossSum += loss.item() * m;
       if (penalty) {
         pen.sum += penalty.item() * boxed.length;

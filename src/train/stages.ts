@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Tensor, noGrad, tidy, withRuntime, writeSafetensors } from '../engine/index.js';
 import {
   DEFAULT_PREPROCESS,
-  augmentBatch,
+  augmentPipeline,
   entriesOf,
   loadSplit,
   proxyManifestPath,
@@ -147,10 +147,7 @@ export async function trainBackbone(
       preprocess: { ...pre },
     },
     cfg,
-    {
-      ...hooks,
-      augment: hooks.augment ?? ((x, m, size, rng, masks) => augmentBatch(x, m, size, rng, {}, masks)),
-    },
+    { ...hooks, augment: hooks.augment ?? augmentPipeline(cfg.augment) },
   );
 }
 

@@ -38,3 +38,13 @@ test('the report states the backbone recipe, the tuning search of every head and
   assert.match(fair, /Search table \(6 trainings\)/);
   assert.match(fair, /fine-tuning control.*Not run \(compare\.finetune off\)/);
 });
+
+test('the recipe names an augmentation list by its steps', async () => {
+  const run = mkdtempSync(join(tmpdir(), 'qmri-report-fair-'));
+  await writeFixtureRun(run);
+  const p = runPaths(run);
+  const backbone = resolveBackboneConfig({ augment: [{ kind: 'flip' }, { kind: 'mixup', alpha: 0.2 }] });
+  writeJsonAtomic(p.config, { ...JSON.parse(readFileSync(p.config, 'utf8')), backbone });
+  const html = readFileSync(await writeReport(run), 'utf8');
+  assert.match(html, /augmentation flip → mixup, early-stopping/);
+});

@@ -25,6 +25,14 @@ function backboneSettings(ctx: ReportContext): { s: Obj; from: string } | null {
 }
 
 /** One paragraph: what the backbone was trained with, and its own classifier's test scores. */
+/** backbone.augment in words: on / off, the named preset, or the steps' kinds (a checkpoint stores them resolved). */
+function augmentText(a: unknown): string {
+  if (a === 'scanner') return 'the scanner preset';
+  if (Array.isArray(a))
+    return a.length ? a.map((st) => esc(String(isObj(st) ? st.kind : st))).join(' → ') : 'off';
+  return a ? 'on' : 'off';
+}
+
 export function backboneRecipe(ctx: ReportContext, res: Obj): string {
   const got = backboneSettings(ctx);
   if (!got)
@@ -48,7 +56,7 @@ export function backboneRecipe(ctx: ReportContext, res: Obj): string {
     `with its own linear classifier (${fmt(res.featureDim)} features → ${fmt(classes)} classes) for ${epochs}${prog}: ` +
     `AdamW, learning rate ${fmt(s.lr, 4)}, weight decay ${fmt(s.weightDecay, 5)}, batch size ${fmt(s.batchSize)}, ` +
     `linear warm-up (${fmt(s.warmupFraction, 2)} of the steps) then cosine decay, label smoothing ${fmt(s.labelSmoothing, 2)}, ` +
-    `augmentation ${s.augment ? 'on' : 'off'}, early-stopping patience ${s.patience ? fmt(s.patience) : 'off'}, ${ema}seed ${fmt(s.seed)}. ` +
+    `augmentation ${augmentText(s.augment)}, early-stopping patience ${s.patience ? fmt(s.patience) : 'off'}, ${ema}seed ${fmt(s.seed)}. ` +
     `Its own classifier: test accuracy ${pct(test.accuracy as number)}, balanced accuracy ${pct(test.balancedAccuracy as number)}. ` +
     `Every head is trained on the features of that backbone, learned for a linear read-out: this favours the linear head; ` +
     `the fine-tuning control below retrains the backbone with each head. (Settings: <code>${esc(from)}</code>.)</p>`
