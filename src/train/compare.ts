@@ -469,7 +469,8 @@ async function finetuneStep(
 ): Promise<FinetuneResult | undefined> {
   const f = st.cfg.finetune;
   if (!f?.enabled) return undefined;
-  const r = await finetuneControl(st.run, f, st.cfg.heads, st.seeds, preds, st.ctx, hooks);
+  const policy = st.cfg.collapsePolicy;
+  const r = await finetuneControl(st.run, f, st.cfg.heads, st.seeds, preds, st.ctx, hooks, policy);
   for (const h of r.heads)
     st.log(
       `fine-tuned backbone + ${h.kind} head: test accuracy ${(100 * h.accuracy.mean).toFixed(2)}% ± ${(100 * h.accuracy.sd).toFixed(2)} over ${r.seeds.length} seeds`,
