@@ -4,7 +4,9 @@
  * kind on the same features (every seed derived, none shared) and runs the same verdict machinery
  * as the comparison (compare-verdicts.ts: grouped hierarchical bootstrap on the primary metric,
  * the same margin). A sound verdict calls `better` or `worse` in at most about 5% of them (the
- * two-sided level); the binomial limit says how many more chance allows. Written to
+ * two-sided level); the binomial limit says how many more chance allows. With compare.tune on, the
+ * reference head trains with its tuned hyperparameters, from the comparison's own search
+ * (compare.ts tunedSettings: the same seeded trials on train/val), as in the comparison. Written to
  * RUN/compare/calibration.json.
  */
 import { argmaxRows } from '../eval/index.js';
@@ -13,7 +15,7 @@ import { baselineKind } from '../heads/index.js';
 import { runPaths } from '../run/index.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import { Rng } from '../util/rng.js';
-import { headMaker, readFeatureSplits, trainHead, type CompareHooks } from './compare.js';
+import { headMaker, readFeatureSplits, trainHead, tunedSettings, type CompareHooks } from './compare.js';
 import { resolveCompareConfig, type CompareConfig } from './compare-config.js';
 import { testGroups } from '../data/index.js';
 import { headVerdict, type SeedPredictions } from './compare-verdicts.js';
@@ -25,6 +27,8 @@ export interface CalibrationResult {
   margin: number;
   repetitions: number;
   seedsPerSide: number;
+  /** the reference head's training settings (tuned when compare.tune is on, as in the comparison) */
+  settings: { lr: number; epochs: number; weightDecay: number; tuned: boolean };
   counts: { better: number; worse: number; equivalent: number; inconclusive: number };
   /** (better + worse) / repetitions */
   falsePositiveRate: number;
@@ -76,10 +80,14 @@ export async function calibrateVerdict(
     seed: cfg.firstSeed,
   };
   return withRuntime({ threads: cfg.threads }, async () => {
+    const { tuning, cfgOf } = tunedSettings(cfg, data, make, C, [kind], { log: hooks.log });
+    const train = cfgOf.get(kind)!;
+    const settings = { lr: train.lr, epochs: train.epochs, weightDecay: train.weightDecay, tuned: !!tuning };
     const side = (r: number, k: number): SeedPredictions => {
       const out: SeedPredictions = { pred: [], probs: [] };
       for (let s = 0; s < cfg.seeds; s++) {
-        const { head } = trainHead(make, kind, aaSeed(cfg.firstSeed, r, k, s), data.train, data.val, cfg, C);
+        const seed = aaSeed(cfg.firstSeed, r, k, s);
+        const { head } = trainHead(make, kind, seed, data.train, data.val, train, C);
         const probs = predict(head, data.test, C, 256);
         head.dispose();
         out.probs.push(probs);
@@ -114,6 +122,7 @@ export async function calibrateVerdict(
       margin: cfg.margin,
       repetitions,
       seedsPerSide: cfg.seeds,
+      settings,
       counts,
       falsePositiveRate: (counts.better + counts.worse) / repetitions,
       binomialLimit: binomialUpper(repetitions),
@@ -128,5 +137,7 @@ export async function calibrateVerdict(
 /** "A/A calibration: 2 of 40 …". */
 export function calibrationSentence(c: CalibrationResult): string {
   const fp = c.counts.better + c.counts.worse;
-  return `A/A calibration (${c.reference} head against itself, ${c.repetitions} repetitions × 2 × ${c.seedsPerSide} independent seeds, ${c.metric}, margin ±${c.margin}): better ${c.counts.better}, worse ${c.counts.worse}, equivalent ${c.counts.equivalent}, inconclusive ${c.counts.inconclusive}; false-positive rate ${(100 * c.falsePositiveRate).toFixed(1)}% (nominal 5%; up to ${c.binomialLimit} of ${c.repetitions} is within binomial noise)${fp > c.binomialLimit ? ' — ABOVE the binomial limit' : ''}`;
+  const s = c.settings;
+  const how = s.tuned ? `, tuned: lr ${s.lr}, ${s.epochs} epochs, weight decay ${s.weightDecay}` : '';
+  return `A/A calibration (${c.reference} head against itself, ${c.repetitions} repetitions × 2 × ${c.seedsPerSide} independent seeds${how}, ${c.metric}, margin ±${c.margin}): better ${c.counts.better}, worse ${c.counts.worse}, equivalent ${c.counts.equivalent}, inconclusive ${c.counts.inconclusive}; false-positive rate ${(100 * c.falsePositiveRate).toFixed(1)}% (nominal 5%; up to ${c.binomialLimit} of ${c.repetitions} is within binomial noise)${fp > c.binomialLimit ? ' — ABOVE the binomial limit' : ''}`;
 }

@@ -439,16 +439,35 @@ function lowDataPoint(st: Study, fraction: number, main: Map<HeadKind, SeedPredi
   return point;
 }
 
-/** The tuning search on train/val (compare.tune): sets each head kind's settings to its chosen ones. */
-function tuneStep(st: Study): TuneResult | null {
-  const { data, C, cfg } = st;
+/**
+ * The tuning search on train/val (compare.tune) for `kinds`: each kind's training settings (cfg with
+ * its chosen hyperparameters; cfg itself when tuning is off) and the search record. Shared by the
+ * comparison and the A/A calibration (calibrate.ts), so both train a kind with the same settings.
+ */
+export function tunedSettings(
+  cfg: CompareConfig,
+  data: Pick<Features, 'train' | 'val'>,
+  make: (kind: HeadKind) => HeadModule,
+  C: number,
+  kinds: readonly HeadKind[],
+  hooks: { log?: (line: string) => void; tick?: (info: Record<string, string | number>) => void } = {},
+): { tuning: TuneResult | null; cfgOf: Map<HeadKind, CompareConfig> } {
   const train = (kind: HeadKind, c: CompareConfig) => {
-    const r = trainHead(st.make, kind, cfg.firstSeed, data.train, data.val, c, C);
-    st.tick({ head: kind, tune: c.lr });
+    const r = trainHead(make, kind, cfg.firstSeed, data.train, data.val, c, C);
+    hooks.tick?.({ head: kind, tune: c.lr });
     return r;
   };
-  const tuning = tuneHeads(cfg, data.val, C, train, st.log);
-  for (const h of tuning?.heads ?? []) st.cfgOf.set(h.kind, withParams(cfg, h.chosen));
+  const tuning = tuneHeads({ ...cfg, heads: [...kinds] }, data.val, C, train, hooks.log);
+  const cfgOf = new Map<HeadKind, CompareConfig>(kinds.map((k) => [k, cfg]));
+  for (const h of tuning?.heads ?? []) cfgOf.set(h.kind, withParams(cfg, h.chosen));
+  return { tuning, cfgOf };
+}
+
+/** The tuning search of the comparison: sets each head kind's settings to its chosen ones. */
+function tuneStep(st: Study): TuneResult | null {
+  const { data, C, cfg } = st;
+  const { tuning, cfgOf } = tunedSettings(cfg, data, st.make, C, cfg.heads, { log: st.log, tick: st.tick });
+  for (const [k, c] of cfgOf) st.cfgOf.set(k, c);
   return tuning;
 }
 
