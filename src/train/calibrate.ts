@@ -7,7 +7,8 @@
  * two-sided level); the binomial limit says how many more chance allows. With compare.tune on, the
  * reference head trains with its tuned hyperparameters, from the comparison's own search
  * (compare.ts tunedSettings: the same seeded trials on train/val), as in the comparison. Written to
- * RUN/compare/calibration.json.
+ * RUN/compare/calibration.json. With compare.folds = k ≥ 2 the fold-level verdict is calibrated too
+ * (calibrate-folds.ts, on the fold sub-runs' features), under `folds`.
  */
 import { argmaxRows } from '../eval/index.js';
 import { withRuntime } from '../engine/index.js';
@@ -19,6 +20,7 @@ import { headMaker, readFeatureSplits, trainHead, tunedSettings, type CompareHoo
 import { resolveCompareConfig, type CompareConfig } from './compare-config.js';
 import { testGroups } from '../data/index.js';
 import { headVerdict, type SeedPredictions } from './compare-verdicts.js';
+import { calibrateFolds, type FoldCalibrationRun } from './calibrate-folds.js';
 import { predict } from './fit.js';
 
 export interface CalibrationResult {
@@ -36,7 +38,19 @@ export interface CalibrationResult {
   binomialLimit: number;
   /** every repetition's difference, interval and p (points) */
   runs: { diff: number; ci: [number, number] | null; p: number; label: string }[];
+  /** with compare.folds = k ≥ 2: the same A/A through the fold-level verdict (Nadeau–Bengio over folds) */
+  folds?: FoldCalibration;
   seconds: number;
+}
+
+/** The fold-level A/A: per repetition the verdict over the k folds, counted as above. */
+export interface FoldCalibration {
+  k: number;
+  testTrainRatio: number;
+  runs: FoldCalibrationRun[];
+  counts: CalibrationResult['counts'];
+  falsePositiveRate: number;
+  binomialLimit: number;
 }
 
 /** The smallest k with P(X > k) ≤ 0.05 for X ~ Binomial(n, p). */
@@ -109,13 +123,7 @@ export async function calibrateVerdict(
       hooks.progress?.update(r + 1, { label: v.label });
     }
     hooks.progress?.stop();
-    const count = (l: string) => runs.filter((x) => x.label === l).length;
-    const counts = {
-      better: count('better'),
-      worse: count('worse'),
-      equivalent: count('equivalent'),
-      inconclusive: count('inconclusive'),
-    };
+    const folds = (cfg.folds ?? 1) >= 2 ? foldLevel(run, cfg, repetitions, kind, hooks) : undefined;
     const result: CalibrationResult = {
       reference: kind,
       metric: cfg.primaryMetric,
@@ -123,10 +131,9 @@ export async function calibrateVerdict(
       repetitions,
       seedsPerSide: cfg.seeds,
       settings,
-      counts,
-      falsePositiveRate: (counts.better + counts.worse) / repetitions,
-      binomialLimit: binomialUpper(repetitions),
+      ...tally(runs),
       runs,
+      ...(folds ? { folds } : {}),
       seconds: (performance.now() - t0) / 1000,
     };
     writeJsonAtomic(runPaths(run).calibration, result);
@@ -134,10 +141,44 @@ export async function calibrateVerdict(
   });
 }
 
+/** The label counts of A/A runs, their false-positive rate and the binomial limit. */
+function tally(runs: readonly { label: string }[]) {
+  const count = (l: string) => runs.filter((x) => x.label === l).length;
+  const counts = {
+    better: count('better'),
+    worse: count('worse'),
+    equivalent: count('equivalent'),
+    inconclusive: count('inconclusive'),
+  };
+  const falsePositiveRate = (counts.better + counts.worse) / runs.length;
+  return { counts, falsePositiveRate, binomialLimit: binomialUpper(runs.length) };
+}
+
+/** The fold-level A/A (calibrate-folds.ts), counted like the one-split one. */
+function foldLevel(
+  run: string,
+  cfg: CompareConfig,
+  repetitions: number,
+  kind: string,
+  hooks: CompareHooks,
+): FoldCalibration {
+  hooks.progress?.start(repetitions, 'A/A over folds');
+  const r = calibrateFolds(run, cfg, repetitions, kind, (i, label) =>
+    hooks.progress?.update(i + 1, { label }),
+  );
+  hooks.progress?.stop();
+  return { ...r, ...tally(r.runs) };
+}
+
 /** "A/A calibration: 2 of 40 …". */
 export function calibrationSentence(c: CalibrationResult): string {
   const fp = c.counts.better + c.counts.worse;
   const s = c.settings;
   const how = s.tuned ? `, tuned: lr ${s.lr}, ${s.epochs} epochs, weight decay ${s.weightDecay}` : '';
-  return `A/A calibration (${c.reference} head against itself, ${c.repetitions} repetitions × 2 × ${c.seedsPerSide} independent seeds${how}, ${c.metric}, margin ±${c.margin}): better ${c.counts.better}, worse ${c.counts.worse}, equivalent ${c.counts.equivalent}, inconclusive ${c.counts.inconclusive}; false-positive rate ${(100 * c.falsePositiveRate).toFixed(1)}% (nominal 5%; up to ${c.binomialLimit} of ${c.repetitions} is within binomial noise)${fp > c.binomialLimit ? ' — ABOVE the binomial limit' : ''}`;
+  return `A/A calibration (${c.reference} head against itself, ${c.repetitions} repetitions × 2 × ${c.seedsPerSide} independent seeds${how}, ${c.metric}, margin ±${c.margin}): better ${c.counts.better}, worse ${c.counts.worse}, equivalent ${c.counts.equivalent}, inconclusive ${c.counts.inconclusive}; false-positive rate ${(100 * c.falsePositiveRate).toFixed(1)}% (nominal 5%; up to ${c.binomialLimit} of ${c.repetitions} is within binomial noise)${fp > c.binomialLimit ? ' — ABOVE the binomial limit' : ''}${c.folds ? foldSentence(c.folds) : ''}`;
+}
+
+function foldSentence(f: FoldCalibration): string {
+  const fp = f.counts.better + f.counts.worse;
+  return `; over ${f.k} folds (Nadeau–Bengio): better ${f.counts.better}, worse ${f.counts.worse}, equivalent ${f.counts.equivalent}, inconclusive ${f.counts.inconclusive}, false-positive rate ${(100 * f.falsePositiveRate).toFixed(1)}%${fp > f.binomialLimit ? ' — ABOVE the binomial limit' : ''}`;
 }
