@@ -2,7 +2,8 @@
  * Grouped k-fold cross-validation of the whole chain (compare.folds = k ≥ 2, issue 17 item 4). Fold
  * i is a sub-run, RUN/folds/fold-<i> (runPaths(run).fold(i); inside it the ordinary run layout),
  * walked like `qmri run` (stage-walk.ts, its own stages.json and run.json): data (the parent manifest re-split:
- * src/data foldManifest, fold i's groups as test) → backbone (the registry's stage: trained on the
+ * src/data foldManifest, fold i's groups as test; with data.removeDuplicates, near-duplicates across
+ * the fold's splits removed by dedupeFold, the count in the fold manifest) → backbone (the registry's stage: trained on the
  * fold's train part, per-epoch checkpoint) → features → compare (every head over the seeds, no
  * low-data study, no fine-tuning). A finished fold is skipped, an interrupted one resumes (its
  * backbone from its last checkpoint). The k comparisons then decide the run's verdicts over the
@@ -10,7 +11,16 @@
  * RUN/compare/results.json with the fold study.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { readManifest, foldManifest, writeManifest } from '../data/index.js';
+import {
+  dedupeFold,
+  duplicateSettings,
+  foldManifest,
+  manifestHashes,
+  readManifest,
+  writeManifest,
+  type Manifest,
+  type PHash,
+} from '../data/index.js';
 import { configHash } from '../report/index.js';
 import { runPaths } from '../run/index.js';
 import { writeJsonAtomic } from '../util/atomic.js';
@@ -31,24 +41,40 @@ import type { StageDef } from './stages/types.js';
 /** The folds of a config: compare.folds, 1 when absent. */
 export const foldCount = (cfg: ExperimentConfig): number => cfg.compare.folds ?? 1;
 
-/** The fold's data stage: the parent manifest with fold i's groups as test, the rest train/val. */
-function foldDataStage(parentManifest: string, k: number, fold: number): StageDef {
+/** Every entry's dHash by file (decoded once per cross-validation, for the folds' near-duplicate check). */
+export type EntryHashes = () => Promise<Map<string, PHash | null>>;
+
+function entryHashes(m: Manifest): EntryHashes {
+  let once: Promise<Map<string, PHash | null>> | null = null;
+  return () => (once ??= manifestHashes(m));
+}
+
+/**
+ * The fold's data stage: the parent manifest with fold i's groups as test, the rest train/val; with
+ * data.removeDuplicates (default on), near-duplicates across the fold's splits removed.
+ */
+function foldDataStage(parentManifest: string, k: number, fold: number, hashes: EntryHashes): StageDef {
   return {
     name: 'data',
     off: () => null,
-    // the parent's entries (content hashes included) and the fold: any change redoes the fold
-    config: () => ({
+    // the parent's entries (content hashes included), the fold and the duplicate rule: any change redoes the fold
+    config: (cfg) => ({
       k,
       fold,
       entries: readManifest(parentManifest).entries.map((e) => [e.file, e.label, e.group, e.sha256]),
+      duplicates: duplicateSettings(cfg.data),
     }),
     outputs: (p) => [p.manifest],
     done: (p) => existsSync(p.manifest),
-    async run({ paths }) {
-      const m = foldManifest(readManifest(parentManifest), k, fold);
+    async run({ paths, cfg }) {
+      let m = foldManifest(readManifest(parentManifest), k, fold);
+      const dup = duplicateSettings(cfg.data);
+      if (dup.removeDuplicates) m = dedupeFold(m, await hashes(), dup.duplicateDistance);
       writeManifest(paths.manifest, m);
       const n = (s: string) => m.entries.filter((e) => e.split === s).length;
-      return `fold ${fold + 1} of ${k}: ${n('train')} train, ${n('val')} val, ${n('test')} test images`;
+      const removed = m.split.fold?.removedDuplicates;
+      const dupText = removed === undefined ? '' : `, ${removed} near-duplicate(s) across its splits removed`;
+      return `fold ${fold + 1} of ${k}: ${n('train')} train, ${n('val')} val, ${n('test')} test images${dupText}`;
     },
   };
 }
@@ -119,13 +145,14 @@ export async function crossValidate(
     throw new Error(`${p.manifest}: compare.folds = ${k} re-splits the data manifest, which is missing`);
   const log = hooks.log ?? (() => {});
   const folds: FoldRecord[] = [];
+  const hashes = entryHashes(readManifest(p.manifest));
   for (let i = 0; i < k; i++) {
     const sub = p.fold(i);
     mkdirSync(sub, { recursive: true });
     const fcfg = foldConfig(cfg, sub);
     const paths = runPaths(sub);
     writeJsonAtomic(paths.config, fcfg);
-    const defs = [foldDataStage(p.manifest, k, i), backboneStage, featuresStage, foldCompareStage];
+    const defs = [foldDataStage(p.manifest, k, i, hashes), backboneStage, featuresStage, foldCompareStage];
     const ctx = {
       run: sub,
       cfg: fcfg,

@@ -4,8 +4,14 @@
  * folds' test sets partition the data and every group is tested exactly once. Fold i's manifest has
  * fold i as its test split and the other folds' groups divided into train and val in the
  * manifest's train : val proportion (again whole groups). Seeded by the manifest's split seed.
+ * Near-duplicates (data.removeDuplicates): the one-split manifest only removed pairs across its own
+ * splits, so a fold can put two near-identical images on both sides; dedupeFold drops, of each pair
+ * across the fold's splits, the train/val member (the test one is kept, so the folds' test sets still
+ * partition the data) and records the count in the fold manifest (split.fold.removedDuplicates).
  */
 import { Rng } from '../util/rng.js';
+import { crossSplitDuplicates, type KeepRank } from './duplicates.js';
+import type { PHash } from './hash.js';
 import { fillQuotas } from './split.js';
 import type { Manifest, ManifestEntry, SplitName } from './types.js';
 
@@ -48,4 +54,27 @@ export function foldManifest(m: Manifest, k: number, fold: number): Manifest {
       );
   }
   return { ...m, entries, split: { ...m.split, fold: { index: fold, of: k } } };
+}
+
+/** A fold keeps the test member of a near-duplicate pair (then train over val, as the one split). */
+export const KEEP_TEST_FIRST: KeepRank = { test: 2, train: 1, val: 0 };
+
+/**
+ * A fold manifest without near-duplicates across its splits: `hashes` holds each entry's dHash by
+ * file (a missing or null hash is never a duplicate). The count removed goes to split.fold.
+ */
+export function dedupeFold(
+  m: Manifest,
+  hashes: ReadonlyMap<string, PHash | null>,
+  maxDistance: number,
+): Manifest {
+  if (!m.split.fold) throw new RangeError('dedupeFold: not a fold manifest (split.fold missing)');
+  const drop = crossSplitDuplicates(
+    m.entries.map((e) => hashes.get(e.file) ?? null),
+    m.entries.map((e) => e.split),
+    maxDistance,
+    KEEP_TEST_FIRST,
+  );
+  const entries = m.entries.filter((_, i) => !drop.has(i));
+  return { ...m, entries, split: { ...m.split, fold: { ...m.split.fold, removedDuplicates: drop.size } } };
 }

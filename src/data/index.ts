@@ -13,7 +13,8 @@
  *   follow. preprocessFile / preprocessBuffer.
  * - Datasets (scan.ts, split.ts, manifest.ts, prepare.ts): folder-per-class and Kaggle layouts,
  *   grouped stratified seeded splits, the manifest, prepareData(run, cfg); folds.ts: grouped k-fold
- *   cross-validation manifests (every group tested exactly once).
+ *   cross-validation manifests (every group tested exactly once), each freed of near-duplicates
+ *   across its splits (duplicates.ts: the one rule of which member goes).
  * - Audit (audit.ts): counts, sizes, channels, formats, unreadable files, near-duplicates (dHash),
  *   the metadata shortcut warning. inspectDataset(dir).
  * - Cross-source proxy (proxy.ts): the test split re-prepared (downscale, intensity change, JPEG)
@@ -39,6 +40,7 @@ export * from './preprocess.js';
 export * from './scan.js';
 export * from './split.js';
 export * from './folds.js';
+export * from './duplicates.js';
 export * from './manifest.js';
 export * from './audit.js';
 export * from './hash.js';

@@ -22,7 +22,8 @@ import { buildAudit, type DatasetAudit } from './audit.js';
 import { changedEntries } from './cache.js';
 import { DataError } from './errors.js';
 import { examineFiles, type FileFacts } from './examine.js';
-import { DEFAULT_DUPLICATE_DISTANCE, nearDuplicatePairs, sha256 } from './hash.js';
+import { crossSplitDuplicates, duplicateSettings } from './duplicates.js';
+import { sha256 } from './hash.js';
 import { readManifest, writeManifest } from './manifest.js';
 import { scanDataset, type Layout, type ScanItem } from './scan.js';
 import { assignSplits } from './split.js';
@@ -88,18 +89,6 @@ function reuseIfUpToDate(
   return null;
 }
 
-/** near-duplicates across splits: of each pair, the one in the later split (train < val < test) is dropped */
-function crossSplitDuplicates(good: FileFacts[], splits: SplitName[], dist: number): Set<number> {
-  const drop = new Set<number>();
-  const order: Record<SplitName, number> = { train: 0, val: 1, test: 2 };
-  for (const [i, j] of nearDuplicatePairs(
-    good.map((f) => f.dhash),
-    dist,
-  ))
-    if (splits[i] !== splits[j]) drop.add(order[splits[i]] >= order[splits[j]] ? i : j);
-  return drop;
-}
-
 function manifestEntries(
   good: FileFacts[],
   drop: Set<number>,
@@ -137,8 +126,7 @@ export async function prepareDataFull(
     split: cfg.split,
     maxImages: cfg.maxImages ?? null,
     badInput: cfg.badInput ?? 'skip',
-    removeDuplicates: cfg.removeDuplicates ?? true,
-    duplicateDistance: cfg.duplicateDistance ?? DEFAULT_DUPLICATE_DISTANCE,
+    ...duplicateSettings(cfg),
     maxPixels: cfg.maxPixels ?? null,
   };
   const configHash = sha256(JSON.stringify(settings)).slice(0, 16);
@@ -173,7 +161,8 @@ export async function prepareDataFull(
     cfg.split,
   );
   const dist = settings.duplicateDistance;
-  const drop = settings.removeDuplicates ? crossSplitDuplicates(good, splits, dist) : new Set<number>();
+  const hashes = good.map((f) => f.dhash);
+  const drop = settings.removeDuplicates ? crossSplitDuplicates(hashes, splits, dist) : new Set<number>();
   const allSplits: (SplitName | null)[] = [];
   const goodIndex = new Map<FileFacts, number>(good.map((f, i) => [f, i]));
   for (const f of facts) allSplits.push(goodIndex.has(f) ? splits[goodIndex.get(f)!] : null);

@@ -50,7 +50,12 @@ export interface Manifest {
     removedDuplicates?: number;
     configHash?: string;
     /** a cross-validation fold's manifest (src/data/folds.ts): fold index (0-based) of `of` */
-    fold?: { index: number; of: number };
+    fold?: {
+      index: number;
+      of: number;
+      /** near-duplicates across this fold's splits removed (dedupeFold; absent: not checked) */
+      removedDuplicates?: number;
+    };
   };
 }
 

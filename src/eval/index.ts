@@ -9,6 +9,7 @@
  *   paired-data.ts            the input of a paired comparison (folds × groups × seeds), checked
  *   paired-metrics/           registry of metrics a comparison can be decided on (one file per kind)
  *   hierarchical-bootstrap.ts grouped, paired bootstrap over folds × test groups × seeds
+ *   head-interval.ts          one head's own interval from that bootstrap (test groups × seeds)
  *   grouped-permutation.ts    grouped sign-flip permutation test: one p-value per comparison
  *   nadeau-bengio.ts          corrected resampled t-test over folds
  *   paired-comparison.ts      pairedVerdict: the method choice and the Verdict object
@@ -26,6 +27,7 @@ export * from './holm.js';
 export * from './paired-data.js';
 export * from './paired-metrics/index.js';
 export * from './hierarchical-bootstrap.js';
+export * from './head-interval.js';
 export * from './grouped-permutation.js';
 export * from './nadeau-bengio.js';
 export * from './verdict-object.js';

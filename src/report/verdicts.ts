@@ -113,6 +113,14 @@ function foldsLine(res: Record<string, unknown>): string {
   return ` Cross-validation: ${f.k} grouped folds (${typeof f.assignment === 'string' ? f.assignment : 'whole groups'}; ${tests.join(' + ')} test images); each fold has its own backbone trained on that fold's train part, its own features and heads over the seeds, tested on its held-out groups; the verdicts above are decided over the folds (the Nadeau–Bengio correction for the folds' overlapping training sets${ratio}), the one-split verdicts are kept in results.json (oneSplit), and a hierarchical bootstrap over folds × groups × seeds is stored as a sensitivity check.`;
 }
 
+/** How each head's own interval was made (results from before it was grouped say nothing). */
+function headIntervalsLine(res: Record<string, unknown>): string {
+  const h = Array.isArray(res.heads) ? res.heads.find(isObj) : undefined;
+  const b = isObj(h) && isObj(h.bootstrapAccuracy) ? h.bootstrapAccuracy : {};
+  if (b.method !== 'hierarchical-bootstrap' || !isObj(b.n)) return '';
+  return ` Each head's own interval (summary and head table) comes from the same hierarchical bootstrap, applied to the head alone: ${b.n.resamples} resamples of the ${b.n.groups} test groups × the head's ${b.n.seeds} seeds, the same small-sample correction.`;
+}
+
 /** The methods paragraph: what was resampled, how and how many times, and the Holm family. */
 export function methodsParagraph(res: Record<string, unknown>, rows: readonly VerdictRow[]): string {
   if (!rows.length) return '';
@@ -121,5 +129,5 @@ export function methodsParagraph(res: Record<string, unknown>, rows: readonly Ve
   const groups = typeof test.groupSource === 'string' ? ` Test groups: ${test.groupSource}.` : '';
   const cfg = isObj(res.verdicts) ? res.verdicts : {};
   const primary = typeof cfg.primaryMetric === 'string' ? cfg.primaryMetric : rows[0].v.metric;
-  return `<p><b>Methods.</b> Primary metric (declared in the config): ${esc(primary)}; the other metrics are secondary. ${methods.map(esc).join(' ')}${esc(groups)}${esc(foldsLine(res))} The label is read off the interval against the equivalence margin (two one-sided tests): better ⇒ lower bound &gt; 0, worse ⇒ upper bound &lt; 0, equivalent ⇒ both inside ±margin, otherwise inconclusive. Holm's step-down adjustment runs over all ${rows.length} comparisons of the run (head pairs × metrics × low-data fractions${rows.some((r) => r.role === 'fine-tune') ? ' + the fine-tuning control' : ''}). Per-seed McNemar tests below are descriptive only.</p>`;
+  return `<p><b>Methods.</b> Primary metric (declared in the config): ${esc(primary)}; the other metrics are secondary. ${methods.map(esc).join(' ')}${esc(groups)}${esc(headIntervalsLine(res))}${esc(foldsLine(res))} The label is read off the interval against the equivalence margin (two one-sided tests): better ⇒ lower bound &gt; 0, worse ⇒ upper bound &lt; 0, equivalent ⇒ both inside ±margin, otherwise inconclusive. Holm's step-down adjustment runs over all ${rows.length} comparisons of the run (head pairs × metrics × low-data fractions${rows.some((r) => r.role === 'fine-tune') ? ' + the fine-tuning control' : ''}). Per-seed McNemar tests below are descriptive only.</p>`;
 }

@@ -3,7 +3,8 @@
  * each head kind (linear 1,024→classes; parameter-matched bottleneck; dressed quantum circuit) is
  * trained over several seeds with the same optimizer budget, then evaluated on the test split:
  * accuracy, balanced accuracy, macro-F1, per-class precision / recall / specificity, one-vs-rest
- * ROC-AUC, confusion matrix, expected calibration error; bootstrap 95% CIs (test cases resampled);
+ * ROC-AUC, confusion matrix, expected calibration error; per-head 95% CIs from the verdicts'
+ * hierarchical bootstrap (test groups × head seeds, src/eval headInterval);
  * paired McNemar exact tests per seed (descriptive); mean ± sd over seeds; a low-data study over
  * train fractions; one structured verdict per comparison (compare-verdicts.ts: grouped hierarchical
  * bootstrap on the declared primary metric, secondary metrics, Holm over the run's family). Heads go to RUN/heads/<kind>-seed<k>.json, everything else (with every
@@ -14,14 +15,15 @@ import { existsSync } from 'node:fs';
 import { manualSeed, withRuntime } from '../engine/index.js';
 import {
   argmaxRows,
-  bootstrapCI,
   calibration,
   classificationMetrics,
+  headInterval,
   mcnemarExact,
   rocOneVsRest,
   summarize,
   type Calibration,
-  type Interval,
+  type HeadInterval,
+  type MetricName,
   type Metrics,
   type RocResult,
   type SeedSummary,
@@ -70,11 +72,14 @@ export interface HeadSummary {
   macroF1: SeedSummary;
   macroAuc: SeedSummary | null;
   ece: SeedSummary;
-  /** bootstrap 95% CI of the mean test accuracy over seeds (test cases resampled) */
-  bootstrapAccuracy: Interval;
+  /**
+   * 95% CI of the seed-mean test accuracy from the verdicts' resampling (src/eval headInterval: the
+   * hierarchical bootstrap over the test split's groups and the head seeds); lo/hi null with one group
+   */
+  bootstrapAccuracy: HeadInterval;
   /** the same for balanced accuracy and macro-F1 */
-  bootstrapBalancedAccuracy: Interval;
-  bootstrapMacroF1: Interval;
+  bootstrapBalancedAccuracy: HeadInterval;
+  bootstrapMacroF1: HeadInterval;
   /** first seed in full: metrics incl. per class and confusion matrix, ROC curves, reliability bins */
   detail: { seed: number; metrics: Metrics; roc: RocResult; calibration: Calibration };
   /** every seed's test probabilities (N×classes, row-major, 5 decimals) and predictions */
@@ -194,23 +199,11 @@ export function stratifiedSubset(set: ArraySet, fraction: number, rng: Rng): Arr
   return { x, y: Int32Array.from(idx, (k) => set.y[k]), shape: set.shape };
 }
 
-const accuracyOf = (labels: Int32Array, pred: ArrayLike<number>, idx?: Int32Array) => {
-  const ix = idx ?? Int32Array.from(labels, (_, i) => i);
+const accuracyOf = (labels: Int32Array, pred: ArrayLike<number>) => {
   let ok = 0;
-  for (const i of ix) if (pred[i] === labels[i]) ok++;
-  return ok / ix.length;
+  for (let i = 0; i < labels.length; i++) if (pred[i] === labels[i]) ok++;
+  return ok / labels.length;
 };
-
-/** Classification metrics of the test cases at the (bootstrap) indices ix. */
-function subsetMetrics(labels: Int32Array, pred: ArrayLike<number>, ix: Int32Array, C: number): Metrics {
-  const y = new Int32Array(ix.length);
-  const p = new Int32Array(ix.length);
-  for (let k = 0; k < ix.length; k++) {
-    y[k] = labels[ix[k]];
-    p[k] = pred[ix[k]];
-  }
-  return classificationMetrics(y, p, C);
-}
 
 export function trainHead(
   make: (k: HeadKind) => HeadModule,
@@ -358,11 +351,9 @@ function studyHead(st: Study, kind: HeadKind): { summary: HeadSummary; preds: Se
     st.log(`${kind} head seed ${r.run.seed} failed to train: ${r.run.collapse!.reasons.join('; ')}`);
   const perSeed = seeds.map((r) => r.run);
   const list = seeds.map((r) => r.pred);
-  const { yTest, C } = st;
-  const boot = (stat: (p: Int32Array, ix: Int32Array) => number) =>
-    bootstrapCI(yTest.length, (ix) => list.reduce((a, p) => a + stat(p, ix), 0) / list.length, {
-      seed: st.cfg.firstSeed,
-    });
+  const { ctx } = st;
+  const input = { classes: ctx.classes, labels: ctx.labels, groups: ctx.groups, head: { pred: list } };
+  const boot = (metric: MetricName) => headInterval(input, metric, { seed: st.cfg.firstSeed });
   const aucs = perSeed.map((r) => r.macroAuc).filter((a): a is number => a !== null);
   const summary: HeadSummary = {
     kind,
@@ -373,9 +364,9 @@ function studyHead(st: Study, kind: HeadKind): { summary: HeadSummary; preds: Se
     macroF1: summarize(perSeed.map((r) => r.macroF1)),
     macroAuc: aucs.length ? summarize(aucs) : null,
     ece: summarize(perSeed.map((r) => r.ece)),
-    bootstrapAccuracy: boot((p, ix) => accuracyOf(yTest, p, ix)),
-    bootstrapBalancedAccuracy: boot((p, ix) => subsetMetrics(yTest, p, ix, C).balancedAccuracy),
-    bootstrapMacroF1: boot((p, ix) => subsetMetrics(yTest, p, ix, C).macroF1),
+    bootstrapAccuracy: boot('accuracy'),
+    bootstrapBalancedAccuracy: boot('balancedAccuracy'),
+    bootstrapMacroF1: boot('macroF1'),
     detail: seeds[0].detail,
     predictions: seeds.map((r) => r.prediction),
     trainSeconds: perSeed.reduce((a, r) => a + r.seconds, 0),
@@ -384,7 +375,7 @@ function studyHead(st: Study, kind: HeadKind): { summary: HeadSummary; preds: Se
   };
   const h = summary;
   st.log(
-    `${kind} head (${h.params} parameters): test accuracy ${(100 * h.accuracy.mean).toFixed(2)}% ± ${(100 * h.accuracy.sd).toFixed(2)} over ${st.seeds.length} seeds, bootstrap 95% CI [${(100 * h.bootstrapAccuracy.lo).toFixed(2)}, ${(100 * h.bootstrapAccuracy.hi).toFixed(2)}], ${h.trainSeconds.toFixed(1)} s`,
+    `${kind} head (${h.params} parameters): test accuracy ${(100 * h.accuracy.mean).toFixed(2)}% ± ${(100 * h.accuracy.sd).toFixed(2)} over ${st.seeds.length} seeds, 95% CI (test groups × seeds) [${(100 * h.bootstrapAccuracy.lo).toFixed(2)}, ${(100 * h.bootstrapAccuracy.hi).toFixed(2)}], ${h.trainSeconds.toFixed(1)} s`,
   );
   return { summary, preds: { pred: list, probs: seeds.map((r) => r.probs) } };
 }
@@ -448,16 +439,35 @@ function lowDataPoint(st: Study, fraction: number, main: Map<HeadKind, SeedPredi
   return point;
 }
 
-/** The tuning search on train/val (compare.tune): sets each head kind's settings to its chosen ones. */
-function tuneStep(st: Study): TuneResult | null {
-  const { data, C, cfg } = st;
+/**
+ * The tuning search on train/val (compare.tune) for `kinds`: each kind's training settings (cfg with
+ * its chosen hyperparameters; cfg itself when tuning is off) and the search record. Shared by the
+ * comparison and the A/A calibration (calibrate.ts), so both train a kind with the same settings.
+ */
+export function tunedSettings(
+  cfg: CompareConfig,
+  data: Pick<Features, 'train' | 'val'>,
+  make: (kind: HeadKind) => HeadModule,
+  C: number,
+  kinds: readonly HeadKind[],
+  hooks: { log?: (line: string) => void; tick?: (info: Record<string, string | number>) => void } = {},
+): { tuning: TuneResult | null; cfgOf: Map<HeadKind, CompareConfig> } {
   const train = (kind: HeadKind, c: CompareConfig) => {
-    const r = trainHead(st.make, kind, cfg.firstSeed, data.train, data.val, c, C);
-    st.tick({ head: kind, tune: c.lr });
+    const r = trainHead(make, kind, cfg.firstSeed, data.train, data.val, c, C);
+    hooks.tick?.({ head: kind, tune: c.lr });
     return r;
   };
-  const tuning = tuneHeads(cfg, data.val, C, train, st.log);
-  for (const h of tuning?.heads ?? []) st.cfgOf.set(h.kind, withParams(cfg, h.chosen));
+  const tuning = tuneHeads({ ...cfg, heads: [...kinds] }, data.val, C, train, hooks.log);
+  const cfgOf = new Map<HeadKind, CompareConfig>(kinds.map((k) => [k, cfg]));
+  for (const h of tuning?.heads ?? []) cfgOf.set(h.kind, withParams(cfg, h.chosen));
+  return { tuning, cfgOf };
+}
+
+/** The tuning search of the comparison: sets each head kind's settings to its chosen ones. */
+function tuneStep(st: Study): TuneResult | null {
+  const { data, C, cfg } = st;
+  const { tuning, cfgOf } = tunedSettings(cfg, data, st.make, C, cfg.heads, { log: st.log, tick: st.tick });
+  for (const [k, c] of cfgOf) st.cfgOf.set(k, c);
   return tuning;
 }
 
@@ -469,7 +479,8 @@ async function finetuneStep(
 ): Promise<FinetuneResult | undefined> {
   const f = st.cfg.finetune;
   if (!f?.enabled) return undefined;
-  const r = await finetuneControl(st.run, f, st.cfg.heads, st.seeds, preds, st.ctx, hooks);
+  const policy = st.cfg.collapsePolicy;
+  const r = await finetuneControl(st.run, f, st.cfg.heads, st.seeds, preds, st.ctx, hooks, policy);
   for (const h of r.heads)
     st.log(
       `fine-tuned backbone + ${h.kind} head: test accuracy ${(100 * h.accuracy.mean).toFixed(2)}% ± ${(100 * h.accuracy.sd).toFixed(2)} over ${r.seeds.length} seeds`,

@@ -52,7 +52,11 @@ export interface FinetuneHooks {
   onEpoch?: (e: EpochLog) => void;
 }
 
-/** Fine-tunes backbone + the frozen head `kind` of `seed`; returns its epochs and test probabilities. */
+/**
+ * Fine-tunes backbone + the frozen head `kind` of `seed`; returns its epochs, test probabilities and
+ * validation probabilities (collapse detection). `trainSeed` (default `seed`) seeds the training: the
+ * collapse policy 'reinit' fine-tunes the same frozen head again from a derived seed.
+ */
 export function finetuneHead(
   run: string,
   sets: FinetuneImages,
@@ -60,10 +64,11 @@ export function finetuneHead(
   kind: HeadKind,
   seed: number,
   hooks: FinetuneHooks = {},
-): { epochs: EpochLog[]; probs: Float32Array; file: string } {
+  trainSeed = seed,
+): { epochs: EpochLog[]; probs: Float32Array; valProbs: Float32Array; file: string } {
   const p = runPaths(run);
   const { net, arch } = loadBackbone(run);
-  manualSeed(seed);
+  manualSeed(trainSeed);
   const model = new BackboneWithHead(net, importHead(loadHead(p.head(kind, seed))));
   try {
     const C = arch.classes.length;
@@ -72,7 +77,7 @@ export function finetuneHead(
       epochs: f.epochs,
       batchSize: f.batchSize,
       lr: f.lr,
-      seed,
+      seed: trainSeed,
       onEpoch: (e) => {
         hooks.onEpoch?.(e);
         hooks.log?.(
@@ -81,9 +86,10 @@ export function finetuneHead(
       },
     });
     const probs = predict(model, sets.test, C, 32);
+    const valProbs = predict(model, sets.val, C, 32);
     const file = p.finetuneHead(kind, seed);
     saveHead(file, exportHead(model.head));
-    return { epochs, probs, file };
+    return { epochs, probs, valProbs, file };
   } finally {
     model.dispose();
   }

@@ -8,6 +8,7 @@
  *   box-guidance.ts     backbone.boxGuidance: the penalty on the true class's CAM outside the tumor box
  *   stages.ts           trainBackbone / extractFeatures: manifest → images → RUN/backbone, RUN/features
  *   calibrate.ts        qmri compare --calibrate N: A/A comparisons of the reference head against itself
+ *   calibrate-folds.ts  the same A/A through the fold-level verdict (compare.folds, fold sub-runs' features)
  *   compare*.ts         compareHeads: linear, parameter-matched bottleneck and quantum heads over
  *                       seeds, test metrics, bootstrap CIs, McNemar, low-data study, verdicts
  *   tune.ts             compare.tune: the same seeded random search (lr, epochs, weight decay) for
@@ -27,6 +28,7 @@ export * from './backbone.js';
 export * from './compare-config.js';
 export * from './compare.js';
 export * from './calibrate.js';
+export * from './calibrate-folds.js';
 export * from './finetune.js';
 export * from './fold-verdicts.js';
 export * from './ensemble.js';

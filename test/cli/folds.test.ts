@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '../../src/cli/config.js';
 import { runExperiment } from '../../src/cli/pipeline.js';
-import { readManifest } from '../../src/data/index.js';
+import { duplicateSettings, manifestHashes, nearDuplicatePairs, readManifest } from '../../src/data/index.js';
 import { runPaths } from '../../src/run/index.js';
 import { tinyConfig } from './tiny-config.js';
 
@@ -68,13 +68,23 @@ test('compare.folds = 3: three fold sub-runs with their own backbone, verdicts o
 
     // three fold backbones; the fold test sets partition the data, whole groups each
     const parent = readManifest(p.manifest);
+    const hashes = await manifestHashes(parent);
     const testedIn = new Map<string, number>();
     for (let i = 0; i < K; i++) {
       const f = runPaths(p.fold(i));
       for (const file of [f.model, f.arch, f.backboneMetrics, f.compare]) assert.ok(existsSync(file), file);
       const m = readManifest(f.manifest);
-      assert.deepEqual(m.split.fold, { index: i, of: K });
-      assert.equal(m.entries.length, parent.entries.length);
+      // data.removeDuplicates (default on): the fold is checked for near-duplicates across its splits
+      const removed = m.split.fold!.removedDuplicates!;
+      assert.deepEqual(m.split.fold, { index: i, of: K, removedDuplicates: removed });
+      assert.equal(m.entries.length + removed, parent.entries.length);
+      const dist = duplicateSettings(foldConfig(run).data).duplicateDistance;
+      for (const [a, b] of nearDuplicatePairs(
+        m.entries.map((e) => hashes.get(e.file) ?? null),
+        dist,
+      ))
+        assert.equal(m.entries[a].split, m.entries[b].split, `fold ${i + 1}: near-duplicates across splits`);
+
       const splitOfGroup = new Map<string, string>();
       for (const e of m.entries) {
         assert.equal(splitOfGroup.get(e.group) ?? e.split, e.split, `group ${e.group} straddles splits`);
@@ -85,7 +95,9 @@ test('compare.folds = 3: three fold sub-runs with their own backbone, verdicts o
         }
       }
     }
-    assert.equal(testedIn.size, parent.entries.length, 'every image is tested exactly once');
+    // every image is tested exactly once (the fold keeps the test copy of a near-duplicate pair)
+    assert.equal(testedIn.size, parent.entries.length);
+    has(new RegExp(`near-duplicate\\(s\\) across its splits removed`));
     const weights = new Set(
       Array.from({ length: K }, (_, i) => readFileSync(runPaths(p.fold(i)).model).toString('base64')),
     );

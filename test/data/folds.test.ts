@@ -1,6 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assignFolds, foldManifest, type Manifest } from '../../src/data/index.js';
+import {
+  assignFolds,
+  dedupeFold,
+  foldManifest,
+  hamming,
+  type Manifest,
+  type PHash,
+} from '../../src/data/index.js';
 
 const CLASSES = ['glioma', 'meningioma', 'notumor', 'pituitary'];
 
@@ -86,4 +93,47 @@ test('fold manifests: the test sets partition the data; train/val from the other
     () => foldManifest(manifest(3), 3, 0),
     /fold 1 of 3: its (train|val) split has no image of class 'glioma'.*lower compare\.folds/,
   );
+});
+
+/** A 256-bit hash with `bits` of its low bits set (two hashes differ in the bits they do not share). */
+function hashWith(bits: number, offset = 0): PHash {
+  const h = new Uint32Array(8);
+  for (let b = offset; b < offset + bits; b++) h[b >> 5] |= 1 << (b & 31);
+  return h;
+}
+
+test("a fold's near-duplicates across its splits are removed (the train/val copy), and counted", () => {
+  const m = manifest(6);
+  const f = foldManifest(m, 3, 1);
+  const test0 = f.entries.find((e) => e.split === 'test')!;
+  const train0 = f.entries.find((e) => e.split === 'train')!;
+  const val0 = f.entries.find((e) => e.split === 'val')!;
+  // every image far from every other (disjoint 4-bit patterns), except: a train image 2 bits from a
+  // test image, a val image identical to another test image's hash pattern shifted by 1 bit
+  const hashes = new Map<string, PHash | null>(f.entries.map((e, i) => [e.file, hashWith(4, (i * 5) % 252)]));
+  const farApart = new Map(hashes);
+  hashes.set(
+    train0.file,
+    hashes.get(test0.file)!.map((w, k) => (k === 0 ? w ^ 0b11 : w)),
+  );
+  hashes.set(
+    val0.file,
+    hashes.get(test0.file)!.map((w, k) => (k === 7 ? w ^ (1 << 31) : w)),
+  );
+  const d = dedupeFold(f, hashes, 3);
+  assert.equal(d.split.fold!.removedDuplicates, 2);
+  const kept = new Set(d.entries.map((e) => e.file));
+  assert.ok(kept.has(test0.file), 'the test copy stays: the fold test sets still partition the data');
+  assert.ok(!kept.has(train0.file) && !kept.has(val0.file));
+  assert.equal(d.entries.length, f.entries.length - 2);
+  // independently: no pair across the fold's splits within 3 bits is left
+  for (const a of d.entries)
+    for (const b of d.entries)
+      if (a.split !== b.split)
+        assert.ok(hamming(hashes.get(a.file)!, hashes.get(b.file)!) > 3, `${a.file} ~ ${b.file}`);
+  // with nothing near, nothing goes (and the count says 0)
+  const none = dedupeFold(f, farApart, 3);
+  assert.equal(none.split.fold!.removedDuplicates, 0);
+  assert.equal(none.entries.length, f.entries.length);
+  assert.throws(() => dedupeFold(m, hashes, 3), /not a fold manifest/);
 });

@@ -9,6 +9,7 @@ import { listHeads, loadHead, runPaths, saveFeatures, shownHead } from '../../sr
 import { compareHeads, resolveCompareConfig, stratifiedSubset } from '../../src/train/index.js';
 import { verdictSentence, type Verdict } from '../../src/eval/index.js';
 import { Rng } from '../../src/util/rng.js';
+import { methodsParagraph, verdictRows } from '../../src/report/verdicts.js';
 
 setNumThreads(1);
 
@@ -77,6 +78,9 @@ test('compareHeads trains every head over every seed, stores the heads and a com
         Math.abs(b.estimate - mean) < 1e-12,
         `${h.kind} ${name}: the estimate is the mean over seeds`,
       );
+      // the verdicts' resampling: the test split's groups × the head's seeds
+      assert.equal(b.method, 'hierarchical-bootstrap');
+      assert.deepEqual(b.n, { groups: r.comparisons[0].verdict.n.groups, seeds: 2, resamples: 2000 });
     }
     // every seed keeps its per-class precision / recall / specificity and confusion matrix
     for (const r of h.perSeed) {
@@ -91,6 +95,12 @@ test('compareHeads trains every head over every seed, stores the heads and a com
     assert.deepEqual(h.perSeed[0].confusion, h.detail.metrics.confusion);
     assert.ok(h.ece.mean >= 0 && h.ece.mean <= 1);
   }
+  // the report's methods paragraph says how the per-head intervals were made
+  const json = JSON.parse(JSON.stringify(r)) as Record<string, unknown>;
+  assert.match(
+    methodsParagraph(json, verdictRows(json)),
+    /applied to the head alone: 2000 resamples of the \d+ test groups × the head&#39;s 2 seeds/,
+  );
   // parameter-matched bottleneck
   const q = r.heads[2].params;
   const b = r.heads[1].params;

@@ -8,6 +8,7 @@ import { classificationMetrics, type Verdict } from '../../src/eval/index.js';
 import { headKinds } from '../../src/heads/index.js';
 import { runPaths } from '../../src/run/index.js';
 import { compareHeads, extractFeatures, trainBackbone } from '../../src/train/index.js';
+import { reinitSeed } from '../../src/train/compare-collapse.js';
 import { esc } from '../../src/report/html.js';
 import { finetuneHtml } from '../../src/report/sections/fairness.js';
 import { verdictRows } from '../../src/report/verdicts.js';
@@ -30,7 +31,8 @@ function checkVerdict(v: Verdict, head: string, reference: string): void {
   assert.ok(v.pHolm !== null && v.pHolm >= v.p && v.pHolm <= 1, at);
 }
 
-test('every head kind gets an end-to-end fine-tuning control over 3 seeds, judged by the same verdicts', async () => {
+/** A tiny run with a trained backbone and features (phantoms, tiny DenseNet). */
+async function tinyRun(): Promise<string> {
   const dir = tmp('qmri-ft-data-');
   await writePhantomDataset(dir, { n: 48, size: 32, seed: 1 });
   const run = tmp('qmri-ft-run-');
@@ -46,6 +48,11 @@ test('every head kind gets an end-to-end fine-tuning control over 3 seeds, judge
     { preprocess: pre },
   );
   await extractFeatures(run, { batchSize: 8 });
+  return run;
+}
+
+test('every head kind gets an end-to-end fine-tuning control over 3 seeds, judged by the same verdicts', async () => {
+  const run = await tinyRun();
   const c = await compareHeads(run, {
     seeds: 3,
     epochs: 2,
@@ -105,4 +112,51 @@ test('every head kind gets an end-to-end fine-tuning control over 3 seeds, judge
   assert.equal(rows.filter((r) => r.role === 'fine-tune').length, 2 + 3);
   const html = finetuneHtml(res);
   for (const x of [...ft.comparisons, ...ft.gains]) assert.ok(html.includes(esc(x.sentence)), x.sentence);
+});
+
+/** Runs the control with a learning rate of 10, which wrecks fine-tuning (saturated or constant outputs). */
+async function wreckedControl(collapsePolicy: 'keep' | 'reinit') {
+  const run = await tinyRun();
+  const c = await compareHeads(run, {
+    heads: ['linear'],
+    seeds: 3,
+    epochs: 2,
+    lowData: [],
+    threads: 1,
+    collapsePolicy,
+    finetune: { enabled: true, epochs: 2, lr: 10, batchSize: 8, seeds: 3 },
+  });
+  const ft = c.finetune!;
+  const failed = ft.runs.filter((r) => r.collapse.collapsed);
+  assert.ok(failed.length > 0, 'lr 10 should make at least one fine-tuned head fail');
+  for (const r of failed) assert.ok(r.collapse.reasons.length > 0);
+  // recorded per kind as the frozen heads' collapses are, never the representative
+  const h = ft.heads[0];
+  assert.deepEqual(
+    h.collapsed,
+    failed.map((r) => r.seed),
+  );
+  assert.ok(h.representativeSeed === null || !h.collapsed.includes(h.representativeSeed));
+  // the report lists them the same way: count (seeds), representative, and why each failed
+  const html = finetuneHtml(JSON.parse(JSON.stringify(c)) as Record<string, unknown>);
+  assert.ok(html.includes(`${failed.length} (${h.collapsed.join(', ')})`), html);
+  for (const r of failed) assert.ok(html.includes(esc(r.collapse.reasons[0])), r.collapse.reasons[0]);
+  return { run, ft, failed, html };
+}
+
+test("a fine-tuned head that fails to train is flagged and, under 'reinit', fine-tuned again from a derived seed", async () => {
+  const { run, ft, html } = await wreckedControl('reinit');
+  for (const r of ft.runs) {
+    // as a collapsed frozen head would be: once more from the derived seed, the retraining's outcome recorded
+    assert.equal(r.collapse.reinitSeed, r.collapse.collapsed ? reinitSeed(r.seed) : undefined);
+    if (r.collapse.collapsed) assert.equal(typeof r.collapse.reinitCollapsed, 'boolean');
+    assert.equal(r.file, runPaths(run).finetuneHead('linear', r.seed));
+  }
+  assert.ok(html.includes('retrained from seed'), html);
+});
+
+test("under 'keep' a fine-tuned head that fails to train is flagged and kept, not retrained", async () => {
+  const { ft, html } = await wreckedControl('keep');
+  for (const r of ft.runs) assert.equal(r.collapse.reinitSeed, undefined);
+  assert.ok(html.includes('kept (collapse policy keep)'), html);
 });

@@ -97,7 +97,7 @@ export function registerCompare(program: Command): void {
     .option('--threads <n>', 'libtorch threads', parseThreads)
     .option(
       '--calibrate <n>',
-      'instead of the comparison: N A/A comparisons of the reference head against itself (independent seeds), how often the verdict says better or worse',
+      'instead of the comparison: N A/A comparisons of the reference head against itself (independent seeds), how often the verdict says better or worse (with compare.folds: the fold-level verdict too)',
       (v: string) => {
         const n = Number(v);
         if (!Number.isInteger(n) || n < 1 || n > 10_000)

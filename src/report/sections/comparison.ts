@@ -92,9 +92,9 @@ async function headsTable(ctx: ReportContext, heads: Record<string, unknown>[]):
       'test accuracy: mean ± sd [95% CI]',
       'macro-F1',
       'balanced accuracy',
-      'bootstrap 95% CI, accuracy',
-      'bootstrap 95% CI, macro-F1',
-      'bootstrap 95% CI, balanced accuracy',
+      '95% CI (test groups × seeds), accuracy',
+      '95% CI (test groups × seeds), macro-F1',
+      '95% CI (test groups × seeds), balanced accuracy',
     ],
     heads.map(headRow),
   );

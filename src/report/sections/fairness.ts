@@ -98,6 +98,31 @@ export function tuningHtml(res: Obj): string {
   )}</details>`;
 }
 
+/** A kind's failed seeds and representative seed, as the summary shows the frozen heads' (absent: older runs). */
+function collapseCells(h: Obj): string[] {
+  if (!Array.isArray(h.collapsed)) return ['—', '—'];
+  const n = h.collapsed.length;
+  return [
+    n ? `${n} (${esc(h.collapsed.join(', '))})` : '0',
+    isNum(h.representativeSeed) ? String(h.representativeSeed) : 'none (every seed failed)',
+  ];
+}
+
+/** Why each fine-tuned seed that failed to train was flagged, and what the policy did. */
+function failures(f: Obj): string {
+  const items = list(f.runs)
+    .filter((r) => isObj(r.collapse) && r.collapse.collapsed === true)
+    .map((r) => {
+      const c = obj(r.collapse);
+      const reasons = Array.isArray(c.reasons) ? c.reasons.join('; ') : '';
+      const redo = isNum(c.reinitSeed)
+        ? `; retrained from seed ${c.reinitSeed}${c.reinitCollapsed ? ', which failed too' : ''}`
+        : '; kept (collapse policy keep)';
+      return `<li>${esc(`fine-tuned ${r.kind} seed ${r.seed}: ${reasons}${redo}`)}</li>`;
+    });
+  return items.length ? `<p>Fine-tuned heads that failed to train:</p><ul>${items.join('')}</ul>` : '';
+}
+
 /** The fine-tuning control: per head kind over its seeds; its verdicts are in the verdict table. */
 export function finetuneHtml(res: Obj): string {
   const f = obj(res.finetune);
@@ -115,15 +140,25 @@ export function finetuneHtml(res: Obj): string {
   return (
     `<p><b>End-to-end fine-tuning control.</b> Every head kind, from its frozen-feature heads of ${fmt(seeds)} seeds, fine-tuned together with the backbone for ${fmt(c.epochs)} epochs (learning rate ${fmt(c.lr, 5)}, batch size ${fmt(c.batchSize)}), the same for every kind; compared with the same verdicts (grouped bootstrap, Holm over the whole run).</p>` +
     table(
-      ['head (fine-tuned)', 'seeds', 'test accuracy', 'balanced accuracy', 'macro-F1'],
+      [
+        'head (fine-tuned)',
+        'seeds',
+        'test accuracy',
+        'balanced accuracy',
+        'macro-F1',
+        'seeds that failed to train',
+        'representative seed',
+      ],
       list(f.heads).map((h) => [
         esc(h.kind),
         fmt(seeds),
         cell(h.accuracy),
         cell(h.balancedAccuracy),
         cell(h.macroF1),
+        ...collapseCells(h),
       ]),
     ) +
+    failures(f) +
     sentences.join('')
   );
 }

@@ -12,7 +12,7 @@ import { verdictRows } from '../verdicts.js';
 const ID = 'summary';
 const TITLE = 'Summary';
 
-/** Per-head interval field of each primary metric (test cases resampled, mean over seeds). */
+/** Per-head interval field of each primary metric (seed mean; test groups × seeds resampled, as the verdicts). */
 const BOOT: Record<string, string> = {
   accuracy: 'bootstrapAccuracy',
   balancedAccuracy: 'bootstrapBalancedAccuracy',
