@@ -8,7 +8,7 @@
  *                                                            // model's prediction unless given)
  *     models: ModelCase[] {
  *       name: 'classical' | 'hybrid' | 'bottleneck', source: head file kind or 'backbone',
- *       probs: number[], predicted: number,  // with opts.tta: from the pooled features averaged
+ *       probs: number[], predicted: number,  // with TTA (the run's backbone.tta): from the pooled features averaged
  *                                            // over the views (the maps and SHAP explain the image as it is)
  *       maps: { <CAM method or spatial SHAP explainer>: { map: Float32Array S×S in [0,1],
  *               raw, h, w (the map's own cells), png?: Buffer (overlay, tumor box drawn), ms } }
@@ -36,7 +36,14 @@
  * kernelshap (512 coalitions), shapcam.
  */
 import { noGrad, Tensor, tidy } from '../engine/index.js';
-import { meanOverViews, type Box, type PreparedImage, type TtaView } from '../data/index.js';
+import {
+  meanOverViews,
+  viewsOf,
+  type Box,
+  type PreparedImage,
+  type TtaName,
+  type TtaView,
+} from '../data/index.js';
 import { hasCircuit, headProbs, splitHead, type HeadExport } from '../heads/index.js';
 import { type OpenRun } from '../run/index.js';
 import { auditCase, localize, type AuditThresholds, type CaseAudit, type MapLocalization } from './audit.js';
@@ -99,8 +106,9 @@ export interface AnalyzeOptions extends Partial<Omit<CamOptions, 'layer'>> {
   /** deletion / insertion curve points per map (faithfulness.ts); 0 or absent: not measured */
   faithfulnessSteps?: number;
   /**
-   * test-time augmentation (the run's backbone.tta): each head's probabilities from the pooled
-   * features averaged over these views, as its features were; maps and SHAP explain the image as it is
+   * test-time augmentation: each head's probabilities from the pooled features averaged over these
+   * views, as its features were; maps and SHAP explain the image as it is. Absent: the run's own
+   * backbone.tta (open.tta); null: off
    */
   tta?: readonly TtaView[] | null;
 }
@@ -287,7 +295,7 @@ interface CaseSetup {
   tolerance: number | null;
   caps: Map<string, LocalizationCap | null>;
   faithfulnessSteps: number;
-  /** the pooled features averaged over the test-time augmentation views (opts.tta), or null */
+  /** the pooled features averaged over the test-time augmentation views (opts.tta, else open.tta), or null */
   ttaPooled: Float32Array | null;
   png(map: Float32Array, title: string): Promise<Buffer | undefined>;
 }
@@ -318,6 +326,11 @@ function setupCase(
         );
   const S = img.size;
   const tolPx = opts.tolerancePx ?? DEFAULT_TOLERANCE_PX;
+  const tta = opts.tta === undefined ? viewsOf(open.tta as TtaName[]) : opts.tta;
+  if (tta)
+    notes.push(
+      `head probabilities averaged over the test-time augmentation views ${tta.map((v) => v.name).join(' + ')}; the maps and SHAP explain the image as it is`,
+    );
   const wantPng = opts.png ?? true;
   return {
     open,
@@ -331,9 +344,7 @@ function setupCase(
     tolerance: img.sourceSide ? tolPx / img.sourceSide : null,
     caps: new Map(),
     faithfulnessSteps: opts.faithfulnessSteps ?? 0,
-    ttaPooled: opts.tta
-      ? meanOverViews(img.input, 1, [3, S, S], opts.tta, (v) => pooledOf(open, v, 1, S))
-      : null,
+    ttaPooled: tta ? meanOverViews(img.input, 1, [3, S, S], tta, (v) => pooledOf(open, v, 1, S)) : null,
     png: async (map, title) =>
       wantPng ? await overlayPng(img.display, map, S, { title, box: img.box }) : undefined,
   };

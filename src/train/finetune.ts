@@ -4,16 +4,25 @@
  * gradient flows back into the DenseNet), then its test probabilities. The images are read once per
  * comparison (finetuneImages); the fine-tuned head goes to RUN/compare/finetune/<kind>-seed<k>.json
  * (the fine-tuned backbones are not kept: one DenseNet per kind × seed is too much disk for a
- * control); the run's backbone is left untouched. The control over every kind: finetune-control.ts.
+ * control); the run's backbone is left untouched. With the run's backbone.tta, the test and validation
+ * probabilities average the softmax over the views, as the backbone's own final scores do. The control
+ * over every kind: finetune-control.ts.
  */
 import { manualSeed, type Tensor } from '../engine/index.js';
-import { DEFAULT_PREPROCESS, loadSplit, readManifest, type PreprocessConfig } from '../data/index.js';
+import {
+  DEFAULT_PREPROCESS,
+  loadSplit,
+  readManifest,
+  viewsOf,
+  type PreprocessConfig,
+  type TtaName,
+} from '../data/index.js';
 import { Module, type HeadModule, type DenseNet } from '../nn/index.js';
 import type { ProgressSink } from '../util/progress.js';
 import type { FinetuneConfig } from './compare-config.js';
 import { fit, predict, type ArraySet, type EpochLog } from './fit.js';
 import { exportHead, importHead, type HeadKind } from '../heads/index.js';
-import { loadArch, loadBackbone, loadHead, runPaths, saveHead } from '../run/index.js';
+import { loadArch, loadBackbone, loadHead, runPaths, runTta, saveHead } from '../run/index.js';
 
 /** Backbone + head as one trainable model. */
 class BackboneWithHead extends Module {
@@ -85,8 +94,9 @@ export function finetuneHead(
         );
       },
     });
-    const probs = predict(model, sets.test, C, 32);
-    const valProbs = predict(model, sets.val, C, 32);
+    const views = viewsOf(runTta(run) as TtaName[] | undefined);
+    const probs = predict(model, sets.test, C, 32, views);
+    const valProbs = predict(model, sets.val, C, 32, views);
     const file = p.finetuneHead(kind, seed);
     saveHead(file, exportHead(model.head));
     return { epochs, probs, valProbs, file };

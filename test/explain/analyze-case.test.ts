@@ -1,8 +1,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import sharp from 'sharp';
-import { openRun } from '../../src/run/index.js';
+import { openRun, runPaths } from '../../src/run/index.js';
 import { analyzeCase } from '../../src/explain/analyze-case.js';
 import { TTA_VIEWS, viewsOf } from '../../src/data/index.js';
 import { disposeHeads, explainHeads } from '../../src/explain/explain-heads.js';
@@ -150,4 +150,46 @@ test('analyzeCase with test-time augmentation: each head scores the pooled featu
   );
   // the maps explain the image as it is
   assert.deepEqual(tta.models[0].maps.gradcam!.map, plain.models[0].maps.gradcam!.map);
+});
+
+test("analyzeCase defaults to the run's own backbone.tta (RUN/config.json); tta: null turns it off", async () => {
+  const withTta = buildTinyRun();
+  writeFileSync(runPaths(withTta).config, JSON.stringify({ backbone: { tta: ['identity', 'hflip'] } }));
+  const o = openRun(withTta);
+  try {
+    assert.deepEqual(o.tta, ['identity', 'hflip']);
+    assert.deepEqual(open.tta, [], 'a run without config.json has no TTA');
+    const opts = { methods: ['gradcam'], png: false };
+    const byDefault = await analyzeCase(o, cases[1], opts);
+    const explicit = await analyzeCase(o, cases[1], { ...opts, tta: viewsOf(['identity', 'hflip']) });
+    const off = await analyzeCase(o, cases[1], { ...opts, tta: null });
+    assert.deepEqual(
+      byDefault.models.map((m) => m.probs),
+      explicit.models.map((m) => m.probs),
+    );
+    assert.match(
+      byDefault.notes.join(' '),
+      /averaged over the test-time augmentation views identity \+ hflip/,
+    );
+    assert.doesNotMatch(off.notes.join(' '), /test-time augmentation/);
+    assert.ok(
+      off.models.some((m, k) => m.probs.some((p, c) => Math.abs(p - byDefault.models[k].probs[c]) > 1e-6)),
+      'the run-level TTA changes the probabilities',
+    );
+  } finally {
+    o.net.dispose();
+  }
+  writeFileSync(runPaths(withTta).config, JSON.stringify({ backbone: { tta: 'hflip' } }));
+  assert.throws(() => openRun(withTta), /config\.json: backbone\.tta must be a list of view names/);
+  writeFileSync(runPaths(withTta).config, JSON.stringify({ backbone: { tta: ['rot90'] } }));
+  const bad = openRun(withTta);
+  try {
+    await assert.rejects(
+      analyzeCase(bad, cases[1], { methods: ['gradcam'], png: false }),
+      /tta: unknown view "rot90"/,
+    );
+  } finally {
+    bad.net.dispose();
+    rmSync(withTta, { recursive: true, force: true });
+  }
 });

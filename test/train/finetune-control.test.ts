@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareData, writePhantomDataset } from '../../src/data/index.js';
@@ -9,6 +9,7 @@ import { headKinds } from '../../src/heads/index.js';
 import { runPaths } from '../../src/run/index.js';
 import { compareHeads, extractFeatures, trainBackbone } from '../../src/train/index.js';
 import { reinitSeed } from '../../src/train/compare-collapse.js';
+import { finetuneHead, finetuneImages } from '../../src/train/finetune.js';
 import { esc } from '../../src/report/html.js';
 import { finetuneHtml } from '../../src/report/sections/fairness.js';
 import { verdictRows } from '../../src/report/verdicts.js';
@@ -159,4 +160,31 @@ test("under 'keep' a fine-tuned head that fails to train is flagged and kept, no
   const { ft, html } = await wreckedControl('keep');
   for (const r of ft.runs) assert.equal(r.collapse.reinitSeed, undefined);
   assert.ok(html.includes('kept (collapse policy keep)'), html);
+});
+
+test("fine-tuning scores with the run's backbone.tta: the mirrored view changes the probabilities, identity alone does not", async () => {
+  const run = await tinyRun();
+  await compareHeads(run, { heads: ['linear'], seeds: 1, epochs: 1, lowData: [], threads: 1 });
+  const sets = await finetuneImages(run);
+  const f = { enabled: true, epochs: 1, lr: 1e-3, batchSize: 8, seeds: 1 };
+  const withTta = (tta: string[] | null) => {
+    if (tta) writeFileSync(runPaths(run).config, JSON.stringify({ backbone: { tta } }));
+    else rmSync(runPaths(run).config, { force: true });
+    return finetuneHead(run, sets, f, 'linear', 1000);
+  };
+  const off = withTta(null);
+  const identity = withTta(['identity']);
+  const both = withTta(['identity', 'hflip']);
+  // the same seeded fine-tuning each time: only the scoring differs
+  assert.deepEqual(
+    identity.epochs.map((e) => e.loss),
+    off.epochs.map((e) => e.loss),
+  );
+  assert.deepEqual(identity.probs, off.probs);
+  assert.equal(both.probs.length, off.probs.length);
+  assert.ok(
+    both.probs.some((p, i) => Math.abs(p - off.probs[i]) > 1e-6),
+    'the hflip view is averaged into the test probabilities',
+  );
+  assert.ok(both.valProbs.some((p, i) => Math.abs(p - off.valProbs[i]) > 1e-6));
 });

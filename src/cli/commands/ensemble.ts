@@ -8,12 +8,11 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { SplitName } from '../../data/index.js';
-import { runPaths } from '../../run/index.js';
+import type { SplitName, TtaName } from '../../data/index.js';
+import { runPaths, runTta } from '../../run/index.js';
 import { scoreFoldEnsemble, type EnsembleResult } from '../../train/index.js';
 import { UsageError } from '../errors.js';
 import { existingRun, parseThreads } from '../options.js';
-import { runTta } from './predict.js';
 
 interface EnsembleCliOptions {
   run: string;
@@ -71,7 +70,7 @@ export function registerEnsemble(program: Command): void {
         folds: o.folds,
         manifest: o.manifest ? resolve(o.manifest) : undefined,
         split: o.split,
-        tta: runTta(run),
+        tta: runTta(run) as TtaName[] | undefined,
         threads: o.threads,
       });
       const path = runPaths(run).ensembleMetrics;

@@ -10,12 +10,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { preprocessFile, viewsOf, type PreprocessConfig, type TtaName } from '../../data/index.js';
+import { preprocessFile, type PreprocessConfig } from '../../data/index.js';
 import { setNumThreads } from '../../engine/index.js';
 import { analyzeCase, METHODS, type CaseAnalysis } from '../../explain/index.js';
 import { openRun, runPaths } from '../../run/index.js';
 import { writeFileAtomic } from '../../util/atomic.js';
-import { readJsonFile } from '../../util/json-file.js';
 import { cliProgressSink } from '../../util/progress.js';
 import {
   ownsItem,
@@ -103,14 +102,6 @@ function printText(r: PredictResult): void {
   for (const n of r.notes) w(`  note: ${n}`);
 }
 
-/** The run's test-time augmentation views (RUN/config.json backbone.tta); undefined when off. */
-export function runTta(run: string): TtaName[] | undefined {
-  const path = runPaths(run).config;
-  if (!existsSync(path)) return undefined;
-  const cfg = readJsonFile(path) as { backbone?: { tta?: TtaName[] } } | null;
-  return cfg?.backbone?.tta;
-}
-
 interface PredictOptions {
   run: string;
   out?: string;
@@ -134,7 +125,6 @@ async function predictImages(
     .filter(Boolean);
   setNumThreads(o.threads);
   const open = openRun(run);
-  const tta = viewsOf(runTta(run));
   const outDir = resolve(o.out ?? runPaths(run).predictDir);
   const progress = cliProgressSink({ json: o.json });
   const results: PredictResult[] = [];
@@ -144,7 +134,7 @@ async function predictImages(
     for (let i = 0; i < images.length; i++) {
       if (!ownsItem(shard, i)) continue;
       const img = await preprocessFile(images[i], pre, { slice: o.slice });
-      const a = await analyzeCase(open, img, { methods, tta });
+      const a = await analyzeCase(open, img, { methods });
       results.push(summarise(a, images[i], outDir, i));
       progress.update(i + 1);
     }
