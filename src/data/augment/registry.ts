@@ -44,8 +44,7 @@ export interface AugmentStep {
 /**
  * `augment: "scanner"`: what changes between scanners and sites: position and field of view
  * (flip, affine, crop), coil inhomogeneity (bias field), windowing and contrast (gamma, contrast),
- * resolution (blur), noise, and lossy storage (JPEG, last, as in a PACS export; p 0.1 because
- * jpeg-js costs ~150 ms per 128 px image). No label mixing.
+ * resolution (blur), noise, and lossy storage (JPEG, last, as in a PACS export). No label mixing.
  */
 export const SCANNER_PRESET: readonly AugmentStep[] = [
   { kind: 'flip' },
@@ -56,5 +55,5 @@ export const SCANNER_PRESET: readonly AugmentStep[] = [
   { kind: 'contrast' },
   { kind: 'blur', p: 0.2 },
   { kind: 'noise', p: 0.3 },
-  { kind: 'jpeg', p: 0.1 },
+  { kind: 'jpeg' },
 ];
