@@ -273,7 +273,7 @@ test('the sentence is made from the verdict object alone; Holm fills pHolm over 
   assert.equal(v.pHolm, null, 'holmFamily does not change its input');
   assert.equal(
     verdictMethods(v),
-    "Hierarchical bootstrap, 2000 resamples of 120 test groups and 10 head seeds, both heads on each resample; variance corrected for the crossed groups × seeds design and for few groups or seeds (unbiased components); 95% percentile interval widened to Student's t with Welch–Satterthwaite degrees of freedom, and two-sided bootstrap test.",
+    "Hierarchical bootstrap, 2000 resamples of 120 test groups and 10 head seeds, both heads on each resample; variance corrected for the crossed groups × seeds design and for few groups or seeds (unbiased components); 95% percentile interval widened to Student's t with Welch–Satterthwaite degrees of freedom (seed level on seeds − 1, group level on groups − 1), and two-sided bootstrap test.",
   );
   assert.match(
     verdictMethods({ ...v, method: 'nadeau-bengio', n: { ...v.n, folds: 5 } }),
