@@ -4,15 +4,20 @@
  * box. The map is Zhou et al.'s CAM, ReLU(Σ_k W_ck·A_k) on the final feature map A (after norm5 +
  * ReLU) with W the linear classifier's weight: for global average pooling + a linear classifier it
  * is Grad-CAM up to a positive factor, and it needs only a first-order backward (the engine has no
- * double backward). Per image: Σ CAM·(1 − M) / (Σ CAM + ε), M the box mask average-pooled to the
- * feature map's cells (each cell's fraction inside the box). Owns the mask rasterisation, the
- * penalty, the guided forward of one training batch, and the evaluation of the same share.
+ * double backward). Per image: P = ReLU(CAM − mean CAM), the cells above the map's own mean, and the
+ * penalty (Σ P·(1 − M) + ε) / (Σ P + ε), M the box mask average-pooled to the feature map's cells
+ * (each cell's fraction inside the box). Centring makes the penalty blind to an offset of the map,
+ * and ε on both sides makes a map with nothing above its mean cost 1 (as one all outside). The first
+ * version, Σ ReLU(CAM)·(1 − M) / (Σ ReLU(CAM) + ε), cost 0 for an all-negative map; at λ = 1 on the
+ * real set the model learnt exactly that, and Grad-CAM came out empty on 450 of 631 test images
+ * (BENCHMARKS.md, issue #18). Owns the mask rasterisation, the penalty, the guided forward of one
+ * training batch, and the evaluation of the same share.
  */
 import { Tensor, adaptiveAvgPool2d, noGrad, tidy } from '../engine/index.js';
 import type { Box } from '../data/index.js';
 import { Linear, type Module } from '../nn/index.js';
 
-/** keeps the share finite where the map is all zero (then the penalty is 0) */
+/** keeps the share finite where nothing is above the mean (a flat map: then the penalty is 1) */
 const EPS = 1e-6;
 
 /** The settings (src/config backbone.boxGuidance). */
@@ -46,19 +51,21 @@ export function rasterizeBox(out: Float32Array, box: Box, size: number, margin =
 }
 
 /**
- * Per image (N): the share of its class CAM outside its mask. featureMap N×K×h×w, weight C×K (the
- * classifier's), labels int64 N (the class whose CAM is taken), masks N×1×H×W in [0, 1] at any
- * resolution (average-pooled to h×w). 0 when all the map's mass is inside, → 1 when all is outside.
+ * Per image (N): the share of its class CAM's mass above the map's mean that lies outside its mask.
+ * featureMap N×K×h×w, weight C×K (the classifier's), labels int64 N (the class whose CAM is taken),
+ * masks N×1×H×W in [0, 1] at any resolution (average-pooled to h×w). → 0 when that mass is inside,
+ * 1 when it is outside or when there is none (a flat map).
  */
 export function boxPenalty(featureMap: Tensor, weight: Tensor, labels: Tensor, masks: Tensor): Tensor {
   const [n, k, h, w] = featureMap.shape;
   if (masks.shape.length !== 4 || masks.shape[0] !== n || masks.shape[1] !== 1)
     throw new RangeError(`boxPenalty: masks must be ${n}×1×H×W, got [${masks.shape.join(', ')}]`);
   const wy = weight.indexSelect(0, labels).reshape([n, k, 1, 1]);
-  const cam = featureMap.mul(wy).sum([1]).relu();
+  const cam = featureMap.mul(wy).sum([1]);
+  const above = cam.sub(cam.mean([1, 2], true)).relu();
   const cells = masks.shape[2] === h && masks.shape[3] === w ? masks : adaptiveAvgPool2d(masks, [h, w]);
-  const outside = cam.mul(cells.reshape([n, h, w]).neg().add(1)).sum([1, 2]);
-  return outside.div(cam.sum([1, 2]).add(EPS));
+  const outside = above.mul(cells.reshape([n, h, w]).neg().add(1)).sum([1, 2]);
+  return outside.add(EPS).div(above.sum([1, 2]).add(EPS));
 }
 
 /** One training batch's box guidance: the masks buffer the augmentation moves, and the guided forward. */

@@ -76,9 +76,9 @@ test('the penalty is 0 when the CAM lies inside the box and close to 1 when it l
       Tensor.from(masks, [2, 1, 8, 8]),
     ).toFloat32Array(),
   );
-  assert.equal(pen[0], 0);
+  assert.ok(pen[0] < 1e-6, `inside: ${pen[0]}`);
   assert.ok(pen[1] > 0.999 && pen[1] <= 1, `outside: ${pen[1]}`);
-  // the other class of each image: all outside for image 0, 3/4 of the cells (even mass) for image 1
+  // the other class of each image: all outside for image 0; for image 1 a flat map, nothing above its mean
   const other = tidy(() =>
     boxPenalty(
       Tensor.from(A, [2, 2, 4, 4]),
@@ -88,7 +88,37 @@ test('the penalty is 0 when the CAM lies inside the box and close to 1 when it l
     ).toFloat32Array(),
   );
   assert.ok(other[0] > 0.999);
-  assert.ok(Math.abs(other[1] - 0.75) < 1e-5, `even map: ${other[1]}`);
+  assert.equal(other[1], 1, `flat map: ${other[1]}`);
+});
+
+test('the penalty is blind to an offset of the map: an all-negative map costs what it points at, not 0', () => {
+  // one image, one class, its CAM = channel 0 + offset·channel 1 (channel 1 constant 1)
+  const masks = new Float32Array(64);
+  rasterizeBox(masks, [0, 0, 0.5, 0.5], 8);
+  const penalty = (inside: number, outside: number, offset: number) => {
+    const A = new Float32Array(2 * 16);
+    for (let r = 0; r < 4; r++)
+      for (let c = 0; c < 4; c++) {
+        A[r * 4 + c] = r < 2 && c < 2 ? inside : outside;
+        A[16 + r * 4 + c] = 1;
+      }
+    return tidy(
+      () =>
+        boxPenalty(
+          Tensor.from(A, [1, 2, 4, 4]),
+          Tensor.from([1, offset], [1, 2]),
+          Tensor.int64([0], [1]),
+          Tensor.from(masks, [1, 1, 8, 8]),
+        ).toFloat32Array()[0],
+    );
+  };
+  for (const offset of [0, -10, 7]) {
+    assert.ok(penalty(2, 1, offset) < 1e-6, `peak inside, offset ${offset}`);
+    assert.ok(penalty(1, 2, offset) > 0.999, `peak outside, offset ${offset}`);
+  }
+  // all negative (what ReLU(CAM) would see as an empty map): it still costs what it points at
+  assert.ok(penalty(-3, -1, 0) > 0.999, 'all negative, higher outside: 1 (the first version said 0)');
+  assert.ok(penalty(-1, -3, 0) < 1e-6, 'all negative, higher inside: 0');
 });
 
 test('the penalty’s gradient reaches the features and the classifier weight, finite', () => {
