@@ -270,7 +270,9 @@ export interface MethodSummary {
   withBox: number;
   empty: number;
   emptyFraction: number | null;
-  /** over cases with a box and a non-empty map; null when there are none */
+  /** cases with a box and a non-empty map: what the pointing game and energy-in-box average over */
+  scored: number;
+  /** over the `scored` cases; null when there are none */
   pointingGame: number | null;
   pointingGameTol: number | null;
   energyInBox: number | null;
@@ -293,6 +295,7 @@ export function summarizeLocalization(locs: MapLocalization[], ms: number[] = []
     withBox: locs.filter((l) => l.cap).length,
     empty,
     emptyFraction: locs.length ? empty / locs.length : null,
+    scored: seen.length,
     pointingGame: mean(seen.map((l) => hit(l.pointing))),
     pointingGameTol: mean(seen.map((l) => hit(l.pointingTol))),
     energyInBox: mean(seen.map((l) => l.energyInBox)),

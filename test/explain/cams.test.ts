@@ -192,6 +192,7 @@ test('pointing takes the peak from the raw cells; tolerance and the perfect-map 
   const s = summarizeLocalization([l, { ...l2, cap }, { pointing: null, energyInBox: null, empty: true }]);
   assert.equal(s.empty, 1);
   assert.ok(Math.abs(s.emptyFraction! - 1 / 3) < 1e-12);
+  assert.equal(s.scored, 2, 'the empty map is not scored');
   assert.equal(s.pointingGame, 0.5);
 });
 

@@ -11,6 +11,7 @@ const row = (method: string, rho: number, passed: boolean) => ({
   label: method,
   cases: 4,
   withBox: 3,
+  scored: 3,
   empty: 0,
   emptyFraction: 0,
   pointingGame: 0.5,
@@ -35,6 +36,9 @@ test("the report's localisation table shows deletion / insertion AUC and the ran
     assert.match(html, /deletion AUC/);
     assert.match(html, /<td>0\.123<\/td><td>0\.789<\/td><td>0\.61 <b>FAILED<\/b><\/td>/);
     assert.match(html, /<td>0\.20 passed<\/td>/);
+    // the pointing game's denominator: images with a box and a non-empty map
+    assert.match(html, /<th>images scored<\/th>/);
+    assert.match(html, /<td>gradcam<\/td><td>3<\/td><td>50%/);
   } finally {
     rmSync(run, { recursive: true, force: true });
   }

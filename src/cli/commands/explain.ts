@@ -81,7 +81,7 @@ export function localizationLine(r: LocalizationRow): string {
   return (
     `  ${r.model} ${r.label}: pointing ${pct(r.pointingGame)} (cap ${pct(r.cap.pointingGame)}), ` +
     `tol. ${pct(r.pointingGameTol)} (cap ${pct(r.cap.pointingGameTol)}), energy in box ${pct(r.energyInBox)} ` +
-    `(cap ${pct(r.cap.energyInBox)}), empty ${r.empty}/${r.cases}` +
+    `(cap ${pct(r.cap.energyInBox)}) over ${r.scored} images with a box and a map, empty ${r.empty}/${r.cases}` +
     `, deletion AUC ${fmt(r.deletionAuc)}, insertion AUC ${fmt(r.insertionAuc)}` +
     (r.sanity
       ? `, randomisation ρ ${fmt(r.sanity.rankCorrelation)} ${r.sanity.passed === false ? 'FAILED' : r.sanity.passed ? 'passed' : 'n/a'}`

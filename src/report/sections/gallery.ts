@@ -101,6 +101,7 @@ function localizationTable(rows: unknown): string {
     return [
       esc(String(r.model)),
       esc(String(r.label ?? r.method)),
+      fmt(r.scored),
       withCap(r.pointingGame, cap.pointingGame),
       withCap(r.pointingGameTol, cap.pointingGameTol),
       withCap(r.energyInBox, cap.energyInBox),
@@ -113,7 +114,7 @@ function localizationTable(rows: unknown): string {
   });
   return (
     `<h3>Localisation per method and model</h3><p>Peaks from each map's raw cells; tolerance 15 px at the original image scale; ` +
-    `cap = what a perfect map at the method's resolution reaches on the same images; means over images with a box and a non-empty map. ` +
+    `cap = what a perfect map at the method's resolution reaches on the same images; means over the images scored: those with a box and a non-empty map (an empty map cannot point, so compare the empty fraction too). ` +
     `Deletion / insertion AUC: the explained class's probability as the map's top pixels are replaced by the image mean (deletion, lower is better) ` +
     `or pasted onto a blurred copy (insertion, higher is better). Randomisation ρ: Spearman between the maps of the trained and the ` +
     `weight-randomised model (head only, and cascading through the backbone; the larger); a method at or above the threshold FAILS the ` +
@@ -122,6 +123,7 @@ function localizationTable(rows: unknown): string {
       [
         'model',
         'method',
+        'images scored',
         'pointing game',
         'pointing (tolerance)',
         'energy in box',
