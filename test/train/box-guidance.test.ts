@@ -5,10 +5,8 @@
  * whose CAM moves into the boxes when guided.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
 import { AdamW, Tensor, crossEntropy, manualSeed, tidy } from '../../src/engine/index.js';
 import { augmentBatch, makePhantomSet, toTensorData, type Box } from '../../src/data/index.js';
 import { DenseNet } from '../../src/nn/index.js';
@@ -25,16 +23,9 @@ import {
   type BackboneData,
 } from '../../src/train/index.js';
 import { Rng } from '../../src/util/rng.js';
+import { scratchDirs } from './helpers/scratch.js';
 
-const made: string[] = [];
-const tmp = (p: string) => {
-  const d = mkdtempSync(join(tmpdir(), p));
-  made.push(d);
-  return d;
-};
-after(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
+const tmp = scratchDirs();
 
 const TINY = { growthRate: 4, blockConfig: [1, 1], numInitFeatures: 8, bnSize: 2 };
 const CLASSES = ['glioma', 'meningioma', 'notumor', 'pituitary'];

@@ -5,10 +5,7 @@
  * ends with the same weights (and shadow) as an uninterrupted one.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { Tensor, noGrad, readSafetensors } from '../../src/engine/index.js';
 import { BatchNorm2d } from '../../src/nn/index.js';
 import { runPaths } from '../../src/run/index.js';
@@ -21,16 +18,9 @@ import {
   trainBackboneOnData,
 } from '../../src/train/index.js';
 import { flipHalf, tinyConfig, tinyData } from './helpers/tiny-backbone.js';
+import { scratchDirs } from './helpers/scratch.js';
 
-const made: string[] = [];
-const tmp = (p: string) => {
-  const d = mkdtempSync(join(tmpdir(), p));
-  made.push(d);
-  return d;
-};
-after(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
+const tmp = scratchDirs();
 
 /** sets every float tensor of the module to the given values (by state-dict name) */
 function setState(m: BatchNorm2d, values: Record<string, number[]>): void {

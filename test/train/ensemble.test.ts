@@ -6,10 +6,8 @@
  * RUN/ensemble/metrics.json.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { before, test } from 'node:test';
 import {
   DEFAULT_PREPROCESS,
   foldManifest,
@@ -24,16 +22,9 @@ import { argmaxRows, classificationMetrics, type Metrics } from '../../src/eval/
 import { loadBackbone, runPaths } from '../../src/run/index.js';
 import { predict, scoreFoldEnsemble, trainBackbone } from '../../src/train/index.js';
 import { TINY_DENSENET } from './helpers/tiny-backbone.js';
+import { scratchDirs } from './helpers/scratch.js';
 
-const made: string[] = [];
-const tmp = (p: string) => {
-  const d = mkdtempSync(join(tmpdir(), p));
-  made.push(d);
-  return d;
-};
-after(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
+const tmp = scratchDirs();
 const pre = { size: 32, brainCrop: false, normalize: 'zscore' as const };
 const backbone = { epochs: 1, batchSize: 8, lr: 3e-3, threads: 1, seed: 5, densenet: TINY_DENSENET };
 let run = '';

@@ -4,10 +4,8 @@
  * cross-source proxy set evaluated beside the test split (skipped when it is stale).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
 import {
   prepareData,
   proxyManifestPath,
@@ -19,16 +17,9 @@ import {
 import { runPaths } from '../../src/run/index.js';
 import { trainBackbone } from '../../src/train/index.js';
 import { TINY_DENSENET } from './helpers/tiny-backbone.js';
+import { scratchDirs } from './helpers/scratch.js';
 
-const made: string[] = [];
-const tmp = (p: string) => {
-  const d = mkdtempSync(join(tmpdir(), p));
-  made.push(d);
-  return d;
-};
-after(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
+const tmp = scratchDirs();
 const pre = { size: 32, brainCrop: false, normalize: 'zscore' as const, intensity: 'histogram' as const };
 const split = { train: 0.5, val: 0.25, test: 0.25, seed: 0, blockSize: 1 };
 const backbone = {

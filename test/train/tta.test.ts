@@ -5,10 +5,8 @@
  * backbone's final metrics are scored with the views; unknown views are config errors.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
 import { TTA_VIEWS, viewsOf } from '../../src/data/index.js';
 import { manualSeed } from '../../src/engine/index.js';
 import { argmaxRows, classificationMetrics } from '../../src/eval/index.js';
@@ -23,11 +21,9 @@ import {
 } from '../../src/train/index.js';
 import { Rng } from '../../src/util/rng.js';
 import { tinyConfig, tinyData } from './helpers/tiny-backbone.js';
+import { scratchDirs } from './helpers/scratch.js';
 
-const made: string[] = [];
-after(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
+const tmp = scratchDirs();
 
 const S = 32;
 const SHAPE = [3, S, S];
@@ -108,8 +104,7 @@ test('TTA probabilities and pooled features: the plain ones on a symmetric input
 });
 
 test('backbone.tta: the final val / test metrics are the saved backbone scored with the views', () => {
-  const run = mkdtempSync(join(tmpdir(), 'qmri-tta-'));
-  made.push(run);
+  const run = tmp('qmri-tta-');
   // four epochs without augmentation: a net whose predictions the mirror changes on some test images
   const data = tinyData();
   const r = trainBackboneOnData(run, data, { ...tinyConfig(4), augment: false, tta: ['identity', 'hflip'] });
