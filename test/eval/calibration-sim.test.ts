@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pairedVerdict, type PairedData } from '../../src/eval/index.js';
+import { pairedVerdict, type PairedData, type Verdict } from '../../src/eval/index.js';
 import { Rng } from '../../src/util/rng.js';
 
 /**
@@ -55,23 +55,24 @@ const REPS = 200;
 // nominal rate + 3 binomial standard deviations over REPS repetitions
 const allowed = (rate: number) => rate + 3 * Math.sqrt((rate * (1 - rate)) / REPS);
 
+/** REPS accuracy verdicts, repetition r on data(r) with bootstrap seed r. */
+const verdicts = (data: (r: number) => PairedData, reference = 'b'): Verdict[] =>
+  Array.from({ length: REPS }, (_, r) =>
+    pairedVerdict(data(r), { head: 'a', reference, metric: 'accuracy', resamples: 200, seed: r }),
+  );
+/** the share of verdicts labelled better or worse */
+const decided = (vs: Verdict[]) =>
+  vs.filter((v) => v.label === 'better' || v.label === 'worse').length / REPS;
+/** the share of intervals that cover a true difference of `delta` (a fraction; the CI is in points) */
+const covered = (vs: Verdict[], delta: number) =>
+  vs.filter((v) => v.ci![0] <= 100 * delta && 100 * delta <= v.ci![1]).length / REPS;
+
 test('A/A: "better" or "worse", and p < 0.05, each at most 5% + binomial noise', () => {
   const rng = new Rng(17);
-  let decided = 0;
-  let rejected = 0;
-  for (let r = 0; r < REPS; r++) {
-    const v = pairedVerdict(synth(rng, 0), {
-      head: 'a',
-      reference: 'a′',
-      metric: 'accuracy',
-      resamples: 200,
-      seed: r,
-    });
-    if (v.label === 'better' || v.label === 'worse') decided++;
-    if (v.p < 0.05) rejected++;
-  }
-  assert.ok(decided / REPS <= allowed(0.05), `A/A better/worse rate ${decided / REPS}`);
-  assert.ok(rejected / REPS <= allowed(0.05), `A/A bootstrap-test rejection rate ${rejected / REPS}`);
+  const vs = verdicts(() => synth(rng, 0), 'a′');
+  const rejected = vs.filter((v) => v.p < 0.05).length / REPS;
+  assert.ok(decided(vs) <= allowed(0.05), `A/A better/worse rate ${decided(vs)}`);
+  assert.ok(rejected <= allowed(0.05), `A/A bootstrap-test rejection rate ${rejected}`);
 });
 
 test('independent case × seed errors: the 95% intervals are conservative (cover ≥ 90%, at most 99.5%)', () => {
@@ -79,18 +80,10 @@ test('independent case × seed errors: the 95% intervals are conservative (cover
   // which over-covers in this world, where that share really has (G − 1)(S − 1)
   const rng = new Rng(23);
   const delta = 0.06;
-  let covered = 0;
-  for (let r = 0; r < REPS; r++) {
-    const v = pairedVerdict(synth(rng, delta), {
-      head: 'a',
-      reference: 'b',
-      metric: 'accuracy',
-      resamples: 200,
-      seed: r,
-    });
-    if (v.ci![0] <= 100 * delta && 100 * delta <= v.ci![1]) covered++;
-  }
-  const rate = covered / REPS;
+  const rate = covered(
+    verdicts(() => synth(rng, delta)),
+    delta,
+  );
   assert.ok(rate >= 0.9 && rate <= 0.995, `coverage ${rate}`);
 });
 
@@ -99,19 +92,8 @@ test('independent case × seed errors: the 95% intervals are conservative (cover
 for (const G of [2, 4]) {
   test(`A/A with 3 seeds and ${G} test groups: better/worse at most 5% + binomial noise`, () => {
     const rng = new Rng(31 + G);
-    let decided = 0;
-    for (let r = 0; r < REPS; r++) {
-      const data = synth(rng, 0, { G, size: 20, S: 3, seedSpread: 0.08 });
-      const v = pairedVerdict(data, {
-        head: 'a',
-        reference: 'a′',
-        metric: 'accuracy',
-        resamples: 200,
-        seed: r,
-      });
-      if (v.label === 'better' || v.label === 'worse') decided++;
-    }
-    assert.ok(decided / REPS <= allowed(0.05), `A/A better/worse rate ${decided / REPS}`);
+    const rate = decided(verdicts(() => synth(rng, 0, { G, size: 20, S: 3, seedSpread: 0.08 }), 'a′'));
+    assert.ok(rate <= allowed(0.05), `A/A better/worse rate ${rate}`);
   });
 }
 
@@ -132,35 +114,17 @@ test('one test group on one fold: inconclusive, no interval (test-set variance u
 for (const S of [2, 5]) {
   test(`structured heads, A/A with ${S} seeds per side: better/worse at most 5% + binomial noise`, () => {
     const rng = new Rng(41 + S);
-    let decided = 0;
-    for (let r = 0; r < REPS; r++) {
-      const v = pairedVerdict(structured(rng, 0, S), {
-        head: 'a',
-        reference: 'a′',
-        metric: 'accuracy',
-        resamples: 200,
-        seed: r,
-      });
-      if (v.label === 'better' || v.label === 'worse') decided++;
-    }
-    assert.ok(decided / REPS <= allowed(0.05), `A/A better/worse rate ${decided / REPS}`);
+    const rate = decided(verdicts(() => structured(rng, 0, S), 'a′'));
+    assert.ok(rate <= allowed(0.05), `A/A better/worse rate ${rate}`);
   });
 }
 
 test('structured heads, 5 seeds per side: 95% intervals cover a known true difference in 90–98% of repetitions', () => {
   const rng = new Rng(29);
   const delta = 0.05;
-  let covered = 0;
-  for (let r = 0; r < REPS; r++) {
-    const v = pairedVerdict(structured(rng, delta, 5), {
-      head: 'a',
-      reference: 'b',
-      metric: 'accuracy',
-      resamples: 200,
-      seed: r,
-    });
-    if (v.ci![0] <= 100 * delta && 100 * delta <= v.ci![1]) covered++;
-  }
-  const rate = covered / REPS;
+  const rate = covered(
+    verdicts(() => structured(rng, delta, 5)),
+    delta,
+  );
   assert.ok(rate >= 0.9 && rate <= 0.98, `coverage ${rate}`);
 });
