@@ -14,6 +14,7 @@ import { AdamW, Tensor, crossEntropy, tidy, withRuntime } from '../../src/engine
 import { DenseNet } from '../../src/nn/index.js';
 import { batchLoss, trainOneEpoch, type ArraySet } from '../../src/train/fit.js';
 import { Rng } from '../../src/util/rng.js';
+import { MICRO_DENSENET } from './helpers/tiny-backbone.js';
 
 test('batchLoss of a mixed batch = λ·CE(y) + (1 − λ)·CE(y[perm]), same weights and smoothing', () => {
   tidy(() => {
@@ -48,13 +49,7 @@ const train: ArraySet = {
 /** One epoch of a tiny DenseNet (seeded init) with the augmentation hook; loss, weight change, mixes seen. */
 function epoch(set: ArraySet, hook: (x: Float32Array, m: number) => BatchMix | void) {
   return withRuntime({ threads: 1, seed: 3 }, () => {
-    const net = new DenseNet({
-      growthRate: 4,
-      blockConfig: [1, 1],
-      numInitFeatures: 8,
-      bnSize: 2,
-      numClasses: 4,
-    });
+    const net = new DenseNet({ ...MICRO_DENSENET, numClasses: 4 });
     const before = net.parameters().map((p) => p.toFloat32Array());
     const opt = new AdamW(net.parameters(), { lr: 1e-2 });
     const r = trainOneEpoch(net, opt, set, ORDER, {

@@ -24,10 +24,10 @@ import {
 } from '../../src/train/index.js';
 import { Rng } from '../../src/util/rng.js';
 import { scratchDirs } from './helpers/scratch.js';
+import { MICRO_DENSENET } from './helpers/tiny-backbone.js';
 
 const tmp = scratchDirs();
 
-const TINY = { growthRate: 4, blockConfig: [1, 1], numInitFeatures: 8, bnSize: 2 };
 const CLASSES = ['glioma', 'meningioma', 'notumor', 'pituitary'];
 
 function boxedSet(n: number, size: number, seed: number): ArraySet {
@@ -193,7 +193,7 @@ test('boxGuidance unset: the epoch is the plain class-weighted cross entropy, ex
   const weight = Tensor.from([1, 1.5, 0.5, 2], [4]);
   const make = () => {
     manualSeed(9);
-    const net = new DenseNet({ ...TINY, numClasses: 4 });
+    const net = new DenseNet({ ...MICRO_DENSENET, numClasses: 4 });
     return { net, opt: new AdamW(net.parameters(), { lr: 3e-3, weightDecay: 1e-4 }) };
   };
   const a = make();
@@ -265,10 +265,10 @@ test('a tiny backbone trained with box guidance puts less of its CAM outside the
     const run = tmp('qmri-boxguide-');
     const r = trainBackboneOnData(run, data, {
       ...cfg,
-      densenet: TINY,
+      densenet: MICRO_DENSENET,
       ...(boxGuidance ? { boxGuidance } : {}),
     });
-    const net = new DenseNet({ ...TINY, numClasses: 4 });
+    const net = new DenseNet({ ...MICRO_DENSENET, numClasses: 4 });
     net.loadWeights(runPaths(run).model);
     const s = outsideBoxShare(net, data.train)!;
     net.dispose();
@@ -305,7 +305,7 @@ test('box guidance on a training set without boxes says so and trains on the cro
       seed: 3,
       threads: 1,
       augment: false,
-      densenet: TINY,
+      densenet: MICRO_DENSENET,
       boxGuidance: { weight: 1, margin: 0 },
     },
     { log: (l) => lines.push(l) },

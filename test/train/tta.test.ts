@@ -20,7 +20,7 @@ import {
   type ArraySet,
 } from '../../src/train/index.js';
 import { Rng } from '../../src/util/rng.js';
-import { tinyConfig, tinyData } from './helpers/tiny-backbone.js';
+import { MICRO_DENSENET, tinyConfig, tinyData } from './helpers/tiny-backbone.js';
 import { scratchDirs } from './helpers/scratch.js';
 
 const tmp = scratchDirs();
@@ -47,13 +47,7 @@ function mirrored(set: ArraySet): ArraySet {
 
 function tinyNet(): DenseNet {
   manualSeed(5);
-  const net = new DenseNet({
-    growthRate: 4,
-    blockConfig: [1, 1],
-    numInitFeatures: 8,
-    bnSize: 2,
-    numClasses: 4,
-  });
+  const net = new DenseNet({ ...MICRO_DENSENET, numClasses: 4 });
   return net.eval();
 }
 

@@ -8,6 +8,8 @@ import type { ArraySet } from '../../../src/train/index.js';
 import { Rng } from '../../../src/util/rng.js';
 
 export const TINY_DENSENET = { growthRate: 8, blockConfig: [2, 2], numInitFeatures: 16 };
+/** smaller still, for single-step checks */
+export const MICRO_DENSENET = { growthRate: 4, blockConfig: [1, 1], numInitFeatures: 8, bnSize: 2 };
 export const TINY_CLASSES = ['glioma', 'meningioma', 'notumor', 'pituitary'];
 
 function set(n: number, size: number, seed: number): ArraySet {
