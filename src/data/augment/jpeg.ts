@@ -71,6 +71,9 @@ const C = Float64Array.from({ length: 64 }, (_, k) => {
   return (u === 0 ? Math.SQRT1_2 : 1) * 0.5 * Math.cos(((2 * x + 1) * u * Math.PI) / 16);
 });
 
+/** A sample rounded and clamped to 8 bits, as a codec stores it. */
+const u8 = (v: number): number => Math.min(255, Math.max(0, Math.round(v)));
+
 /** Cᵀ, for the inverse transform. */
 const CT = Float64Array.from({ length: 64 }, (_, k) => C[(k % 8) * 8 + Math.floor(k / 8)]);
 
@@ -106,7 +109,7 @@ export function jpegPlane(p: Float64Array, S: number, table: Float64Array): void
       for (let k = 0; k < 64; k++) {
         const y = by + (k >> 3);
         const x = bx + (k & 7);
-        if (y < S && x < S) p[y * S + x] = Math.min(255, Math.max(0, Math.round(blk[k] + 128)));
+        if (y < S && x < S) p[y * S + x] = u8(blk[k] + 128);
       }
     }
 }
@@ -115,7 +118,6 @@ export function jpegPlane(p: Float64Array, S: number, table: Float64Array): void
 function toYCbCr([r, g, b]: Float64Array[]): Float64Array[] {
   const n = r.length;
   const [y, cb, cr] = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
-  const u8 = (v: number) => Math.min(255, Math.max(0, Math.round(v)));
   for (let k = 0; k < n; k++) {
     y[k] = u8(0.299 * r[k] + 0.587 * g[k] + 0.114 * b[k]);
     cb[k] = u8(128 - 0.168736 * r[k] - 0.331264 * g[k] + 0.5 * b[k]);
@@ -128,7 +130,6 @@ function toYCbCr([r, g, b]: Float64Array[]): Float64Array[] {
 function toRgb([y, cb, cr]: Float64Array[]): Float64Array[] {
   const n = y.length;
   const [r, g, b] = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
-  const u8 = (v: number) => Math.min(255, Math.max(0, Math.round(v)));
   for (let k = 0; k < n; k++) {
     r[k] = u8(y[k] + 1.402 * (cr[k] - 128));
     g[k] = u8(y[k] - 0.344136 * (cb[k] - 128) - 0.714136 * (cr[k] - 128));
