@@ -90,6 +90,13 @@ export const BackboneSectionSchema = closed({
    * (ReLU(Σ_k W_ck·A_k) on the final feature map) that lies outside the box, the box grown by
    * `margin` pixels of the preprocessed image on every side (default 0). Unset = off.
    */
+  /**
+   * class balancing beyond the default: the cross entropy already weighs each class by its inverse
+   * training frequency (every class counts alike); `classBoost` multiplies the named classes'
+   * weights further, e.g. { meningioma: 2 } for the weakest class. Names are the dataset's class
+   * names (checked when the data is known). Unset = the balanced weights alone.
+   */
+  classBoost: Type.Optional(Type.Record(Type.String({ minLength: 1 }), num(0, 100, undefined, 'min'))),
   boxGuidance: Type.Optional(
     closed({ weight: num(0, 1000, undefined, 'min'), margin: int(0, 4096, 0) }, null),
   ),

@@ -47,6 +47,8 @@ export function resumeSettings(c: BackboneConfig): Record<string, unknown> {
     ...(c.precision && c.precision !== 'fp32' ? { precision: c.precision } : {}),
     // the EMA is what is validated and saved, so a resume keeps it (and its warm-up)
     ...(c.ema !== undefined ? { ema: c.ema, emaWarmup: c.emaWarmup === true } : {}),
+    // a class boost changes the loss; absent when unset, so older checkpoints still fit
+    ...(c.classBoost && Object.keys(c.classBoost).length > 0 ? { classBoost: { ...c.classBoost } } : {}),
     // box guidance changes the loss; absent when off, so older checkpoints still fit
     ...(c.boxGuidance ? { boxGuidance: { weight: c.boxGuidance.weight, margin: c.boxGuidance.margin } } : {}),
   };

@@ -36,7 +36,7 @@ import {
 } from './checkpoint.js';
 import { WeightEma } from './ema.js';
 import { predict, trainOneEpoch, type ArraySet } from './fit.js';
-import { classWeights, cosineWithWarmup } from './schedule.js';
+import { boostedClassWeights, cosineWithWarmup } from './schedule.js';
 
 export interface Session {
   run: string;
@@ -120,13 +120,15 @@ export function openSession(
     throw new Error(
       `backbone config: 'progressive.size' (${cfg.progressive.size} px) must be below the image size (${size} px)`,
     );
+  // before any weight is allocated: an unknown class name in classBoost is an error here
+  const classWeight = boostedClassWeights(data.train.y, data.classes, cfg.classBoost);
   const { net, opt } = buildNet(cfg, densenet);
   const n = data.train.y.length;
   const total = Math.ceil(n / cfg.batchSize) * cfg.epochs;
   const dist = hooks.dist;
   const s: Session = {
     ...{ run, data, cfg, hooks, p, C, n, size, net, opt, log, dist, total },
-    weight: Tensor.from(classWeights(data.train.y, C), [C]),
+    weight: Tensor.from(classWeight, [C]),
     arch: { densenet, classes: data.classes, preprocess: data.preprocess },
     state: freshState(densenet, data.classes, settings),
     warm: Math.floor(total * cfg.warmupFraction),

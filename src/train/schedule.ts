@@ -20,3 +20,24 @@ export function classWeights(labels: ArrayLike<number>, classes: number): Float3
   for (let c = 0; c < classes; c++) w[c] = counts[c] > 0 ? labels.length / (present * counts[c]) : 0;
   return w;
 }
+
+/**
+ * The balanced class weights (classWeights) with the named classes' weights multiplied by their
+ * boost (backbone.classBoost); a name that is not one of `names` is an error naming it.
+ */
+export function boostedClassWeights(
+  labels: ArrayLike<number>,
+  names: readonly string[],
+  boost: Readonly<Record<string, number>> = {},
+): Float32Array {
+  const w = classWeights(labels, names.length);
+  for (const [name, factor] of Object.entries(boost)) {
+    const c = names.indexOf(name);
+    if (c < 0)
+      throw new RangeError(
+        `backbone.classBoost: no class '${name}' in the data (classes: ${names.join(', ')})`,
+      );
+    w[c] *= factor;
+  }
+  return w;
+}
