@@ -2,7 +2,8 @@
  * Grouped k-fold cross-validation of the whole chain (compare.folds = k ≥ 2, issue 17 item 4). Fold
  * i is a sub-run, RUN/folds/fold-<i> (runPaths(run).fold(i); inside it the ordinary run layout),
  * walked like `qmri run` (stage-walk.ts, its own stages.json and run.json): data (the parent manifest re-split:
- * src/data foldManifest, fold i's groups as test; with data.removeDuplicates, near-duplicates across
+ * src/data foldManifest, fold i's groups as test; with compare.foldScope 'trainval' only the parent's
+ * train and val entries are re-split and its test split stays out of every fold; with data.removeDuplicates, near-duplicates across
  * the fold's splits removed by dedupeFold, the count in the fold manifest) → backbone (the registry's stage: trained on the
  * fold's train part, per-epoch checkpoint) → features → compare (every head over the seeds, no
  * low-data study, no fine-tuning). A finished fold is skipped, an interrupted one resumes (its
@@ -15,12 +16,14 @@ import {
   dedupeFold,
   duplicateSettings,
   foldManifest,
+  foldSource,
   manifestHashes,
   readManifest,
   writeManifest,
   type Manifest,
   type PHash,
 } from '../data/index.js';
+import type { FoldScope } from '../config/index.js';
 import { configHash } from '../report/index.js';
 import { runPaths } from '../run/index.js';
 import { writeJsonAtomic } from '../util/atomic.js';
@@ -44,37 +47,45 @@ export const foldCount = (cfg: ExperimentConfig): number => cfg.compare.folds ??
 /** Every entry's dHash by file (decoded once per cross-validation, for the folds' near-duplicate check). */
 export type EntryHashes = () => Promise<Map<string, PHash | null>>;
 
-function entryHashes(m: Manifest): EntryHashes {
+export function entryHashes(m: Manifest): EntryHashes {
   let once: Promise<Map<string, PHash | null>> | null = null;
   return () => (once ??= manifestHashes(m));
 }
 
 /**
- * The fold's data stage: the parent manifest with fold i's groups as test, the rest train/val; with
- * data.removeDuplicates (default on), near-duplicates across the fold's splits removed.
+ * The fold's data stage: the parent manifest (under compare.foldScope) with fold i's groups as test,
+ * the rest train/val; with data.removeDuplicates (default on), near-duplicates across the fold's
+ * splits removed.
  */
-function foldDataStage(parentManifest: string, k: number, fold: number, hashes: EntryHashes): StageDef {
+export function foldDataStage(
+  parentManifest: string,
+  fold: { k: number; i: number; scope: FoldScope },
+  hashes: EntryHashes,
+): StageDef {
+  const { k, i: index, scope } = fold;
+  const source = () => foldSource(readManifest(parentManifest), scope);
   return {
     name: 'data',
     off: () => null,
-    // the parent's entries (content hashes included), the fold and the duplicate rule: any change redoes the fold
+    // the re-split entries (content hashes included), the fold and the duplicate rule: any change redoes the fold
     config: (cfg) => ({
       k,
-      fold,
-      entries: readManifest(parentManifest).entries.map((e) => [e.file, e.label, e.group, e.sha256]),
+      fold: index,
+      entries: source().entries.map((e) => [e.file, e.label, e.group, e.sha256]),
       duplicates: duplicateSettings(cfg.data),
     }),
     outputs: (p) => [p.manifest],
     done: (p) => existsSync(p.manifest),
     async run({ paths, cfg }) {
-      let m = foldManifest(readManifest(parentManifest), k, fold);
+      let m = foldManifest(source(), k, index);
       const dup = duplicateSettings(cfg.data);
       if (dup.removeDuplicates) m = dedupeFold(m, await hashes(), dup.duplicateDistance);
       writeManifest(paths.manifest, m);
       const n = (s: string) => m.entries.filter((e) => e.split === s).length;
       const removed = m.split.fold?.removedDuplicates;
       const dupText = removed === undefined ? '' : `, ${removed} near-duplicate(s) across its splits removed`;
-      return `fold ${fold + 1} of ${k}: ${n('train')} train, ${n('val')} val, ${n('test')} test images${dupText}`;
+      const held = scope === 'trainval' ? ' (re-split from train + val; the run’s test split held out)' : '';
+      return `fold ${index + 1} of ${k}${held}: ${n('train')} train, ${n('val')} val, ${n('test')} test images${dupText}`;
     },
   };
 }
@@ -94,7 +105,7 @@ const foldCompareStage: StageDef = {
 
 /** The experiment config of fold i's sub-run: the parent's, one split, no low-data study, no later stages. */
 function foldConfig(cfg: ExperimentConfig, out: string): ExperimentConfig {
-  const { folds: _k, finetune: _f, ...compare } = cfg.compare;
+  const { folds: _k, foldScope: _s, finetune: _f, ...compare } = cfg.compare;
   return {
     ...cfg,
     out,
@@ -152,7 +163,13 @@ export async function crossValidate(
     const fcfg = foldConfig(cfg, sub);
     const paths = runPaths(sub);
     writeJsonAtomic(paths.config, fcfg);
-    const defs = [foldDataStage(p.manifest, k, i, hashes), backboneStage, featuresStage, foldCompareStage];
+    const scope = cfg.compare.foldScope ?? 'all';
+    const defs = [
+      foldDataStage(p.manifest, { k, i, scope }, hashes),
+      backboneStage,
+      featuresStage,
+      foldCompareStage,
+    ];
     const ctx = {
       run: sub,
       cfg: fcfg,

@@ -7,6 +7,10 @@ import { METRIC_NAMES } from '../eval/paired-metrics/index.js';
 import { ROTATIONS, TEMPLATE_NAMES } from '../quantum/templates/index.js';
 import { bool, closed, int, lr, nameList, num, oneOf } from './kit.js';
 
+/** Which entries compare.folds re-splits (src/data foldSource): every one, or train + val only. */
+export const FOLD_SCOPES = ['all', 'trainval'] as const;
+export type FoldScope = (typeof FOLD_SCOPES)[number];
+
 /** The compare settings over head kinds `H` (default: all of them). */
 export function compareSchema<H extends string>(heads: readonly H[]) {
   return closed({
@@ -50,6 +54,12 @@ export function compareSchema<H extends string>(heads: readonly H[]) {
      * folds). Absent or 1: the one split only.
      */
     folds: Type.Optional(int(1, 20)),
+    /**
+     * what the folds re-split: 'all' (every image; the folds' test sets partition the data) or
+     * 'trainval' (the train and val images only: the run's test split stays out of every fold, a
+     * held-out set for the k-fold backbones and their ensemble, `qmri ensemble`); absent = 'all'
+     */
+    foldScope: Type.Optional(oneOf(FOLD_SCOPES)),
     /**
      * the same seeded random search for every head kind on the validation split (src/train/tune.ts);
      * absent or 0 trials = off, every head then trains with epochs, lr and weightDecay above

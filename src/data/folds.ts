@@ -8,7 +8,12 @@
  * splits, so a fold can put two near-identical images on both sides; dedupeFold drops, of each pair
  * across the fold's splits, the train/val member (the test one is kept, so the folds' test sets still
  * partition the data) and records the count in the fold manifest (split.fold.removedDuplicates).
+ * Scope (foldSource): 'all' re-splits every entry, so the folds' test sets partition the whole data;
+ * 'trainval' re-splits only the train and val entries and leaves the manifest's test split out of
+ * every fold, a held-out set none of the k backbones saw (issue 19: rank recipes by cross-validation
+ * on train + validation, report the fixed test split once).
  */
+import type { FoldScope } from '../config/index.js';
 import { Rng } from '../util/rng.js';
 import { crossSplitDuplicates, type KeepRank } from './duplicates.js';
 import type { PHash } from './hash.js';
@@ -27,6 +32,15 @@ export function assignFolds(
   if (groups < k)
     throw new RangeError(`folds: ${k} folds need at least ${k} groups, the data have ${groups}`);
   return fillQuotas(items, nClasses, new Array<number>(k).fill(1 / k), new Rng(seed).fork('folds'));
+}
+
+/** The manifest the folds re-split under `scope` ('trainval': the test split's entries dropped). */
+export function foldSource(m: Manifest, scope: FoldScope): Manifest {
+  if (scope === 'all') return m;
+  const entries = m.entries.filter((e) => e.split !== 'test');
+  if (entries.length === 0)
+    throw new RangeError('folds: foldScope trainval, but the manifest has no train or val entry');
+  return { ...m, entries };
 }
 
 /** Fold `fold` (0-based) of k as a manifest: test = that fold, train/val = the others' groups. */

@@ -78,7 +78,7 @@ export type FoldedCompareResult = Omit<CompareResult, 'comparisons'> & {
 };
 
 export const FOLD_ASSIGNMENT =
-  'grouped k-fold: whole manifest groups, class-stratified, seeded by data.split.seed; every group tested exactly once; the other folds split into train and val in the train : val proportion';
+  'grouped k-fold: whole manifest groups, class-stratified, seeded by data.split.seed; every re-split group (compare.foldScope: all, or train + val only) tested exactly once; the other folds split into train and val in the train : val proportion';
 
 const headOf = (r: CompareResult, kind: string, fold: number): HeadSummary => {
   const h = r.heads.find((x) => x.kind === kind);

@@ -6,8 +6,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '../../src/cli/config.js';
+import { entryHashes, foldDataStage } from '../../src/cli/folds.js';
 import { runExperiment } from '../../src/cli/pipeline.js';
-import { duplicateSettings, manifestHashes, nearDuplicatePairs, readManifest } from '../../src/data/index.js';
+import { nullProgress } from '../../src/util/progress.js';
+import {
+  duplicateSettings,
+  manifestHashes,
+  nearDuplicatePairs,
+  readManifest,
+  writeManifest,
+  type Manifest,
+} from '../../src/data/index.js';
 import { runPaths } from '../../src/run/index.js';
 import { tinyConfig } from './tiny-config.js';
 
@@ -136,6 +145,61 @@ test('compare.folds = 3: three fold sub-runs with their own backbone, verdicts o
     assert.equal(s.comparisons[0].oneSplit.verdict.n.folds, 1);
     const report = readFileSync(p.report, 'utf8');
     assert.match(report, /Cross-validation: 3 grouped folds/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A one-split manifest of `groups` groups per class (3 slices each), every 4th group in test. */
+function splitManifest(groups: number): Manifest {
+  const classes = ['glioma', 'meningioma', 'notumor', 'pituitary'];
+  const entries: Manifest['entries'] = [];
+  for (let c = 0; c < classes.length; c++)
+    for (let g = 0; g < groups; g++)
+      for (let s = 0; s < 3; s++)
+        entries.push({
+          file: `${classes[c]}/p${g}-s${s}.png`,
+          label: c,
+          className: classes[c],
+          group: `${classes[c]}/p${g}`,
+          split: g % 4 === 0 ? 'test' : g % 4 === 1 ? 'val' : 'train',
+          sha256: (c * 1000 + g * 10 + s).toString(16).padStart(64, '0'),
+          box: null,
+        });
+  const split = {
+    train: 0.5,
+    val: 0.25,
+    test: 0.25,
+    seed: 0,
+    blockSize: 4,
+    layout: 'folders',
+    grouping: 'patient',
+  };
+  return { version: 1, root: '/data', classes, entries, split } as Manifest;
+}
+
+test("compare.foldScope 'trainval': the fold data stage re-splits train + val, the run's test split is in no fold", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'qmri-foldscope-'));
+  try {
+    const parent = splitManifest(12);
+    const parentPath = join(dir, 'manifest.json');
+    writeManifest(parentPath, parent);
+    const base = tinyConfig(join(dir, 'run'), 1);
+    const cfg = resolveConfig({ ...base, data: { ...base.data, removeDuplicates: false } });
+    const heldOut = new Set(parent.entries.filter((e) => e.split === 'test').map((e) => e.file));
+    const tested = new Set<string>();
+    for (let i = 0; i < K; i++) {
+      const sub = join(dir, `fold-${i}`);
+      const paths = runPaths(sub);
+      const stage = foldDataStage(parentPath, { k: K, i, scope: 'trainval' }, entryHashes(parent));
+      const note = await stage.run({ run: sub, cfg, paths, log: () => {}, progress: nullProgress });
+      assert.match(String(note), /re-split from train \+ val; the run’s test split held out/);
+      for (const e of readManifest(paths.manifest).entries) {
+        assert.ok(!heldOut.has(e.file), `${e.file}: the run's test split in fold ${i + 1}`);
+        if (e.split === 'test') tested.add(e.file);
+      }
+    }
+    assert.equal(tested.size, parent.entries.length - heldOut.size, 'every train/val image tested once');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

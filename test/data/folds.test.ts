@@ -4,6 +4,7 @@ import {
   assignFolds,
   dedupeFold,
   foldManifest,
+  foldSource,
   hamming,
   type Manifest,
   type PHash,
@@ -93,6 +94,32 @@ test('fold manifests: the test sets partition the data; train/val from the other
     () => foldManifest(manifest(3), 3, 0),
     /fold 1 of 3: its (train|val) split has no image of class 'glioma'.*lower compare\.folds/,
   );
+});
+
+test("foldScope 'trainval': the folds re-split train + val only, the manifest's test split is in no fold", () => {
+  // a one-split manifest: every 5th group of each class is the test split
+  const m = manifest(12);
+  const held = (e: Manifest['entries'][number]) => Number(e.group.split('/p')[1]) % 5 === 0;
+  const split: Manifest = {
+    ...m,
+    entries: m.entries.map((e) => ({ ...e, split: held(e) ? 'test' : e.split })),
+  };
+  assert.equal(foldSource(split, 'all'), split, "'all' re-splits the manifest as it is");
+  const source = foldSource(split, 'trainval');
+  const heldOut = new Set(split.entries.filter(held).map((e) => e.file));
+  assert.ok(heldOut.size > 0);
+  assert.equal(source.entries.length, split.entries.length - heldOut.size);
+  const tested = new Set<string>();
+  for (let f = 0; f < 3; f++) {
+    const fm = foldManifest(source, 3, f);
+    for (const e of fm.entries) {
+      assert.ok(!heldOut.has(e.file), `${e.file} (the run's test split) is in fold ${f + 1}`);
+      if (e.split === 'test') tested.add(e.file);
+    }
+  }
+  assert.equal(tested.size, source.entries.length, 'every train/val image tested exactly once');
+  const onlyTest: Manifest = { ...m, entries: m.entries.map((e) => ({ ...e, split: 'test' })) };
+  assert.throws(() => foldSource(onlyTest, 'trainval'), /no train or val entry/);
 });
 
 /** A 256-bit hash with `bits` of its low bits set (two hashes differ in the bits they do not share). */

@@ -1,0 +1,133 @@
+/**
+ * Grouped k-fold cross-validation of one backbone recipe on train + validation only (issue 19:
+ * "rank recipes by grouped cross-validation on train+validation, not by the test split"). The
+ * run's own test split never enters a fold, so it stays a held-out set for one final figure.
+ *
+ * Input: a prepared run (RUN/data/manifest.json and RUN/config.json, e.g. a recipe arm after
+ * `qmri train`). Fold i is a backbone-only sub-run at runPaths(OUT).fold(i): the parent's train+val
+ * entries re-split by src/data foldManifest (whole groups, class-stratified, fold i held out as that
+ * sub-run's `test`; the same foldSource(…, 'trainval') as `compare.foldScope: trainval`), near-duplicates across the fold's splits removed by dedupeFold, trained by
+ * trainBackbone with the run's backbone config and seed (resumes from its checkpoint; a fold with
+ * metrics.json is skipped). Prints per-fold and mean ± sd held-out accuracy and meningioma recall.
+ * The fold backbones are in the layout `qmri ensemble --run OUT --manifest RUN/data/manifest.json`
+ * reads, so the k-fold ensemble can be scored on the untouched test split (its `seen` count is 0).
+ *   npx tsx bench/train/cv.ts --from runs/recipe-combined --out runs/cv-combined [--k 5]
+ *   npx tsx bench/train/cv.ts --out runs/cv-combined --table     # the table only
+ * Run it detached (setsid nohup ...) and alone on the machine: it is k backbone trainings.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import {
+  dedupeFold,
+  duplicateSettings,
+  foldManifest,
+  foldSource,
+  manifestHashes,
+  readManifest,
+  writeManifest,
+} from '../../src/data/index.js';
+import { runPaths } from '../../src/run/index.js';
+import { trainBackbone } from '../../src/train/index.js';
+import { writeJsonAtomic } from '../../src/util/atomic.js';
+import type { ExperimentConfig } from '../../src/cli/config.js';
+
+interface Scores {
+  accuracy: number;
+  perClass: { recall: number | null }[];
+}
+interface FoldMetrics {
+  classes: string[];
+  val: Scores;
+  test: Scores;
+  bestEpoch: number;
+  elapsedSeconds: number;
+}
+
+const { values } = parseArgs({
+  options: {
+    from: { type: 'string' },
+    out: { type: 'string' },
+    k: { type: 'string', default: '5' },
+    table: { type: 'boolean', default: false },
+  },
+});
+if (!values.out)
+  throw new Error('usage: cv.ts --from PREPARED_RUN --out CV_RUN [--k 5] | --out CV_RUN --table');
+const out = values.out;
+const k = Number(values.k);
+
+function readJson<T>(path: string): T {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch (err) {
+    throw new Error(`${path}: cannot read (${(err as Error).message})`);
+  }
+}
+
+/** Train every fold that has no metrics yet. */
+async function crossValidate(from: string): Promise<void> {
+  const parent = runPaths(from);
+  const cfg = readJson<ExperimentConfig>(parent.config);
+  const all = readManifest(parent.manifest);
+  const trainval = foldSource(all, 'trainval');
+  const dup = duplicateSettings(cfg.data);
+  let hashes: Awaited<ReturnType<typeof manifestHashes>> | null = null;
+  for (let i = 0; i < k; i++) {
+    const sub = runPaths(out).fold(i);
+    const p = runPaths(sub);
+    if (existsSync(p.backboneMetrics)) continue;
+    mkdirSync(sub, { recursive: true });
+    if (!existsSync(p.manifest)) {
+      let m = foldManifest(trainval, k, i);
+      if (dup.removeDuplicates)
+        m = dedupeFold(m, (hashes ??= await manifestHashes(trainval)), dup.duplicateDistance);
+      // the fold's config: the parent's (its preprocessing is read from here), without the proxy set
+      writeJsonAtomic(p.config, { ...cfg, out: sub, data: { ...cfg.data, proxy: undefined } });
+      writeManifest(p.manifest, m);
+    }
+    const t0 = new Date().toISOString();
+    console.log(`[cv] fold ${i + 1}/${k}: start ${t0}`);
+    const r = await trainBackbone(
+      sub,
+      { ...cfg.backbone, seed: cfg.seed, threads: cfg.threads },
+      {
+        log: (l) => console.log(`[cv] fold ${i + 1}/${k}: ${l}`),
+      },
+    );
+    console.log(`[cv] fold ${i + 1}/${k}: held-out accuracy ${(100 * r.test.accuracy).toFixed(2)}%`);
+  }
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const sd = (xs: number[]) =>
+  Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / Math.max(1, xs.length - 1));
+const pct = (x: number) => (100 * x).toFixed(2);
+
+function table(): void {
+  const rows: FoldMetrics[] = [];
+  for (let i = 0; existsSync(runPaths(runPaths(out).fold(i)).backboneMetrics); i++)
+    rows.push(readJson<FoldMetrics>(runPaths(runPaths(out).fold(i)).backboneMetrics));
+  if (!rows.length) throw new Error(`${out}: no finished fold`);
+  const men = rows[0].classes.indexOf('meningioma');
+  const recall = (s: Scores) => s.perClass[men]?.recall ?? NaN;
+  console.log(
+    '| fold | val acc % | held-out acc % | held-out meningioma recall % | best epoch | training min |',
+  );
+  console.log('|---|---|---|---|---|---|');
+  rows.forEach((m, i) =>
+    console.log(
+      `| ${i + 1} | ${pct(m.val.accuracy)} | ${pct(m.test.accuracy)} | ${pct(recall(m.test))} | ${m.bestEpoch + 1} | ${(m.elapsedSeconds / 60).toFixed(1)} |`,
+    ),
+  );
+  const acc = rows.map((m) => m.test.accuracy);
+  const rec = rows.map((m) => recall(m.test));
+  console.log(
+    `| mean ± sd (${rows.length} folds) | ${pct(mean(rows.map((m) => m.val.accuracy)))} | ${pct(mean(acc))} ± ${pct(sd(acc))} | ${pct(mean(rec))} ± ${pct(sd(rec))} | | ${(mean(rows.map((m) => m.elapsedSeconds)) / 60).toFixed(1)} |`,
+  );
+}
+
+if (!values.table) {
+  if (!values.from) throw new Error('cv.ts: --from PREPARED_RUN is required to train');
+  await crossValidate(values.from);
+}
+table();
