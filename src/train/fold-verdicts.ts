@@ -78,7 +78,13 @@ export type FoldedCompareResult = Omit<CompareResult, 'comparisons'> & {
 };
 
 export const FOLD_ASSIGNMENT =
-  'grouped k-fold: whole manifest groups, class-stratified, seeded by data.split.seed; every re-split group (compare.foldScope: all, or train + val only) tested exactly once; the other folds split into train and val in the train : val proportion';
+  'grouped k-fold: whole manifest groups, class-stratified, seeded by data.split.seed; every group tested exactly once; the other folds split into train and val in the train : val proportion';
+
+/** How the folds were made under compare.foldScope (absent = 'all'). */
+export const foldAssignment = (scope: 'all' | 'trainval' | undefined): string =>
+  scope === 'trainval'
+    ? `${FOLD_ASSIGNMENT}; re-split from the train and val images only (compare.foldScope: trainval), the run's test split held out of every fold`
+    : FOLD_ASSIGNMENT;
 
 const headOf = (r: CompareResult, kind: string, fold: number): HeadSummary => {
   const h = r.heads.find((x) => x.kind === kind);
@@ -177,6 +183,12 @@ export function applyFolds(main: FoldedCompareResult, folds: readonly FoldRecord
     lowData,
     ...(finetune ? { finetune } : {}),
     verdicts: { ...main.verdicts, family },
-    folds: { k, assignment: FOLD_ASSIGNMENT, testTrainRatio, folds: folds.map(foldSummary), pairs },
+    folds: {
+      k,
+      assignment: foldAssignment(cfg.foldScope),
+      testTrainRatio,
+      folds: folds.map(foldSummary),
+      pairs,
+    },
   };
 }
