@@ -4,10 +4,11 @@
  * run's own test split never enters a fold, so it stays a held-out set for one final figure.
  *
  * Input: a prepared run (RUN/data/manifest.json and RUN/config.json, e.g. a recipe arm after
- * `qmri train`). Fold i is a backbone-only sub-run at runPaths(OUT).fold(i): the parent's train+val
- * entries re-split by src/data foldManifest (whole groups, class-stratified, fold i held out as that
- * sub-run's `test`; the same foldSource(…, 'trainval') as `compare.foldScope: trainval`), near-duplicates across the fold's splits removed by dedupeFold, trained by
- * trainBackbone with the run's backbone config and seed (resumes from its checkpoint; a fold with
+ * `qmri train`). Fold i is a backbone-only sub-run at runPaths(OUT).fold(i): its manifest is made by
+ * the fold data stage of `compare.folds` with `compare.foldScope: trainval` (src/cli/folds.ts
+ * foldDataStage: the parent's train+val entries re-split into whole-group, class-stratified folds,
+ * fold i held out as that sub-run's `test`, near-duplicates across its splits removed), then it is
+ * trained by trainBackbone with the run's backbone config and seed (resumes from its checkpoint; a fold with
  * metrics.json is skipped). Prints per-fold and mean ± sd held-out accuracy and meningioma recall.
  * The fold backbones are in the layout `qmri ensemble --run OUT --manifest RUN/data/manifest.json`
  * reads, so the k-fold ensemble can be scored on the untouched test split (its `seen` count is 0).
@@ -17,19 +18,13 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import {
-  dedupeFold,
-  duplicateSettings,
-  foldManifest,
-  foldSource,
-  manifestHashes,
-  readManifest,
-  writeManifest,
-} from '../../src/data/index.js';
+import type { ExperimentConfig } from '../../src/cli/config.js';
+import { entryHashes, foldDataStage } from '../../src/cli/folds.js';
+import { foldSource, readManifest } from '../../src/data/index.js';
 import { runPaths } from '../../src/run/index.js';
 import { trainBackbone } from '../../src/train/index.js';
 import { writeJsonAtomic } from '../../src/util/atomic.js';
-import type { ExperimentConfig } from '../../src/cli/config.js';
+import { nullProgress } from '../../src/util/progress.js';
 
 interface Scores {
   accuracy: number;
@@ -68,33 +63,24 @@ function readJson<T>(path: string): T {
 async function crossValidate(from: string): Promise<void> {
   const parent = runPaths(from);
   const cfg = readJson<ExperimentConfig>(parent.config);
-  const all = readManifest(parent.manifest);
-  const trainval = foldSource(all, 'trainval');
-  const dup = duplicateSettings(cfg.data);
-  let hashes: Awaited<ReturnType<typeof manifestHashes>> | null = null;
+  // the folds' near-duplicate check hashes the re-split (train + val) entries only, once
+  const hashes = entryHashes(foldSource(readManifest(parent.manifest), 'trainval'));
   for (let i = 0; i < k; i++) {
     const sub = runPaths(out).fold(i);
-    const p = runPaths(sub);
-    if (existsSync(p.backboneMetrics)) continue;
+    const paths = runPaths(sub);
+    if (existsSync(paths.backboneMetrics)) continue;
     mkdirSync(sub, { recursive: true });
-    if (!existsSync(p.manifest)) {
-      let m = foldManifest(trainval, k, i);
-      if (dup.removeDuplicates)
-        m = dedupeFold(m, (hashes ??= await manifestHashes(trainval)), dup.duplicateDistance);
-      // the fold's config: the parent's (its preprocessing is read from here), without the proxy set
-      writeJsonAtomic(p.config, { ...cfg, out: sub, data: { ...cfg.data, proxy: undefined } });
-      writeManifest(p.manifest, m);
+    // the fold's config: the parent's (its preprocessing is read from here), without the proxy set
+    const fcfg = { ...cfg, out: sub, data: { ...cfg.data, proxy: undefined } };
+    const log = (l: string) => console.log(`[cv] fold ${i + 1}/${k}: ${l}`);
+    if (!existsSync(paths.manifest)) {
+      writeJsonAtomic(paths.config, fcfg);
+      const stage = foldDataStage(parent.manifest, { k, i, scope: 'trainval' }, hashes);
+      log(String(await stage.run({ run: sub, cfg: fcfg, paths, log, progress: nullProgress })));
     }
-    const t0 = new Date().toISOString();
-    console.log(`[cv] fold ${i + 1}/${k}: start ${t0}`);
-    const r = await trainBackbone(
-      sub,
-      { ...cfg.backbone, seed: cfg.seed, threads: cfg.threads },
-      {
-        log: (l) => console.log(`[cv] fold ${i + 1}/${k}: ${l}`),
-      },
-    );
-    console.log(`[cv] fold ${i + 1}/${k}: held-out accuracy ${(100 * r.test.accuracy).toFixed(2)}%`);
+    log(`start ${new Date().toISOString()}`);
+    const r = await trainBackbone(sub, { ...cfg.backbone, seed: cfg.seed, threads: cfg.threads }, { log });
+    log(`held-out accuracy ${(100 * r.test.accuracy).toFixed(2)}%`);
   }
 }
 

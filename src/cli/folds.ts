@@ -157,13 +157,13 @@ export async function crossValidate(
   const log = hooks.log ?? (() => {});
   const folds: FoldRecord[] = [];
   const hashes = entryHashes(readManifest(p.manifest));
+  const scope = cfg.compare.foldScope ?? 'all';
   for (let i = 0; i < k; i++) {
     const sub = p.fold(i);
     mkdirSync(sub, { recursive: true });
     const fcfg = foldConfig(cfg, sub);
     const paths = runPaths(sub);
     writeJsonAtomic(paths.config, fcfg);
-    const scope = cfg.compare.foldScope ?? 'all';
     const defs = [
       foldDataStage(p.manifest, { k, i, scope }, hashes),
       backboneStage,

@@ -29,6 +29,7 @@
  * the folds agree closely. The one-split verdicts stay in every comparison as `oneSplit`; Holm is
  * redone over the new family (fold-level comparisons × metrics, plus the one-split low-data points).
  */
+import type { FoldScope } from '../config/index.js';
 import {
   foldDifferences,
   METRIC_NAMES,
@@ -81,7 +82,7 @@ export const FOLD_ASSIGNMENT =
   'grouped k-fold: whole manifest groups, class-stratified, seeded by data.split.seed; every group tested exactly once; the other folds split into train and val in the train : val proportion';
 
 /** How the folds were made under compare.foldScope (absent = 'all'). */
-export const foldAssignment = (scope: 'all' | 'trainval' | undefined): string =>
+export const foldAssignment = (scope: FoldScope | undefined): string =>
   scope === 'trainval'
     ? `${FOLD_ASSIGNMENT}; re-split from the train and val images only (compare.foldScope: trainval), the run's test split held out of every fold`
     : FOLD_ASSIGNMENT;
