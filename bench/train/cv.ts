@@ -12,7 +12,7 @@
  * metrics.json is skipped). Prints per-fold and mean ± sd held-out accuracy and meningioma recall.
  * The fold backbones are in the layout `qmri ensemble --run OUT --manifest RUN/data/manifest.json`
  * reads, so the k-fold ensemble can be scored on the untouched test split (its `seen` count is 0).
- *   npx tsx bench/train/cv.ts --from runs/recipe-combined --out runs/cv-combined [--k 5]
+ *   npx tsx bench/train/cv.ts --from runs/recipe-combined --out runs/cv-combined [--k 5] [--epochs N]
  *   npx tsx bench/train/cv.ts --out runs/cv-combined --table     # the table only
  * Run it detached (setsid nohup ...) and alone on the machine: it is k backbone trainings.
  */
@@ -43,6 +43,7 @@ const { values } = parseArgs({
     from: { type: 'string' },
     out: { type: 'string' },
     k: { type: 'string', default: '5' },
+    epochs: { type: 'string' },
     table: { type: 'boolean', default: false },
   },
 });
@@ -62,7 +63,12 @@ function readJson<T>(path: string): T {
 /** Train every fold that has no metrics yet. */
 async function crossValidate(from: string): Promise<void> {
   const parent = runPaths(from);
-  const cfg = readJson<ExperimentConfig>(parent.config);
+  const parentCfg = readJson<ExperimentConfig>(parent.config);
+  // --epochs N: the same recipe at another training budget (recorded in each fold's config.json)
+  const epochs = values.epochs === undefined ? parentCfg.backbone.epochs : Number(values.epochs);
+  if (!Number.isInteger(epochs) || epochs < 1)
+    throw new Error(`cv.ts: --epochs ${values.epochs}: not a positive integer`);
+  const cfg = { ...parentCfg, backbone: { ...parentCfg.backbone, epochs } };
   // the folds' near-duplicate check hashes the re-split (train + val) entries only, once
   const hashes = entryHashes(foldSource(readManifest(parent.manifest), 'trainval'));
   for (let i = 0; i < k; i++) {
