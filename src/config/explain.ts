@@ -31,6 +31,8 @@ function explainFields<M extends string>(methods: readonly M[], fast: readonly M
     scoreCamBatch: Type.Optional(int(1, 4096)),
     /** Integrated Gradients steps */
     igSteps: Type.Optional(int(1, 1024)),
+    /** Integrated Grad-CAM: path steps through the head alone (default 256) */
+    pathSteps: Type.Optional(int(1, 4096)),
     /** deletion / insertion curve points per map (0: not measured; default 16) */
     faithfulnessSteps: Type.Optional(int(0, 1024)),
     /** the model-parameter randomisation check of every map method (default on) */

@@ -268,6 +268,7 @@ export function camOptions(opts: AnalyzeOptions): CamOptions {
     layerCamLayers: opts.layerCamLayers ?? DEFAULT_CAM_OPTIONS.layerCamLayers,
     scoreCamBatch: opts.scoreCamBatch ?? DEFAULT_CAM_OPTIONS.scoreCamBatch,
     igSteps: opts.igSteps ?? DEFAULT_CAM_OPTIONS.igSteps,
+    pathSteps: opts.pathSteps ?? DEFAULT_CAM_OPTIONS.pathSteps,
   };
 }
 

@@ -12,6 +12,7 @@
  * gradPass() is the one place that runs a backward through backbone and head: activations() (one
  * image, any set of captured layers, for the gradient CAMs) and inputGradients() (a batch of
  * images, the gradient with respect to the input pixels, for Integrated Gradients) both use it.
+ * headPathGradient() runs the head alone along a path of pooled features (Integrated Grad-CAM).
  */
 import { Tensor, interpolateBilinear, noGrad, tidy, withStableTanhGrad } from '../engine/index.js';
 import type { DenseNet, HeadModule } from '../nn/index.js';
@@ -174,6 +175,39 @@ export function inputGradients(
       `input gradients: ${inputs.length} values is not a whole number of 3×${size}×${size} images`,
     );
   return gradPass(net, head, inputs, size, [], { targetClass, inputGrad: true }).inputGrad!;
+}
+
+/**
+ * The channel weights of Integrated Grad-CAM: ∂ log softmax(head(f))[target] / ∂f averaged over the
+ * midpoint path from zero features, f·(i − ½)/m for i = 1..m (m rows in one batch), for the pooled
+ * features f (K values). Head only: scaling the final feature map scales its average pool, so the
+ * backbone is not run again. Σ_k weight_k·f_k approaches log p(f) − log p(0) (completeness).
+ */
+export function headPathGradient(
+  head: HeadModule,
+  pooled: Float32Array,
+  targetClass: number,
+  steps: number,
+): Float64Array {
+  const K = pooled.length;
+  const m = Math.max(1, Math.round(steps));
+  const path = new Float32Array(m * K);
+  for (let i = 0; i < m; i++) for (let k = 0; k < K; k++) path[i * K + k] = ((i + 0.5) / m) * pooled[k];
+  head.eval();
+  try {
+    return tidy(() => {
+      const x = Tensor.from(path, [m, K]).setRequiresGrad(true);
+      const ls = withStableTanhGrad(() => head.forward(x)).logSoftmax(1);
+      checkTargetClass(targetClass, ls.shape[1]);
+      ls.narrow(1, targetClass, 1).sum().backward();
+      const g = x.grad ? x.grad.toFloat32Array() : new Float32Array(m * K);
+      const out = new Float64Array(K);
+      for (let i = 0; i < m; i++) for (let k = 0; k < K; k++) out[k] += g[i * K + k] / m;
+      return out;
+    });
+  } finally {
+    head.zeroGrad();
+  }
 }
 
 /** Bilinear upsampling of an h×w map to size×size (libtorch, align_corners=false). */

@@ -254,6 +254,7 @@ function analyzeOptions(cfg: ExplainConfig, methods: string[]): AnalyzeOptions {
     layerCamLayers: cfg.layerCamLayers,
     scoreCamBatch: cfg.scoreCamBatch,
     igSteps: cfg.igSteps,
+    pathSteps: cfg.pathSteps,
     seed: cfg.seed,
     faithfulnessSteps: cfg.faithfulnessSteps ?? DEFAULT_FAITHFULNESS_STEPS,
   };

@@ -4,12 +4,14 @@ import { rmSync } from 'node:fs';
 import sharp from 'sharp';
 import { Tensor, tidy, withStableTanhGrad } from '../../src/engine/index.js';
 import { openRun } from '../../src/run/index.js';
-import { activations, type Activations } from '../../src/explain/cam-base.js';
+import { activations, headPathGradient, type Activations } from '../../src/explain/cam-base.js';
+import { importHead, type HeadExport } from '../../src/heads/index.js';
 import {
   CAM_METHODS,
   DEFAULT_CAM_OPTIONS,
   gradCam,
   hiResCam,
+  integratedGradCam,
   integratedGradients,
   layerCam,
   scoreCam,
@@ -148,6 +150,77 @@ test('Integrated Gradients through the engine is complete: Σ IG ≈ logit(x) �
       `${h.name}: Σ IG ${total} vs Δlogit ${diff}`,
     );
   }
+});
+
+/** log softmax(head(f))[c] of one pooled feature row, without gradients. */
+function logProb(head: ExplainHead['module'], f: Float32Array, c: number): number {
+  return tidy(
+    () =>
+      head
+        .forward(Tensor.from(f, [1, f.length]))
+        .logSoftmax(1)
+        .toFloat32Array()[c],
+  );
+}
+
+test('Integrated Grad-CAM is complete through every head: Σ_k weight_k·f_k ≈ log p(f) − log p(0)', () => {
+  for (const h of heads) {
+    const c = ctxOf(h, 1);
+    const f = c.grads('features').final.pooled;
+    const w = headPathGradient(h.module, f, 1, 256);
+    const total = w.reduce((s, v, k) => s + v * f[k], 0);
+    const diff = logProb(h.module, f, 1) - logProb(h.module, new Float32Array(f.length), 1);
+    assert.ok(Math.abs(total - diff) <= 0.01 * Math.abs(diff) + 1e-4, `${h.name}: ${total} vs ${diff}`);
+  }
+});
+
+test('a saturated tanh encoder empties Grad-CAM but not Integrated Grad-CAM', () => {
+  // two pooled features on a 1×2 grid (channel k lights cell k), f = (0.5, 0.5); a bottleneck head
+  // whose unit A = tanh(100·(f₀+f₁) − 50) is saturated at f and unit B = tanh(−(f₀+f₁)) is not:
+  // the gradient at f is B's alone (negative), but A's switch from −1 to +1 on the way from zero
+  // features raises class 1's logit 10·tanh(tanh A + tanh B) far more than B lowers it
+  const lin = (inDim: number, outDim: number, weight: number[], bias: number[]) => ({
+    inDim,
+    outDim,
+    weight,
+    bias,
+  });
+  const e = {
+    kind: 'bottleneck',
+    classes: 2,
+    inDim: 2,
+    n: 2,
+    hiddenSize: 1,
+    pre: lin(2, 2, [100, 100, -1, -1], [-50, 0]),
+    hidden: lin(2, 1, [1, 1], [0]),
+    post: lin(1, 2, [0, 10], [0, 0]),
+  } as HeadExport;
+  const head = importHead(e);
+  const A = Float32Array.from([1, 0, 0, 1]);
+  const a = { ...synth([1, 0, 0, 1], [0, 0, 0, 0], 2, 1, 2), targetClass: 1 };
+  a.final = { K: 2, h: 1, w: 2, A, pooled: Float32Array.from([0.5, 0.5]) };
+  // Grad-CAM's channel weights: the stable-tanh gradient of logit 1 at f (identical per channel)
+  const g = tidy(() => {
+    const x = Tensor.from(a.final.pooled, [1, 2]).setRequiresGrad(true);
+    withStableTanhGrad(() => head.forward(x))
+      .narrow(1, 1, 1)
+      .sum()
+      .backward();
+    return x.grad!.toFloat32Array();
+  });
+  assert.ok(g[0] < 0 && g[1] < 0, `the gradient at f is negative (${g})`);
+  a.dA = Float32Array.from([g[0] / 2, g[0] / 2, g[1] / 2, g[1] / 2]);
+  assert.ok(
+    gradCam(a, 2).raw.every((v) => v === 0),
+    'Grad-CAM is empty',
+  );
+  const ctx = { ...ctxOf(heads[0], 1), head, size: 2, classes: 2, grads: () => a } as CamContext;
+  const m = integratedGradCam(ctx);
+  assert.ok(
+    m.raw.every((v) => v > 0),
+    `Integrated Grad-CAM is positive on both cells (${Array.from(m.raw)})`,
+  );
+  head.dispose();
 });
 
 test('a saturated tanh unit keeps its gradient under withStableTanhGrad (float32 1 − tanh² is exactly 0)', () => {

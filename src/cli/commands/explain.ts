@@ -43,6 +43,7 @@ interface ExplainCliOptions {
   tolerance?: number;
   layercamLayers?: string;
   igSteps?: number;
+  pathSteps?: number;
   faithfulnessSteps?: number;
   sanity?: boolean;
   sanityThreshold?: number;
@@ -144,6 +145,7 @@ function explainConfigOf(run: string, o: ExplainCliOptions): ExplainConfig {
     tolerancePx: o.tolerance,
     layerCamLayers: commaList(o.layercamLayers),
     igSteps: o.igSteps,
+    pathSteps: o.pathSteps,
     faithfulnessSteps: o.faithfulnessSteps,
     sanity: o.sanity,
     sanityThreshold: o.sanityThreshold,
@@ -225,6 +227,11 @@ export function registerExplain(program: Command): void {
     .option('--layer <name>', 'layer of the single-layer CAMs (default: the final feature map, "features")')
     .option('--layercam-layers <list>', 'LayerCAM: comma-separated layers to fuse')
     .option('--ig-steps <n>', 'Integrated Gradients steps', configFlag(EXPLAIN.igSteps, '--ig-steps'))
+    .option(
+      '--path-steps <n>',
+      'Integrated Grad-CAM path steps (head only; default 256)',
+      configFlag(EXPLAIN.pathSteps, '--path-steps'),
+    )
     .option(
       '--tolerance <px>',
       'pointing-game tolerance in original-image pixels (default 15)',

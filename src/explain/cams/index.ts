@@ -14,6 +14,7 @@
 import { gradcamMethod } from './gradcam.js';
 import { gradcamppMethod } from './gradcampp.js';
 import { hirescamMethod } from './hirescam.js';
+import { igradcamMethod } from './integrated-gradcam.js';
 import { intgradMethod } from './integrated-gradients.js';
 import { layercamMethod } from './layercam.js';
 import { scorecamMethod } from './scorecam.js';
@@ -26,6 +27,7 @@ export const CAM_METHODS: readonly CamMethod[] = [
   layercamMethod,
   scorecamMethod,
   intgradMethod,
+  igradcamMethod,
 ];
 
 export function camMethod(name: string): CamMethod | undefined {
@@ -38,6 +40,7 @@ export { hiResCam } from './hirescam.js';
 export { layerCam, layerCamRaw } from './layercam.js';
 export { scoreCam } from './scorecam.js';
 export { integratedGradients, igCam } from './integrated-gradients.js';
+export { integratedGradCam } from './integrated-gradcam.js';
 export {
   DEFAULT_CAM_OPTIONS,
   type CamContext,

@@ -1,0 +1,85 @@
+/**
+ * Why Grad-CAM comes out empty on the hybrid heads (issue 18 item 2), from a run's cached test
+ * features alone (no backbone pass). At the final feature map A (K×h×w, after ReLU, then global
+ * average pooling f = mean_p A(·,p) into the head), Grad-CAM's map is ReLU(Σ_k g_k·A_k(p)) / hw with
+ * g = ∂y_c/∂f, so the map's cells sum to g·f: the head's first-order Taylor term at zero features.
+ * g·f > 0 ⇒ some cell is positive ⇒ the map is not empty; an empty map needs g·f ≤ 0. For a linear
+ * head g·f = y_c − bias_c. This script prints, per explained head, on the predicted class:
+ *   taylor ≤ 0   the fraction with g·f ≤ 0 (a necessary condition of an empty Grad-CAM map);
+ *   delta ≤ 0    the fraction with y_c(f) − y_c(0) ≤ 0 (the path-integrated version of the same sum);
+ *   saturation   the median over images of min_j |u_j|, u = pre(f) the tanh pre-activations (hybrid heads);
+ * split by the predicted class's softmax probability (≥ 0.99 vs < 0.99).
+ *   npx tsx bench/explain/empty-cam.ts --run runs/recipe-combined
+ */
+import { parseArgs } from 'node:util';
+import { Tensor, noGrad, tidy, withStableTanhGrad } from '../../src/engine/index.js';
+import { disposeHeads, explainHeads } from '../../src/explain/explain-heads.js';
+import { runPaths, openRun } from '../../src/run/index.js';
+import { loadFeatures } from '../../src/run/features.js';
+
+const { values } = parseArgs({
+  options: { run: { type: 'string' }, split: { type: 'string', default: 'test' } },
+});
+if (!values.run) throw new Error('usage: empty-cam.ts --run RUN [--split test]');
+const open = openRun(values.run);
+const fs = loadFeatures(runPaths(values.run).features(values.split));
+const N = fs.y.length;
+const K = fs.dim;
+const heads = explainHeads(open);
+const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : NaN);
+const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)}% (${n}/${d})` : '—');
+for (const h of heads) {
+  const m = h.module;
+  m.eval();
+  const r = tidy(() => {
+    const x = Tensor.from(fs.x, [N, K]).setRequiresGrad(true);
+    const logits = withStableTanhGrad(() => m.forward(x));
+    const L = logits.toFloat32Array();
+    const C = L.length / N;
+    const pred = new Int32Array(N);
+    const mask = new Float32Array(N * C);
+    for (let i = 0; i < N; i++) {
+      for (let c = 1; c < C; c++) if (L[i * C + c] > L[i * C + pred[i]]) pred[i] = c;
+      mask[i * C + pred[i]] = 1;
+    }
+    logits
+      .mul(Tensor.from(mask, [N, C]))
+      .sum()
+      .backward();
+    const g = x.grad!.toFloat32Array();
+    const zero = noGrad(() => m.forward(Tensor.from(new Float32Array(K), [1, K])).toFloat32Array());
+    const pre = (m as unknown as { pre?: { forward(t: Tensor): Tensor } }).pre;
+    const u = pre ? noGrad(() => pre.forward(Tensor.from(fs.x, [N, K])).toFloat32Array()) : null;
+    return { L, C, pred, g, zero, u };
+  });
+  m.zeroGrad();
+  const rows = { hi: [] as number[], lo: [] as number[] };
+  for (let i = 0; i < N; i++) {
+    const row = r.L.subarray(i * r.C, (i + 1) * r.C);
+    const mx = Math.max(...row);
+    const p = 1 / row.reduce((s, v) => s + Math.exp(v - mx), 0);
+    (p >= 0.99 ? rows.hi : rows.lo).push(i);
+  }
+  for (const [band, idx] of Object.entries(rows)) {
+    let tay = 0;
+    let del = 0;
+    const sat: number[] = [];
+    for (const i of idx) {
+      let t = 0;
+      for (let k = 0; k < K; k++) t += r.g[i * K + k] * fs.x[i * K + k];
+      if (t <= 0) tay++;
+      const c = r.pred[i];
+      if (r.L[i * r.C + c] - r.zero[c] <= 0) del++;
+      if (r.u) {
+        const n = r.u.length / N;
+        sat.push(Math.min(...Array.from(r.u.subarray(i * n, (i + 1) * n), Math.abs)));
+      }
+    }
+    console.log(
+      `${h.name.padEnd(10)} p ${band === 'hi' ? '≥' : '<'} 0.99: taylor ≤ 0 ${pct(tay, idx.length)}, delta ≤ 0 ${pct(del, idx.length)}` +
+        (r.u ? `, median min|u| ${median(sat).toFixed(2)}` : ''),
+    );
+  }
+}
+disposeHeads(heads);
+open.net.dispose();
