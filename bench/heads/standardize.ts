@@ -1,0 +1,78 @@
+/**
+ * Does standardising the pooled features before a head (z-score with the train split's mean and sd)
+ * keep the hybrid heads' tanh encoders out of saturation, and what does it do to accuracy? On a
+ * real run the raw DenseNet features (non-negative, shared positive mean) drive every unit of the
+ * quantum and bottleneck heads' 1,024→4 encoder to |u| ≈ 18 (bench/explain/empty-cam.ts): the
+ * circuit then sees angles of ±π/2 only. For each head kind and seed (the run's compare settings)
+ * this trains the head on raw and on standardised features and prints validation and test accuracy
+ * (mean ± sd over seeds) and the median over test images of min_j |u_j|. Decide on validation.
+ *   npx tsx bench/heads/standardize.ts --run runs/recipe-combined [--seeds 10]
+ */
+import { parseArgs } from 'node:util';
+import { Tensor, noGrad, tidy } from '../../src/engine/index.js';
+import { argmaxRows, classificationMetrics } from '../../src/eval/index.js';
+import type { HeadKind } from '../../src/heads/index.js';
+import { headMaker, readFeatureSplits, trainHead } from '../../src/train/compare.js';
+import { predict, type ArraySet } from '../../src/train/fit.js';
+import { readJsonFile } from '../../src/util/json-file.js';
+import { runPaths } from '../../src/run/index.js';
+import type { CompareConfig } from '../../src/train/compare-config.js';
+
+const { values } = parseArgs({
+  options: { run: { type: 'string' }, seeds: { type: 'string', default: '10' } },
+});
+if (!values.run) throw new Error('usage: standardize.ts --run RUN [--seeds 10]');
+const cfg = (readJsonFile(runPaths(values.run).config) as { compare: CompareConfig }).compare;
+const data = readFeatureSplits(values.run);
+const C = data.classes.length;
+const D = data.train.shape[0];
+
+function standardiser(train: ArraySet): (s: ArraySet) => ArraySet {
+  const n = train.y.length;
+  const mu = new Float64Array(D);
+  const sd = new Float64Array(D);
+  for (let i = 0; i < n; i++) for (let k = 0; k < D; k++) mu[k] += train.x[i * D + k] / n;
+  for (let i = 0; i < n; i++) for (let k = 0; k < D; k++) sd[k] += (train.x[i * D + k] - mu[k]) ** 2 / n;
+  for (let k = 0; k < D; k++) sd[k] = Math.sqrt(sd[k]) || 1;
+  return (s) => ({ ...s, x: s.x.map((v, j) => (v - mu[j % D]) / sd[j % D]) });
+}
+
+const z = standardiser(data.train);
+const sets = {
+  raw: data,
+  standardised: { ...data, train: z(data.train), val: z(data.val), test: z(data.test) },
+};
+const make = headMaker(cfg, D, C);
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const sdOf = (xs: number[]) =>
+  Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / Math.max(1, xs.length - 1));
+const f = (xs: number[]) => `${(100 * mean(xs)).toFixed(2)} ± ${(100 * sdOf(xs)).toFixed(2)}`;
+console.log('| head | features | val acc % | test acc % | min seed test % | median min_j abs(u_j) |');
+console.log('|---|---|---|---|---|---|');
+for (const kind of cfg.heads as HeadKind[])
+  for (const [name, d] of Object.entries(sets)) {
+    const val: number[] = [];
+    const test: number[] = [];
+    const sat: number[] = [];
+    for (let s = 0; s < Number(values.seeds); s++) {
+      const { head } = trainHead(make, kind, cfg.firstSeed! + s, d.train, d.val, cfg, C);
+      const acc = (set: ArraySet) =>
+        classificationMetrics(set.y, argmaxRows(predict(head, set, C, 256), C), C).accuracy;
+      val.push(acc(d.val));
+      test.push(acc(d.test));
+      const pre = (head as unknown as { pre?: { forward(t: Tensor): Tensor } }).pre;
+      if (pre) {
+        const N = d.test.y.length;
+        const u = noGrad(() => tidy(() => pre.forward(Tensor.from(d.test.x, [N, D])).toFloat32Array()));
+        const n = u.length / N;
+        const mins = Array.from({ length: N }, (_, i) =>
+          Math.min(...Array.from(u.subarray(i * n, (i + 1) * n), Math.abs)),
+        );
+        sat.push(mins.sort((a, b) => a - b)[N >> 1]);
+      }
+      head.dispose();
+    }
+    console.log(
+      `| ${kind} | ${name} | ${f(val)} | ${f(test)} | ${(100 * Math.min(...test)).toFixed(1)} | ${sat.length ? mean(sat).toFixed(2) : '—'} |`,
+    );
+  }
