@@ -7,7 +7,11 @@
  * head g·f = y_c − bias_c. This script prints, per explained head, on the predicted class:
  *   taylor ≤ 0   the fraction with g·f ≤ 0 (a necessary condition of an empty Grad-CAM map);
  *   delta ≤ 0    the fraction with y_c(f) − y_c(0) ≤ 0 (the path-integrated version of the same sum);
+ *   ls delta ≤ 0 the same for log p_c, the target of Integrated Grad-CAM (its map's cells sum to it);
  *   saturation   the median over images of min_j |u_j|, u = pre(f) the tanh pre-activations (hybrid heads);
+ *   one unit     the fraction of images where one encoder unit carries > 99% of Σ_j sech²(u_j): the
+ *                gradient of every class's score at f then points along that unit's weight row, so
+ *                a change of target (logit → log-softmax) only rescales Grad-CAM's map;
  * split by the predicted class's softmax probability (≥ 0.99 vs < 0.99).
  *   npx tsx bench/explain/empty-cam.ts --run runs/recipe-combined
  */
@@ -27,6 +31,11 @@ const N = fs.y.length;
 const K = fs.dim;
 const heads = explainHeads(open);
 const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : NaN);
+const logProb = (row: ArrayLike<number>, c: number) => {
+  const xs = Array.from(row);
+  const mx = Math.max(...xs);
+  return xs[c] - mx - Math.log(xs.reduce((s, v) => s + Math.exp(v - mx), 0));
+};
 const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)}% (${n}/${d})` : '—');
 for (const h of heads) {
   const m = h.module;
@@ -63,21 +72,27 @@ for (const h of heads) {
   for (const [band, idx] of Object.entries(rows)) {
     let tay = 0;
     let del = 0;
+    let lsDel = 0;
     const sat: number[] = [];
+    let one = 0;
     for (const i of idx) {
       let t = 0;
       for (let k = 0; k < K; k++) t += r.g[i * K + k] * fs.x[i * K + k];
       if (t <= 0) tay++;
       const c = r.pred[i];
       if (r.L[i * r.C + c] - r.zero[c] <= 0) del++;
+      if (logProb(r.L.subarray(i * r.C, (i + 1) * r.C), c) - logProb(r.zero, c) <= 0) lsDel++;
       if (r.u) {
         const n = r.u.length / N;
-        sat.push(Math.min(...Array.from(r.u.subarray(i * n, (i + 1) * n), Math.abs)));
+        const row = Array.from(r.u.subarray(i * n, (i + 1) * n));
+        sat.push(Math.min(...row.map(Math.abs)));
+        const d = row.map((v) => 1 / Math.cosh(v) ** 2);
+        if (Math.max(...d) > 0.99 * d.reduce((a, b) => a + b, 0)) one++;
       }
     }
     console.log(
-      `${h.name.padEnd(10)} p ${band === 'hi' ? '≥' : '<'} 0.99: taylor ≤ 0 ${pct(tay, idx.length)}, delta ≤ 0 ${pct(del, idx.length)}` +
-        (r.u ? `, median min|u| ${median(sat).toFixed(2)}` : ''),
+      `${h.name.padEnd(10)} p ${band === 'hi' ? '≥' : '<'} 0.99: taylor ≤ 0 ${pct(tay, idx.length)}, delta ≤ 0 ${pct(del, idx.length)}, ls delta ≤ 0 ${pct(lsDel, idx.length)}` +
+        (r.u ? `, median min|u| ${median(sat).toFixed(2)}, one unit ${pct(one, idx.length)}` : ''),
     );
   }
 }
