@@ -12,11 +12,14 @@
  *   one unit     the fraction of images where one encoder unit carries > 99% of Σ_j sech²(u_j): the
  *                gradient of every class's score at f then points along that unit's weight row, so
  *                a change of target (logit → log-softmax) only rescales Grad-CAM's map;
- * split by the predicted class's softmax probability (≥ 0.99 vs < 0.99).
+ * split by the predicted class's softmax probability (≥ 0.99 vs < 0.99). Then Integrated Grad-CAM's
+ * completeness error |Σ_k w_k·f_k − (log p(f) − log p(0))| / |log p(f) − log p(0)| at 16, 64 and 256
+ * path steps (every 7th image): a saturated unit switches within a short stretch of the path.
  *   npx tsx bench/explain/empty-cam.ts --run runs/recipe-combined
  */
 import { parseArgs } from 'node:util';
 import { Tensor, noGrad, tidy, withStableTanhGrad } from '../../src/engine/index.js';
+import { headPathGradient } from '../../src/explain/cam-base.js';
 import { disposeHeads, explainHeads } from '../../src/explain/explain-heads.js';
 import { runPaths, openRun } from '../../src/run/index.js';
 import { loadFeatures } from '../../src/run/features.js';
@@ -96,5 +99,31 @@ for (const h of heads) {
     );
   }
 }
+for (const h of heads)
+  for (const steps of [16, 64, 256]) {
+    const errs: number[] = [];
+    const lp = (x: Float32Array) =>
+      noGrad(() =>
+        tidy(() =>
+          h.module
+            .forward(Tensor.from(x, [1, K]))
+            .logSoftmax(1)
+            .toFloat32Array(),
+        ),
+      );
+    const l0 = lp(new Float32Array(K));
+    for (let i = 0; i < N; i += 7) {
+      const f = fs.x.slice(i * K, (i + 1) * K);
+      const l = lp(f);
+      const c = l.indexOf(Math.max(...l));
+      const w = headPathGradient(h.module, f, c, steps);
+      const total = w.reduce((s, v, k) => s + v * f[k], 0);
+      errs.push(Math.abs(total - (l[c] - l0[c])) / Math.max(1e-9, Math.abs(l[c] - l0[c])));
+    }
+    errs.sort((a, b) => a - b);
+    console.log(
+      `${h.name.padEnd(10)} Integrated Grad-CAM, ${steps} steps: completeness error median ${(100 * median(errs)).toFixed(2)}%, max ${(100 * errs[errs.length - 1]).toFixed(1)}% (${errs.length} images)`,
+    );
+  }
 disposeHeads(heads);
 open.net.dispose();
