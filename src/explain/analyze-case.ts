@@ -31,7 +31,7 @@
  *   }
  *
  * Methods: the CAM registry (cams/index.ts: gradcam, gradcampp, hirescam, layercam, scorecam,
- * intgrad) and the SHAP registry (shap/index.ts: kernelshap, permshap, shapcam, partition); the
+ * intgrad, igradcam) and the SHAP registry (shap/index.ts: kernelshap, permshap, shapcam, partition); the
  * alias 'shap' means kernelshap+shapcam. The default is the fast set gradcam, gradcampp,
  * kernelshap (512 coalitions), shapcam.
  */

@@ -18,7 +18,7 @@
  *
  * Two registries, each entry one object (name, label, options, implementation) in its own file,
  * iterated by the CLI, analyzeCase / explainRun, the audit, the report and the viewer:
- *   cams/   CAM methods — gradcam, gradcampp, hirescam, layercam, scorecam, intgrad
+ *   cams/   CAM methods — gradcam, gradcampp, hirescam, layercam, scorecam, intgrad, igradcam
  *   shap/   SHAP explainers — kernelshap, permshap (features), shapcam, partition (spatial)
  * Adding a CAM method = cams/<name>.ts exporting a CamMethod + one line in cams/index.ts (its
  * header shows the template); a SHAP explainer likewise in shap/.
