@@ -57,7 +57,9 @@ export function runConfig(run: string, configFile: string | undefined, store = t
     return cfg;
   }
   if (!existsSync(stored))
-    throw new UsageError(`${stored}: no config in this run folder; pass --config FILE`);
+    throw new UsageError(
+      `${stored}: no config in this run folder; pass --config FILE (for real data: the published recipe, examples/brain-tumor-mri.yaml)`,
+    );
   return resolveConfig(
     readJsonFile(stored, (m) => new UsageError(m)),
     stored,
