@@ -14,6 +14,11 @@
  * reads, so the k-fold ensemble can be scored on the untouched test split (its `seen` count is 0).
  *   npx tsx bench/train/cv.ts --from runs/recipe-combined --out runs/cv-combined [--k 5] [--epochs N]
  *   npx tsx bench/train/cv.ts --out runs/cv-combined --table     # the table only
+ *   npx tsx bench/train/cv.ts --out runs/cv-combined --table --against runs/cv-baseline
+ * --against: the paired comparison with another recipe's folds (the same fold assignment: each
+ * fold's held-out set must be the same images). Primary metric held-out accuracy, secondary
+ * meningioma recall (Holm over the two); Nadeau–Bengio corrected t over the folds with
+ * n_test / n_train from the fold manifests; verdict against a ±1-point margin (src/eval verdictLabel).
  * Run it detached (setsid nohup ...) and alone on the machine: it is k backbone trainings.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -21,6 +26,7 @@ import { parseArgs } from 'node:util';
 import type { ExperimentConfig } from '../../src/cli/config.js';
 import { entryHashes, foldDataStage } from '../../src/cli/folds.js';
 import { foldSource, readManifest } from '../../src/data/index.js';
+import { holm, nadeauBengio, verdictLabel } from '../../src/eval/index.js';
 import { runPaths } from '../../src/run/index.js';
 import { trainBackbone } from '../../src/train/index.js';
 import { writeJsonAtomic } from '../../src/util/atomic.js';
@@ -45,6 +51,7 @@ const { values } = parseArgs({
     k: { type: 'string', default: '5' },
     epochs: { type: 'string' },
     table: { type: 'boolean', default: false },
+    against: { type: 'string' },
   },
 });
 if (!values.out)
@@ -118,8 +125,59 @@ function table(): void {
   );
 }
 
+/** The finished folds' metrics and held-out image sets of a cross-validation folder. */
+function foldRuns(dir: string): { m: FoldMetrics; test: string[]; train: number }[] {
+  const out = [];
+  for (let i = 0; existsSync(runPaths(runPaths(dir).fold(i)).backboneMetrics); i++) {
+    const p = runPaths(runPaths(dir).fold(i));
+    const entries = readManifest(p.manifest).entries;
+    out.push({
+      m: readJson<FoldMetrics>(p.backboneMetrics),
+      test: entries
+        .filter((e) => e.split === 'test')
+        .map((e) => e.sha256)
+        .sort(),
+      train: entries.filter((e) => e.split === 'train').length,
+    });
+  }
+  return out;
+}
+
+/** This recipe minus the other, fold by fold, with the corrected t and a verdict per metric. */
+function against(other: string): void {
+  const a = foldRuns(out);
+  const b = foldRuns(other);
+  const k = Math.min(a.length, b.length);
+  if (k < 2) throw new Error(`--against: ${k} fold(s) finished in both, need ≥ 2`);
+  for (let i = 0; i < k; i++)
+    if (a[i].test.join('\n') !== b[i].test.join('\n'))
+      throw new Error(`--against: fold ${i + 1} holds out different images in ${out} and ${other}`);
+  const ratio = mean(a.slice(0, k).map((f) => f.test.length / f.train));
+  const men = a[0].m.classes.indexOf('meningioma');
+  const metrics = {
+    'held-out accuracy': (m: FoldMetrics) => m.test.accuracy,
+    'meningioma recall': (m: FoldMetrics) => m.test.perClass[men]?.recall ?? NaN,
+  };
+  const rows = Object.entries(metrics).map(([name, f]) => {
+    const d = Array.from({ length: k }, (_, i) => 100 * (f(a[i].m) - f(b[i].m)));
+    return { name, d, t: nadeauBengio(d, ratio) };
+  });
+  const pHolm = holm(rows.map((r) => r.t.p));
+  console.log(`\n${out} − ${other}, ${k} folds, n_test/n_train ${ratio.toFixed(3)}, margin ±1 point:`);
+  console.log(
+    '| metric | per-fold difference (points) | mean | 95% CI (Nadeau–Bengio) | p | Holm p | verdict |',
+  );
+  console.log('|---|---|---|---|---|---|---|');
+  rows.forEach((r, j) =>
+    console.log(
+      `| ${r.name}${j === 0 ? ' (primary)' : ''} | ${r.d.map((v) => v.toFixed(2)).join(', ')} | ${r.t.mean.toFixed(2)} | [${r.t.lo.toFixed(2)}, ${r.t.hi.toFixed(2)}] | ${r.t.p.toFixed(3)} | ${pHolm[j].toFixed(3)} | ${verdictLabel([r.t.lo, r.t.hi], 1)} |`,
+    ),
+  );
+}
+
 if (!values.table) {
   if (!values.from) throw new Error('cv.ts: --from PREPARED_RUN is required to train');
   await crossValidate(values.from);
 }
 table();
+if (values.against) against(values.against);
