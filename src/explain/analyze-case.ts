@@ -32,7 +32,7 @@
  *
  * Methods: the CAM registry (cams/index.ts: gradcam, gradcampp, hirescam, layercam, scorecam,
  * intgrad, igradcam) and the SHAP registry (shap/index.ts: kernelshap, permshap, shapcam, partition); the
- * alias 'shap' means kernelshap+shapcam. The default is the fast set gradcam, gradcampp,
+ * alias 'shap' means kernelshap+shapcam. The default is the fast set gradcam, gradcampp, igradcam,
  * kernelshap (512 coalitions), shapcam.
  */
 import { noGrad, Tensor, tidy } from '../engine/index.js';
@@ -78,7 +78,12 @@ export const METHODS: readonly string[] = [
   ...SHAP_EXPLAINERS.map((e) => e.name),
 ];
 export type Method = string;
-export const FAST_METHODS: Method[] = ['gradcam', 'gradcampp', 'kernelshap', 'shapcam'];
+/**
+ * The default set. Integrated Grad-CAM joined it by measurement (BENCHMARKS.md, issue #18): on the
+ * real test split it has no empty map on any model where Grad-CAM empties 15.7 % of the hybrid's,
+ * and it passes the randomisation check.
+ */
+export const FAST_METHODS: Method[] = ['gradcam', 'gradcampp', 'igradcam', 'kernelshap', 'shapcam'];
 /** The labels of every map-producing method (CAMs and spatial SHAP), by name. */
 export const MAP_LABELS: Readonly<Record<string, string>> = Object.fromEntries([
   ...CAM_METHODS.map((m) => [m.name, m.label]),

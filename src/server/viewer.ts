@@ -205,7 +205,7 @@ export class Viewer {
 
   /**
    * The maps and SHAP of every head (src/explain's registries; default the fast set Grad-CAM,
-   * Grad-CAM++, Kernel SHAP, SHAP-CAM; `methods` a comma-separated list), cached per layer, class
+   * Grad-CAM++, Integrated Grad-CAM, Kernel SHAP, SHAP-CAM; `methods` a comma-separated list), cached per layer, class
    * and methods.
    */
   async explain(id: string, layer: string, target: number | undefined, deadline: number, methods?: string) {
