@@ -23,6 +23,7 @@ import { headPathGradient } from '../../src/explain/cam-base.js';
 import { disposeHeads, explainHeads } from '../../src/explain/explain-heads.js';
 import { runPaths, openRun } from '../../src/run/index.js';
 import { loadFeatures } from '../../src/run/features.js';
+import { encoderPreActivations, encoderRows, leastSaturated } from '../heads/encoder.js';
 
 const { values } = parseArgs({
   options: { run: { type: 'string' }, split: { type: 'string', default: 'test' } },
@@ -60,11 +61,12 @@ for (const h of heads) {
       .backward();
     const g = x.grad!.toFloat32Array();
     const zero = noGrad(() => m.forward(Tensor.from(new Float32Array(K), [1, K])).toFloat32Array());
-    const pre = (m as unknown as { pre?: { forward(t: Tensor): Tensor } }).pre;
-    const u = pre ? noGrad(() => pre.forward(Tensor.from(fs.x, [N, K])).toFloat32Array()) : null;
-    return { L, C, pred, g, zero, u };
+    return { L, C, pred, g, zero };
   });
   m.zeroGrad();
+  const enc = encoderPreActivations(m, fs.x, N, K);
+  const units = enc ? encoderRows(enc) : null;
+  const mins = enc ? leastSaturated(enc) : null;
   const rows = { hi: [] as number[], lo: [] as number[] };
   for (let i = 0; i < N; i++) {
     const row = r.L.subarray(i * r.C, (i + 1) * r.C);
@@ -85,17 +87,15 @@ for (const h of heads) {
       const c = r.pred[i];
       if (r.L[i * r.C + c] - r.zero[c] <= 0) del++;
       if (logProb(r.L.subarray(i * r.C, (i + 1) * r.C), c) - logProb(r.zero, c) <= 0) lsDel++;
-      if (r.u) {
-        const n = r.u.length / N;
-        const row = Array.from(r.u.subarray(i * n, (i + 1) * n));
-        sat.push(Math.min(...row.map(Math.abs)));
-        const d = row.map((v) => 1 / Math.cosh(v) ** 2);
+      if (units && mins) {
+        sat.push(mins[i]);
+        const d = units[i].map((v) => 1 / Math.cosh(v) ** 2);
         if (Math.max(...d) > 0.99 * d.reduce((a, b) => a + b, 0)) one++;
       }
     }
     console.log(
       `${h.name.padEnd(10)} p ${band === 'hi' ? '≥' : '<'} 0.99: taylor ≤ 0 ${pct(tay, idx.length)}, delta ≤ 0 ${pct(del, idx.length)}, ls delta ≤ 0 ${pct(lsDel, idx.length)}` +
-        (r.u ? `, median min|u| ${median(sat).toFixed(2)}, one unit ${pct(one, idx.length)}` : ''),
+        (enc ? `, median min|u| ${median(sat).toFixed(2)}, one unit ${pct(one, idx.length)}` : ''),
     );
   }
 }

@@ -9,7 +9,6 @@
  *   npx tsx bench/heads/standardize.ts --run runs/recipe-combined [--seeds 10]
  */
 import { parseArgs } from 'node:util';
-import { Tensor, noGrad, tidy } from '../../src/engine/index.js';
 import { argmaxRows, classificationMetrics } from '../../src/eval/index.js';
 import type { HeadKind } from '../../src/heads/index.js';
 import { headMaker, readFeatureSplits, trainHead } from '../../src/train/compare.js';
@@ -17,6 +16,7 @@ import { predict, type ArraySet } from '../../src/train/fit.js';
 import { readJsonFile } from '../../src/util/json-file.js';
 import { runPaths } from '../../src/run/index.js';
 import type { CompareConfig } from '../../src/train/compare-config.js';
+import { encoderPreActivations, leastSaturated } from './encoder.js';
 
 const { values } = parseArgs({
   options: { run: { type: 'string' }, seeds: { type: 'string', default: '10' } },
@@ -60,15 +60,10 @@ for (const kind of cfg.heads as HeadKind[])
         classificationMetrics(set.y, argmaxRows(predict(head, set, C, 256), C), C).accuracy;
       val.push(acc(d.val));
       test.push(acc(d.test));
-      const pre = (head as unknown as { pre?: { forward(t: Tensor): Tensor } }).pre;
-      if (pre) {
-        const N = d.test.y.length;
-        const u = noGrad(() => tidy(() => pre.forward(Tensor.from(d.test.x, [N, D])).toFloat32Array()));
-        const n = u.length / N;
-        const mins = Array.from({ length: N }, (_, i) =>
-          Math.min(...Array.from(u.subarray(i * n, (i + 1) * n), Math.abs)),
-        );
-        sat.push(mins.sort((a, b) => a - b)[N >> 1]);
+      const enc = encoderPreActivations(head, d.test.x, d.test.y.length, D);
+      if (enc) {
+        const mins = leastSaturated(enc).sort((a, b) => a - b);
+        sat.push(mins[mins.length >> 1]);
       }
       head.dispose();
     }

@@ -102,13 +102,22 @@ const sd = (xs: number[]) =>
   Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / Math.max(1, xs.length - 1));
 const pct = (x: number) => (100 * x).toFixed(2);
 
+/** The run folders of a cross-validation's finished folds (those with backbone metrics), in order. */
+function finishedFolds(dir: string): ReturnType<typeof runPaths>[] {
+  const folds = [];
+  for (let i = 0; existsSync(runPaths(runPaths(dir).fold(i)).backboneMetrics); i++)
+    folds.push(runPaths(runPaths(dir).fold(i)));
+  return folds;
+}
+
+/** Meningioma recall on a split (NaN when the data has no such class). */
+const meningiomaRecall = (m: FoldMetrics, s: Scores) =>
+  s.perClass[m.classes.indexOf('meningioma')]?.recall ?? NaN;
+
 function table(): void {
-  const rows: FoldMetrics[] = [];
-  for (let i = 0; existsSync(runPaths(runPaths(out).fold(i)).backboneMetrics); i++)
-    rows.push(readJson<FoldMetrics>(runPaths(runPaths(out).fold(i)).backboneMetrics));
+  const rows = finishedFolds(out).map((p) => readJson<FoldMetrics>(p.backboneMetrics));
   if (!rows.length) throw new Error(`${out}: no finished fold`);
-  const men = rows[0].classes.indexOf('meningioma');
-  const recall = (s: Scores) => s.perClass[men]?.recall ?? NaN;
+  const recall = (s: Scores) => meningiomaRecall(rows[0], s);
   console.log(
     '| fold | val acc % | held-out acc % | held-out meningioma recall % | best epoch | training min |',
   );
@@ -127,20 +136,17 @@ function table(): void {
 
 /** The finished folds' metrics and held-out image sets of a cross-validation folder. */
 function foldRuns(dir: string): { m: FoldMetrics; test: string[]; train: number }[] {
-  const out = [];
-  for (let i = 0; existsSync(runPaths(runPaths(dir).fold(i)).backboneMetrics); i++) {
-    const p = runPaths(runPaths(dir).fold(i));
+  return finishedFolds(dir).map((p) => {
     const entries = readManifest(p.manifest).entries;
-    out.push({
+    return {
       m: readJson<FoldMetrics>(p.backboneMetrics),
       test: entries
         .filter((e) => e.split === 'test')
         .map((e) => e.sha256)
         .sort(),
       train: entries.filter((e) => e.split === 'train').length,
-    });
-  }
-  return out;
+    };
+  });
 }
 
 /** This recipe minus the other, fold by fold, with the corrected t and a verdict per metric. */
@@ -153,10 +159,9 @@ function against(other: string): void {
     if (a[i].test.join('\n') !== b[i].test.join('\n'))
       throw new Error(`--against: fold ${i + 1} holds out different images in ${out} and ${other}`);
   const ratio = mean(a.slice(0, k).map((f) => f.test.length / f.train));
-  const men = a[0].m.classes.indexOf('meningioma');
   const metrics = {
     'held-out accuracy': (m: FoldMetrics) => m.test.accuracy,
-    'meningioma recall': (m: FoldMetrics) => m.test.perClass[men]?.recall ?? NaN,
+    'meningioma recall': (m: FoldMetrics) => meningiomaRecall(m, m.test),
   };
   const rows = Object.entries(metrics).map(([name, f]) => {
     const d = Array.from({ length: k }, (_, i) => 100 * (f(a[i].m) - f(b[i].m)));

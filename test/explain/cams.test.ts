@@ -196,9 +196,8 @@ test('a saturated tanh encoder empties Grad-CAM but not Integrated Grad-CAM', ()
     post: lin(1, 2, [0, 10], [0, 0]),
   } as HeadExport;
   const head = importHead(e);
-  const A = Float32Array.from([1, 0, 0, 1]);
   const a = { ...synth([1, 0, 0, 1], [0, 0, 0, 0], 2, 1, 2), targetClass: 1 };
-  a.final = { K: 2, h: 1, w: 2, A, pooled: Float32Array.from([0.5, 0.5]) };
+  a.final = { ...a.final, pooled: Float32Array.from([0.5, 0.5]) };
   // Grad-CAM's channel weights: the stable-tanh gradient of logit 1 at f (identical per channel)
   const g = tidy(() => {
     const x = Tensor.from(a.final.pooled, [1, 2]).setRequiresGrad(true);
