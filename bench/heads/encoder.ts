@@ -12,9 +12,11 @@ export function encoderPreActivations(
   N: number,
   D: number,
 ): { u: Float32Array; n: number } | null {
-  const pre = (head as { pre?: { forward(t: Tensor): Tensor } }).pre;
-  if (!pre) return null;
-  const u = noGrad(() => tidy(() => pre.forward(Tensor.from(x, [N, D])).toFloat32Array()));
+  // a trained hybrid head encodes with its norm (eval mode); an imported one has it folded into pre
+  const h = head as { pre?: { forward(t: Tensor): Tensor }; encode?(t: Tensor): Tensor };
+  if (!h.pre) return null;
+  const encode = h.encode ? (t: Tensor) => h.encode!(t) : (t: Tensor) => h.pre!.forward(t);
+  const u = noGrad(() => tidy(() => encode(Tensor.from(x, [N, D])).toFloat32Array()));
   return { u, n: u.length / N };
 }
 

@@ -22,6 +22,14 @@ export function compareSchema<H extends string>(heads: readonly H[]) {
     template: oneOf(TEMPLATE_NAMES, 'strong'),
     embedding: oneOf(ROTATIONS, 'Y'),
     reupload: bool(false),
+    /**
+     * the hybrid heads' 1,024→n tanh encoder (quantum and bottleneck): 'batch' standardises each
+     * pre-activation over the batch (BatchNorm1d without affine, folded into the linear layer at
+     * export), 'none' is the plain dressed circuit. Default 'batch', chosen on validation (real set,
+     * BENCHMARKS.md): without it the trained units saturate (|u| ≈ 18, the circuit sees ±π/2 only,
+     * Grad-CAM through the head empties) and a quantum seed can fail to train.
+     */
+    encoderNorm: oneOf(['batch', 'none'] as const, 'batch'),
     epochs: int(1, 10_000, 30),
     lr: lr(1e-2),
     batchSize: int(1, 4096, 32),

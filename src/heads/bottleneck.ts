@@ -7,6 +7,7 @@ import { BottleneckHead, bottleneckParamCount, matchedHiddenSize, type HeadModul
 import {
   checkLayers,
   linearRows,
+  plainFrom,
   plainLinear,
   setLayers,
   softmaxInPlace,
@@ -57,7 +58,7 @@ const LAYERS = ['pre', 'hidden', 'post'] as const;
 export const bottleneckHead: HeadDef<BottleneckExport> = {
   kind: 'bottleneck',
   explainName: 'bottleneck',
-  create: (s, o) => new BottleneckHead(s.inDim, o.qubits, hiddenFor(s, o), s.classes),
+  create: (s, o) => new BottleneckHead(s.inDim, o.qubits, hiddenFor(s, o), s.classes, o.encoderNorm),
   paramCount: (s, o) => bottleneckParamCount(s.inDim, o.qubits, hiddenFor(s, o), s.classes),
   export(m: HeadModule) {
     const h = m as BottleneckHead;
@@ -67,7 +68,7 @@ export const bottleneckHead: HeadDef<BottleneckExport> = {
       inDim: h.pre.weight.shape[1],
       n: h.n,
       hiddenSize: h.hiddenSize,
-      pre: plainLinear(h.pre),
+      pre: plainFrom(h.foldedPre(), h.pre.inFeatures),
       hidden: plainLinear(h.hidden),
       post: plainLinear(h.post),
     };

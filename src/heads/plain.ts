@@ -22,6 +22,14 @@ export const plainLinear = (l: Linear): PlainLinear => ({
   bias: Array.from(l.bias!.toFloat32Array()),
 });
 
+/** A linear layer given as typed arrays (e.g. a hybrid head's folded encoder) as a PlainLinear. */
+export const plainFrom = (w: { weight: Float32Array; bias: Float32Array }, inDim: number): PlainLinear => ({
+  inDim,
+  outDim: w.bias.length,
+  weight: Array.from(w.weight),
+  bias: Array.from(w.bias),
+});
+
 export function setLinear(l: Linear, p: PlainLinear): void {
   tidy(() =>
     noGrad(() => {

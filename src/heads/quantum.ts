@@ -57,7 +57,7 @@ export function circuitProbs(p: DressedHeadParams, angles: Float64Array, B: numb
 export const quantumHead: HeadDef<QuantumExport> = {
   kind: 'quantum',
   explainName: 'hybrid',
-  create: (s, o) => new QuantumHead(s.inDim, s.classes, layerOptions(o)),
+  create: (s, o) => new QuantumHead(s.inDim, s.classes, layerOptions(o), o.encoderNorm),
   paramCount: (s, o) => quantumHeadParamCount(s.inDim, s.classes, layerOptions(o)),
   export(m: HeadModule) {
     const h = m as QuantumHead;

@@ -3,7 +3,7 @@
  * that maps pooled features (B×inDim) to class probabilities. Each kind is one file in this folder
  * exporting one HeadDef; the registry (index.ts) is the only place that lists them.
  */
-import type { HeadModule } from '../nn/index.js';
+import type { EncoderNorm, HeadModule } from '../nn/index.js';
 import type { DressedHeadParams, Evaluator } from '../quantum/index.js';
 
 /** A trained head as plain JSON (RUN/heads/<kind>-seed<k>.json); the rest of the fields are the kind's. */
@@ -20,6 +20,8 @@ export interface HeadOptions {
   template?: 'strong' | 'basic';
   embedding?: 'X' | 'Y' | 'Z';
   reupload?: boolean;
+  /** the hybrid heads' encoder norm (src/nn EncoderNorm); absent = none */
+  encoderNorm?: EncoderNorm;
 }
 
 export interface HeadShape {

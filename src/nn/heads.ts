@@ -4,12 +4,16 @@
  *   BottleneckHead  1,024→n→tanh→hidden→classes, sized to match the quantum head's parameter count;
  *   QuantumHead     the "dressed" circuit: 1,024→n linear, tanh·π/2, n-qubit circuit, ⟨Z⟩ per wire,
  *                   n→classes linear.
+ * The two tanh encoders (1,024→n, `pre`) may batch-normalise their pre-activations (`norm`,
+ * EncoderNorm 'batch'): without it a trained encoder saturates (|u| ≈ 18: the circuit then sees
+ * angles of ±π/2 only, and Grad-CAM through the head empties; BENCHMARKS.md). The norm is folded into
+ * `pre` when a head is exported, so every exported head has the plain linear → tanh form.
  * Every head exports to plain arrays; the quantum head's export is the DressedHeadParams that the
  * pure-TypeScript forward (SHAP, noise studies, web viewer) runs.
  */
 import { Tensor } from '../engine/index.js';
 import type { DressedHeadParams } from '../quantum/index.js';
-import { Linear } from './layers.js';
+import { BatchNorm1d, Linear } from './layers.js';
 import { Module } from './module.js';
 import { QuantumLayer, type QuantumLayerOptions } from './quantum-layer.js';
 
@@ -31,7 +35,29 @@ export class LinearHead extends HeadModule {
   }
 }
 
-export class BottleneckHead extends HeadModule {
+/** What normalises a hybrid head's encoder pre-activations before tanh: 'batch' (BatchNorm1d, no affine) or nothing. */
+export type EncoderNorm = 'batch' | 'none';
+
+/** A hybrid head's encoder: `pre`, then its norm where it has one (tanh is the caller's). */
+abstract class EncodedHead extends HeadModule {
+  abstract readonly pre: Linear;
+  protected norm: BatchNorm1d | null = null;
+  protected addNorm(n: number, norm: EncoderNorm): void {
+    if (norm === 'batch') this.norm = this.registerModule('norm', new BatchNorm1d(n));
+  }
+  /** the encoder's pre-activations u (B×n), before tanh */
+  encode(x: Tensor): Tensor {
+    const u = this.pre.forward(x);
+    return this.norm ? this.norm.forward(u) : u;
+  }
+  /** the eval-mode encoder as one linear layer (the norm folded in): what a head exports */
+  foldedPre(): { weight: Float32Array; bias: Float32Array } {
+    if (this.norm) return this.norm.foldInto(this.pre);
+    return { weight: this.pre.weight.toFloat32Array(), bias: this.pre.bias!.toFloat32Array() };
+  }
+}
+
+export class BottleneckHead extends EncodedHead {
   readonly kind = 'bottleneck';
   readonly pre: Linear;
   readonly hidden: Linear;
@@ -41,18 +67,20 @@ export class BottleneckHead extends HeadModule {
     readonly n: number,
     readonly hiddenSize: number,
     classes: number,
+    norm: EncoderNorm = 'none',
   ) {
     super();
     this.pre = this.registerModule('pre', new Linear(inDim, n));
     this.hidden = this.registerModule('hidden', new Linear(n, hiddenSize));
     this.post = this.registerModule('post', new Linear(hiddenSize, classes));
+    this.addNorm(n, norm);
   }
   forward(x: Tensor): Tensor {
-    return this.post.forward(this.hidden.forward(this.pre.forward(x).tanh()).tanh());
+    return this.post.forward(this.hidden.forward(this.encode(x).tanh()).tanh());
   }
 }
 
-export class QuantumHead extends HeadModule {
+export class QuantumHead extends EncodedHead {
   readonly kind = 'quantum';
   readonly pre: Linear;
   readonly quantum: QuantumLayer;
@@ -61,28 +89,30 @@ export class QuantumHead extends HeadModule {
     readonly inDim: number,
     readonly classes: number,
     readonly q: QuantumLayerOptions,
+    norm: EncoderNorm = 'none',
   ) {
     super();
     this.pre = this.registerModule('pre', new Linear(inDim, q.qubits));
     this.quantum = this.registerModule('quantum', new QuantumLayer(q));
     this.post = this.registerModule('post', new Linear(q.qubits, classes));
+    this.addNorm(q.qubits, norm);
   }
   forward(x: Tensor): Tensor {
     return this.post.forward(
       this.quantum.forward(
-        this.pre
-          .forward(x)
+        this.encode(x)
           .tanh()
           .mul(Math.PI / 2),
       ),
     );
   }
+  /** the plain-array head the TypeScript simulator runs (eval mode: the norm folded into `pre`) */
   toDressed(): DressedHeadParams {
     return {
       inDim: this.inDim,
       nQubits: this.q.qubits,
       nClasses: this.classes,
-      pre: { weight: this.pre.weight.toFloat32Array(), bias: this.pre.bias!.toFloat32Array() },
+      pre: this.foldedPre(),
       circuit: {
         embedding: this.q.embedding ?? 'X',
         template: this.q.template ?? 'strong',

@@ -66,6 +66,50 @@ export class Conv2d extends Module {
   }
 }
 
+/**
+ * Batch norm over the features of B×n rows without the affine part (PyTorch's
+ * BatchNorm1d(n, affine=False)): each unit standardised with the batch's statistics in training and
+ * the running ones in eval. A training batch of one row has no batch variance, so it uses the running
+ * statistics (PyTorch's module raises there, and batch_norm itself returns NaN).
+ */
+export class BatchNorm1d extends Module {
+  readonly runningMean: Tensor;
+  readonly runningVar: Tensor;
+  constructor(
+    readonly features: number,
+    readonly momentum = 0.1,
+    readonly eps = 1e-5,
+  ) {
+    super();
+    this.runningMean = this.registerBuffer('running_mean', Tensor.zeros([features]));
+    this.runningVar = this.registerBuffer('running_var', Tensor.ones([features]));
+  }
+  forward(x: Tensor): Tensor {
+    return batchNorm(x, this.runningMean, this.runningVar, null, null, {
+      training: this.training && x.shape[0] > 1,
+      momentum: this.momentum,
+      eps: this.eps,
+    });
+  }
+  /** y = (x − running mean) / √(running var + eps) in eval, folded into the linear layer before it */
+  foldInto(lin: Linear): { weight: Float32Array; bias: Float32Array } {
+    const n = this.features;
+    const mean = this.runningMean.toFloat32Array();
+    const v = this.runningVar.toFloat32Array();
+    const w = lin.weight.toFloat32Array();
+    const b = lin.bias ? lin.bias.toFloat32Array() : new Float32Array(n);
+    const d = w.length / n;
+    const weight = new Float32Array(w.length);
+    const bias = new Float32Array(n);
+    for (let j = 0; j < n; j++) {
+      const s = 1 / Math.sqrt(v[j] + this.eps);
+      for (let k = 0; k < d; k++) weight[j * d + k] = w[j * d + k] * s;
+      bias[j] = (b[j] - mean[j]) * s;
+    }
+    return { weight, bias };
+  }
+}
+
 export class BatchNorm2d extends Module {
   readonly weight: Tensor;
   readonly bias: Tensor;
