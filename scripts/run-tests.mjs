@@ -1,6 +1,9 @@
 // Runs every test/**/*.test.ts with Node's test runner (through tsx).
 // Arguments filter by path substring: `node scripts/run-tests.mjs quantum data/loaders`.
 // The tests run under scripts/env.sh's runtime environment (as bin/qmri does).
+// Test files run QMRI_TEST_CONCURRENCY at a time (default 2): many of them spend most of their time
+// starting `bin/qmri` child processes (node, tsx, libtorch: about 3 s each) on one core, so two files
+// at a time keep both cores of the reference machine busy.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -38,6 +41,7 @@ const res = spawnSync(
     '--test',
     '--test-reporter=spec',
     '--test-timeout=900000',
+    `--test-concurrency=${process.env.QMRI_TEST_CONCURRENCY || 2}`,
     ...files,
   ],
   { cwd: root, stdio: 'inherit', env: process.env },
