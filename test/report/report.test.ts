@@ -66,6 +66,8 @@ test('a trained run gives a self-contained report with charts exported as PNG', 
     assert.match(html, /macro AUC/);
     assert.match(html, /ECE/);
     assert.match(html, /config hash/);
+    // the circuit section says how the encoder was trained (the default: batch norm, folded in)
+    assert.match(html, /trained with batch-normalised outputs \(compare\.encoderNorm: batch\)/);
     assert.match(html, /explain\/audit\.json: not valid JSON/);
     // self-contained: no external resources (SVG namespaces are not fetched)
     const urls = (html.match(/(?:src|href)="(?!#|data:)[^"]*"/g) ?? []).filter(
