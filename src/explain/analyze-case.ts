@@ -419,7 +419,9 @@ async function camMaps(setup: CaseSetup, h: ExplainHead, a: Activations, mc: Mod
   const { open, img } = setup;
   const S = img.size;
   const cls = a.targetClass;
-  const cache = new Map<string, Activations>([[a.layer, a]]);
+  // every layer the first pass captured (the requested methods' layers) is served from it
+  const cache = new Map<string, Activations>([...a.captured].map(([l, c]) => [l, { ...a, ...c }]));
+  cache.set(a.layer, a);
   const ctx: CamContext = {
     net: open.net,
     head: h.module,
@@ -547,6 +549,10 @@ function pooledOf(open: OpenRun, images: Float32Array, B: number, S: number): Fl
   return tidy(() => noGrad(() => open.net.embed(Tensor.from(images, [B, 3, S, S])).toFloat32Array()));
 }
 
+/** The layers the requested CAM methods read besides the main one, captured in its gradient pass. */
+const camLayers = (setup: CaseSetup): string[] =>
+  CAM_METHODS.filter((m) => setup.methods.includes(m.name)).flatMap((m) => m.layers?.(setup.cam) ?? []);
+
 /** One explained model: prediction, maps, SHAP, audit. `target` undefined: this head's prediction. */
 async function analyzeHead(
   setup: CaseSetup,
@@ -556,8 +562,10 @@ async function analyzeHead(
   const { open, img } = setup;
   const S = img.size;
   const layer = setup.cam.layer;
+  const layers = camLayers(setup);
   const a = activations(open.net, h.module, img.input, S, {
     layer,
+    layers,
     targetClass: target,
     classes: h.head.classes,
   });
@@ -569,7 +577,12 @@ async function analyzeHead(
   const a2 =
     a.targetClass === cls
       ? a
-      : activations(open.net, h.module, img.input, S, { layer, targetClass: cls, classes: h.head.classes });
+      : activations(open.net, h.module, img.input, S, {
+          layer,
+          layers,
+          targetClass: cls,
+          classes: h.head.classes,
+        });
   const mc: ModelCase = { name: h.name, source: h.source, probs, predicted, maps: {}, localization: {} };
   await camMaps(setup, h, a2, mc);
   const phi = featureShap(setup, h, a, cls, mc);

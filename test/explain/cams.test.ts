@@ -290,4 +290,20 @@ test('overlays draw the tumor box; analyzeCase localises every map it returns', 
     assert.deepEqual(Object.keys(m.maps), ['gradcam', 'hirescam', 'layercam']);
     for (const k of Object.keys(m.maps)) assert.ok(m.localization[k], `${m.name} ${k}`);
   }
+  // LayerCAM's layers are captured in the main layer's gradient pass: the maps of a pass per layer
+  const cls = a.models[0].predicted;
+  a.models.forEach((m, i) => {
+    assert.equal(m.name, heads[i].name);
+    const passes = ['features.denseblock1', 'features'].map((layer) =>
+      activations(open.net, heads[i].module, img.input, S, {
+        layer,
+        targetClass: cls,
+        classes: heads[i].head.classes,
+      }),
+    );
+    const ref = layerCam(passes, S).raw;
+    const got = m.maps.layercam.raw;
+    assert.equal(got.length, ref.length);
+    ref.forEach((v, p) => assert.ok(Math.abs(v - got[p]) <= 1e-6 * (1 + Math.abs(v)), `${m.name} cell ${p}`));
+  });
 });

@@ -39,6 +39,7 @@ export const layercamMethod: CamMethod = {
   description: 'Σ_k ReLU(∂y/∂A_k)·A_k, fused over several layers (layerCamLayers)',
   options: ['layerCamLayers'],
   gradient: true,
+  layers: (o) => o.layerCamLayers,
   compute: (ctx) =>
     layerCam(
       ctx.options.layerCamLayers.map((l) => ctx.grads(l)),

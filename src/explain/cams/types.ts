@@ -60,5 +60,7 @@ export interface CamContext {
 export interface CamMethod extends MethodEntry<keyof CamOptions> {
   /** needs gradients through the head (false: works through any head, forward passes only) */
   gradient: boolean;
+  /** layers it reads besides `options.layer`: captured in the same gradient pass (LayerCAM's fused ones) */
+  layers?(o: CamOptions): string[];
   compute(ctx: CamContext): CamMap;
 }
