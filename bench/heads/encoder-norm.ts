@@ -7,32 +7,14 @@
  * head in eval mode, as exported). Decide on validation; the test column is not printed.
  *   npx tsx bench/heads/encoder-norm.ts --run runs/recipe-combined [--seeds 10]
  */
-import { parseArgs } from 'node:util';
-import {
-  argmaxRows,
-  classificationMetrics,
-  detectCollapses,
-  type HeadSignals,
-} from '../../src/eval/index.js';
+import { detectCollapses, type HeadSignals } from '../../src/eval/index.js';
 import type { HeadKind } from '../../src/heads/index.js';
-import { headMaker, readFeatureSplits, trainHead } from '../../src/train/compare.js';
-import { predict, type ArraySet } from '../../src/train/fit.js';
-import { readJsonFile } from '../../src/util/json-file.js';
-import { runPaths } from '../../src/run/index.js';
-import type { CompareConfig } from '../../src/train/compare-config.js';
+import { headMaker, trainHead } from '../../src/train/compare.js';
+import { predict } from '../../src/train/fit.js';
 import { encoderPreActivations, leastSaturated } from './encoder.js';
+import { accuracyOf, headBenchArgs, pctMeanSd } from './head-bench.js';
 
-const { values } = parseArgs({
-  options: { run: { type: 'string' }, seeds: { type: 'string', default: '10' } },
-});
-if (!values.run) throw new Error('usage: encoder-norm.ts --run RUN [--seeds 10]');
-const cfg = (readJsonFile(runPaths(values.run).config) as { compare: CompareConfig }).compare;
-const data = readFeatureSplits(values.run);
-const C = data.classes.length;
-const D = data.train.shape[0];
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const sdOf = (xs: number[]) =>
-  Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / Math.max(1, xs.length - 1));
+const { cfg, data, seeds, C, D } = headBenchArgs('encoder-norm.ts');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 console.log(
@@ -47,13 +29,11 @@ for (const kind of ['quantum', 'bottleneck'] as HeadKind[])
     const sat: number[] = [];
     const signals: HeadSignals[] = [];
     let seconds = 0;
-    for (let s = 0; s < Number(values.seeds); s++) {
+    for (let s = 0; s < seeds; s++) {
       const r = trainHead(make, kind, c.firstSeed! + s, data.train, data.val, c, C);
       const head = r.head.eval();
-      const acc = (set: ArraySet) =>
-        classificationMetrics(set.y, argmaxRows(predict(head, set, C, 256), C), C).accuracy;
-      val.push(acc(data.val));
       const probs = predict(head, data.val, C, 256);
+      val.push(accuracyOf(probs, data.val.y, C));
       signals.push({
         valAccuracy: val.at(-1),
         trainLoss: r.trainLoss,
@@ -67,6 +47,6 @@ for (const kind of ['quantum', 'bottleneck'] as HeadKind[])
     }
     const failed = detectCollapses(signals).filter((x) => x.collapsed).length;
     console.log(
-      `| ${kind} | ${encoderNorm} | ${(100 * mean(val)).toFixed(2)} ± ${(100 * sdOf(val)).toFixed(2)} | ${(100 * Math.min(...val)).toFixed(1)} | ${failed} / ${val.length} | ${median(sat).toFixed(2)} | ${(seconds / val.length).toFixed(1)} |`,
+      `| ${kind} | ${encoderNorm} | ${pctMeanSd(val)} | ${(100 * Math.min(...val)).toFixed(1)} | ${failed} / ${val.length} | ${median(sat).toFixed(2)} | ${(seconds / val.length).toFixed(1)} |`,
     );
   }

@@ -8,24 +8,14 @@
  * (mean ± sd over seeds) and the median over test images of min_j |u_j|. Decide on validation.
  *   npx tsx bench/heads/standardize.ts --run runs/recipe-combined [--seeds 10]
  */
-import { parseArgs } from 'node:util';
-import { argmaxRows, classificationMetrics } from '../../src/eval/index.js';
+import { summarize } from '../../src/eval/index.js';
 import type { HeadKind } from '../../src/heads/index.js';
-import { headMaker, readFeatureSplits, trainHead } from '../../src/train/compare.js';
+import { headMaker, trainHead } from '../../src/train/compare.js';
 import { predict, type ArraySet } from '../../src/train/fit.js';
-import { readJsonFile } from '../../src/util/json-file.js';
-import { runPaths } from '../../src/run/index.js';
-import type { CompareConfig } from '../../src/train/compare-config.js';
 import { encoderPreActivations, leastSaturated } from './encoder.js';
+import { accuracyOf, headBenchArgs, pctMeanSd } from './head-bench.js';
 
-const { values } = parseArgs({
-  options: { run: { type: 'string' }, seeds: { type: 'string', default: '10' } },
-});
-if (!values.run) throw new Error('usage: standardize.ts --run RUN [--seeds 10]');
-const cfg = (readJsonFile(runPaths(values.run).config) as { compare: CompareConfig }).compare;
-const data = readFeatureSplits(values.run);
-const C = data.classes.length;
-const D = data.train.shape[0];
+const { cfg, data, seeds, C, D } = headBenchArgs('standardize.ts');
 
 function standardiser(train: ArraySet): (s: ArraySet) => ArraySet {
   const n = train.y.length;
@@ -43,10 +33,6 @@ const sets = {
   standardised: { ...data, train: z(data.train), val: z(data.val), test: z(data.test) },
 };
 const make = headMaker(cfg, D, C);
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const sdOf = (xs: number[]) =>
-  Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / Math.max(1, xs.length - 1));
-const f = (xs: number[]) => `${(100 * mean(xs)).toFixed(2)} ± ${(100 * sdOf(xs)).toFixed(2)}`;
 console.log('| head | features | val acc % | test acc % | min seed test % | median min_j abs(u_j) |');
 console.log('|---|---|---|---|---|---|');
 for (const kind of cfg.heads as HeadKind[])
@@ -54,10 +40,9 @@ for (const kind of cfg.heads as HeadKind[])
     const val: number[] = [];
     const test: number[] = [];
     const sat: number[] = [];
-    for (let s = 0; s < Number(values.seeds); s++) {
+    for (let s = 0; s < seeds; s++) {
       const { head } = trainHead(make, kind, cfg.firstSeed! + s, d.train, d.val, cfg, C);
-      const acc = (set: ArraySet) =>
-        classificationMetrics(set.y, argmaxRows(predict(head, set, C, 256), C), C).accuracy;
+      const acc = (set: ArraySet) => accuracyOf(predict(head, set, C, 256), set.y, C);
       val.push(acc(d.val));
       test.push(acc(d.test));
       const enc = encoderPreActivations(head, d.test.x, d.test.y.length, D);
@@ -68,6 +53,6 @@ for (const kind of cfg.heads as HeadKind[])
       head.dispose();
     }
     console.log(
-      `| ${kind} | ${name} | ${f(val)} | ${f(test)} | ${(100 * Math.min(...test)).toFixed(1)} | ${sat.length ? mean(sat).toFixed(2) : '—'} |`,
+      `| ${kind} | ${name} | ${pctMeanSd(val)} | ${pctMeanSd(test)} | ${(100 * Math.min(...test)).toFixed(1)} | ${sat.length ? summarize(sat).mean.toFixed(2) : '—'} |`,
     );
   }
